@@ -1,0 +1,170 @@
+//! Line starts of a text and conversion between byte offsets and
+//! (line, column) positions in the three column units the product speaks:
+//! UTF-8 bytes, UTF-16 code units (LSP's default) and Unicode scalar values
+//! (what the CLI prints, as compilers do).
+
+/// The unit a column is counted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColumnUnit {
+    /// Bytes of UTF-8 (LSP `positionEncoding: "utf-8"`).
+    Utf8,
+    /// UTF-16 code units (LSP's default `"utf-16"`).
+    #[default]
+    Utf16,
+    /// Unicode scalar values (`char`s), as printed by `check`'s human format.
+    Chars,
+}
+
+/// A 0-based line and a 0-based column in some [`ColumnUnit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// Byte offsets of the start of every line of a text. Lines end at `\n`
+/// (a preceding `\r` stays part of the line's content).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineIndex {
+    line_starts: Vec<u32>,
+    len: u32,
+}
+
+impl LineIndex {
+    /// Builds the index of `text` in one pass.
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
+        line_starts.push(0);
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i as u32 + 1);
+            }
+        }
+        LineIndex {
+            line_starts,
+            len: text.len() as u32,
+        }
+    }
+
+    /// Number of lines (a text ending in `\n` has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Byte offset where 0-based `line` starts, or `None` past the end.
+    pub fn line_start(&self, line: u32) -> Option<u32> {
+        self.line_starts.get(line as usize).copied()
+    }
+
+    /// Byte offset just past the content of `line` (before its `\n`).
+    pub fn line_end(&self, text: &str, line: u32) -> Option<u32> {
+        let start = self.line_start(line)?;
+        let next = self
+            .line_starts
+            .get(line as usize + 1)
+            .copied()
+            .unwrap_or(self.len);
+        let mut end = next;
+        if end > start && text.as_bytes().get(end as usize - 1) == Some(&b'\n') {
+            end -= 1;
+        }
+        Some(end)
+    }
+
+    /// The 0-based line holding byte `offset` (clamped to the text).
+    pub fn line_of(&self, offset: u32) -> u32 {
+        let offset = offset.min(self.len);
+        match self.line_starts.binary_search(&offset) {
+            Ok(line) => line as u32,
+            Err(next) => next as u32 - 1,
+        }
+    }
+
+    /// Converts a byte offset into a position whose column is counted in
+    /// `unit`. Offsets inside a multi-byte character are rounded down to
+    /// the character's start; offsets past the end are clamped.
+    pub fn position(&self, text: &str, offset: u32, unit: ColumnUnit) -> LineCol {
+        let offset = floor_char_boundary(text, offset.min(self.len) as usize) as u32;
+        let line = self.line_of(offset);
+        let start = self.line_starts[line as usize] as usize;
+        let segment = &text[start..offset as usize];
+        let col = match unit {
+            ColumnUnit::Utf8 => segment.len(),
+            ColumnUnit::Utf16 => segment.encode_utf16().count(),
+            ColumnUnit::Chars => segment.chars().count(),
+        } as u32;
+        LineCol { line, col }
+    }
+
+    /// Converts a position back to a byte offset. A column past the end of
+    /// its line clamps to the line's end; a line past the end clamps to the
+    /// end of the text; a column inside a character (a lone UTF-16 surrogate
+    /// half, a byte inside a UTF-8 sequence) rounds down to its start.
+    pub fn offset(&self, text: &str, pos: LineCol, unit: ColumnUnit) -> u32 {
+        let Some(start) = self.line_start(pos.line) else {
+            return self.len;
+        };
+        let end = self.line_end(text, pos.line).unwrap_or(self.len);
+        let line_text = &text[start as usize..end as usize];
+        let mut counted = 0u32;
+        for (i, ch) in line_text.char_indices() {
+            if counted >= pos.col {
+                return start + i as u32;
+            }
+            let width = match unit {
+                ColumnUnit::Utf8 => ch.len_utf8(),
+                ColumnUnit::Utf16 => ch.len_utf16(),
+                ColumnUnit::Chars => 1,
+            } as u32;
+            if counted + width > pos.col {
+                return start + i as u32;
+            }
+            counted += width;
+        }
+        end
+    }
+}
+
+/// The largest char boundary of `text` at or below `offset`.
+pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    if offset >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_after_emoji_and_cjk() {
+        let text = "ab\n🚀 A4 漢字 H1\n";
+        let index = LineIndex::new(text);
+        let a4 = text.find("A4").unwrap() as u32;
+        assert_eq!(index.position(text, a4, ColumnUnit::Utf16), LineCol { line: 1, col: 3 });
+        assert_eq!(index.position(text, a4, ColumnUnit::Utf8), LineCol { line: 1, col: 5 });
+        assert_eq!(index.position(text, a4, ColumnUnit::Chars), LineCol { line: 1, col: 2 });
+        let h1 = text.find("H1").unwrap() as u32;
+        for unit in [ColumnUnit::Utf8, ColumnUnit::Utf16, ColumnUnit::Chars] {
+            let pos = index.position(text, h1, unit);
+            assert_eq!(index.offset(text, pos, unit), h1, "{unit:?}");
+        }
+    }
+
+    #[test]
+    fn clamps_out_of_range_positions() {
+        let text = "one\ntwo";
+        let index = LineIndex::new(text);
+        assert_eq!(index.offset(text, LineCol { line: 0, col: 99 }, ColumnUnit::Utf16), 3);
+        assert_eq!(index.offset(text, LineCol { line: 9, col: 0 }, ColumnUnit::Utf16), 7);
+        assert_eq!(index.position(text, 99, ColumnUnit::Utf16), LineCol { line: 1, col: 3 });
+        // A column that splits a surrogate pair rounds down to the emoji.
+        let text = "🚀x";
+        let index = LineIndex::new(text);
+        assert_eq!(index.offset(text, LineCol { line: 0, col: 1 }, ColumnUnit::Utf16), 0);
+    }
+}

@@ -1,0 +1,399 @@
+//! The syntax layer: tree-sitter-md block and inline trees, read through the
+//! queries in `grammars/queries/*.scm`, flattened into an [`Outline`] of
+//! byte ranges. Parsing never fails: a parser that gives up yields an empty
+//! outline (the lowering then falls back to plain lines).
+//!
+//! The inline grammar runs only on inline nodes that can hold a link or a
+//! code span (their text contains `](` or a backtick). Everything else the
+//! lowering needs from inline text (IDs, labels, bare paths) is scanned
+//! from the line text, so closed and open files go through the same path.
+
+use std::cell::RefCell;
+use std::ops::Range;
+
+use tree_sitter::{Node, Parser, Query, QueryCursor, StreamingIterator, Tree};
+
+/// The block query (`grammars/queries/blocks.scm`).
+pub const BLOCKS_QUERY: &str = include_str!("../../grammars/queries/blocks.scm");
+/// The query naming the nodes the inline grammar parses.
+pub const INLINE_NODES_QUERY: &str = include_str!("../../grammars/queries/inline_nodes.scm");
+/// The inline query (`grammars/queries/inline.scm`).
+pub const INLINE_QUERY: &str = include_str!("../../grammars/queries/inline.scm");
+
+/// A byte range in a file's text.
+pub type ByteRange = Range<u32>;
+
+/// A heading: level 1..=6, the range of its text (without `#` markers and
+/// surrounding spaces) and of the whole heading line(s).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadingNode {
+    pub level: u8,
+    pub content: ByteRange,
+    pub range: ByteRange,
+}
+
+/// A fenced (or indented) code block: its info string, if any, and the
+/// range of its content lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FenceNode {
+    pub info: Option<ByteRange>,
+    pub content: ByteRange,
+    pub range: ByteRange,
+}
+
+/// A pipe-table row with the ranges of its cells (trimmed of spaces).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRowNode {
+    pub header: bool,
+    pub cells: Vec<ByteRange>,
+    pub range: ByteRange,
+}
+
+/// An inline link or image: the range of its destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkNode {
+    pub destination: ByteRange,
+    pub range: ByteRange,
+}
+
+/// Everything the lowering reads from the trees, in document order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outline {
+    /// The YAML between the `---` lines of a frontmatter block.
+    pub frontmatter: Option<ByteRange>,
+    pub headings: Vec<HeadingNode>,
+    pub fences: Vec<FenceNode>,
+    /// The range of each list item's first line.
+    pub list_items: Vec<ByteRange>,
+    pub table_rows: Vec<TableRowNode>,
+    pub html_blocks: Vec<ByteRange>,
+    pub links: Vec<LinkNode>,
+    /// Content ranges of code spans (without the backticks).
+    pub code_spans: Vec<ByteRange>,
+}
+
+struct Queries {
+    blocks: Query,
+    inline_nodes: Query,
+    inline: Query,
+}
+
+struct Parsers {
+    block: Parser,
+    inline: Parser,
+    queries: Queries,
+    cursor: QueryCursor,
+}
+
+thread_local! {
+    static PARSERS: RefCell<Option<Parsers>> = const { RefCell::new(None) };
+}
+
+fn new_parsers() -> Option<Parsers> {
+    let block_language: tree_sitter::Language = tree_sitter_md::LANGUAGE.into();
+    let inline_language: tree_sitter::Language = tree_sitter_md::INLINE_LANGUAGE.into();
+    let mut block = Parser::new();
+    block.set_language(&block_language).ok()?;
+    let mut inline = Parser::new();
+    inline.set_language(&inline_language).ok()?;
+    let queries = Queries {
+        blocks: Query::new(&block_language, BLOCKS_QUERY).ok()?,
+        inline_nodes: Query::new(&block_language, INLINE_NODES_QUERY).ok()?,
+        inline: Query::new(&inline_language, INLINE_QUERY).ok()?,
+    };
+    Some(Parsers {
+        block,
+        inline,
+        queries,
+        cursor: QueryCursor::new(),
+    })
+}
+
+fn with_parsers<T>(f: impl FnOnce(&mut Parsers) -> T) -> Option<T> {
+    PARSERS.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            *slot = new_parsers();
+        }
+        slot.as_mut().map(f)
+    })
+}
+
+/// Parses the block structure of `text`, reusing `old` (already edited to
+/// match `text`) when given. `None` only if tree-sitter gives up.
+pub fn parse_blocks(text: &str, old: Option<&Tree>) -> Option<Tree> {
+    with_parsers(|parsers| parsers.block.parse(text, old)).flatten()
+}
+
+/// Parses `text` and returns its outline.
+pub fn outline_of(text: &str) -> Outline {
+    match parse_blocks(text, None) {
+        Some(tree) => outline(text, &tree),
+        None => Outline::default(),
+    }
+}
+
+fn range_of(node: &Node) -> ByteRange {
+    node.start_byte() as u32..node.end_byte() as u32
+}
+
+fn trim_range(text: &str, range: ByteRange) -> ByteRange {
+    let slice = &text[range.start as usize..range.end as usize];
+    let start = range.start + (slice.len() - slice.trim_start().len()) as u32;
+    let end = range.end - (slice.len() - slice.trim_end().len()) as u32;
+    start..end.max(start)
+}
+
+/// Flattens a block tree of `text` into an [`Outline`], running the
+/// inline grammar where links or code spans can stand.
+pub fn outline(text: &str, tree: &Tree) -> Outline {
+    with_parsers(|parsers| build_outline(parsers, text, tree)).unwrap_or_default()
+}
+
+fn build_outline(parsers: &mut Parsers, text: &str, tree: &Tree) -> Outline {
+    let mut outline = Outline::default();
+    let bytes = text.as_bytes();
+    let root = tree.root_node();
+    let Parsers {
+        inline,
+        queries,
+        cursor,
+        ..
+    } = parsers;
+    let names = queries.blocks.capture_names();
+    let mut matches = cursor.matches(&queries.blocks, root, bytes);
+    while let Some(found) = matches.next() {
+        for capture in found.captures() {
+            let node = capture.node;
+            match names[capture.index as usize] {
+                "frontmatter" => {
+                    // `---\n...\n---`: keep the lines between the markers.
+                    let range = range_of(&node);
+                    let slice = &text[range.start as usize..range.end as usize];
+                    let body_start = slice.find('\n').map(|i| i + 1).unwrap_or(slice.len());
+                    let trimmed = slice.trim_end();
+                    let body_end = trimmed.rfind('\n').map(|i| i + 1).unwrap_or(body_start);
+                    outline.frontmatter = Some(
+                        range.start + body_start as u32..range.start + body_end.max(body_start) as u32,
+                    );
+                }
+                "heading" => outline.headings.push(heading(text, &node)),
+                "fence" | "code" => outline.fences.push(fence(text, &node)),
+                "list_item" => {
+                    let range = range_of(&node);
+                    let line_end = text[range.start as usize..range.end as usize]
+                        .find('\n')
+                        .map(|i| range.start + i as u32)
+                        .unwrap_or(range.end);
+                    outline.list_items.push(range.start..line_end);
+                }
+                "table_header" | "table_row" => {
+                    let mut cells = Vec::new();
+                    let mut walker = node.walk();
+                    for child in node.named_children(&mut walker) {
+                        if child.kind() == "pipe_table_cell" {
+                            cells.push(trim_range(text, range_of(&child)));
+                        }
+                    }
+                    outline.table_rows.push(TableRowNode {
+                        header: names[capture.index as usize] == "table_header",
+                        cells,
+                        range: range_of(&node),
+                    });
+                }
+                "html" => outline.html_blocks.push(range_of(&node)),
+                _ => {}
+            }
+        }
+    }
+    drop(matches);
+
+    // Inline trees, only where a link or a code span can stand.
+    let mut inline_nodes = Vec::new();
+    let mut matches = cursor.matches(&queries.inline_nodes, root, bytes);
+    while let Some(found) = matches.next() {
+        for capture in found.captures() {
+            let node = capture.node;
+            let slice = &bytes[node.start_byte()..node.end_byte()];
+            if slice.contains(&b'`') || slice.windows(2).any(|w| w == b"](") {
+                inline_nodes.push(node);
+            }
+        }
+    }
+    drop(matches);
+    let inline_names = queries.inline.capture_names();
+    for node in inline_nodes {
+        let ranges = inline_ranges(&node);
+        if inline.set_included_ranges(&ranges).is_err() {
+            continue;
+        }
+        let Some(inline_tree) = inline.parse(text, None) else {
+            continue;
+        };
+        let mut matches = cursor.matches(&queries.inline, inline_tree.root_node(), bytes);
+        while let Some(found) = matches.next() {
+            let mut link_range = None;
+            let mut destination = None;
+            for capture in found.captures() {
+                match inline_names[capture.index as usize] {
+                    "link" => link_range = Some(range_of(&capture.node)),
+                    "destination" => destination = Some(range_of(&capture.node)),
+                    "code_span" => {
+                        let range = range_of(&capture.node);
+                        let slice = &text[range.start as usize..range.end as usize];
+                        let ticks = slice.bytes().take_while(|b| *b == b'`').count() as u32;
+                        if range.end - range.start >= 2 * ticks {
+                            outline.code_spans.push(range.start + ticks..range.end - ticks);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if let (Some(range), Some(destination)) = (link_range, destination) {
+                outline.links.push(LinkNode { destination, range });
+            }
+        }
+    }
+    let _ = inline.set_included_ranges(&[]);
+    outline.links.sort_by_key(|l| l.range.start);
+    outline.code_spans.sort_by_key(|r| r.start);
+    outline
+}
+
+/// The ranges of an inline node minus its named children (block
+/// continuations such as `> ` markers), as tree-sitter-md computes them.
+fn inline_ranges(node: &Node) -> Vec<tree_sitter::Range> {
+    let mut range = node.range();
+    let mut ranges = Vec::new();
+    let mut walker = node.walk();
+    for child in node.named_children(&mut walker) {
+        let child_range = child.range();
+        ranges.push(tree_sitter::Range {
+            start_byte: range.start_byte,
+            start_point: range.start_point,
+            end_byte: child_range.start_byte,
+            end_point: child_range.start_point,
+        });
+        range.start_byte = child_range.end_byte;
+        range.start_point = child_range.end_point;
+    }
+    ranges.push(range);
+    ranges
+}
+
+fn heading(text: &str, node: &Node) -> HeadingNode {
+    let mut level = 1;
+    let mut content = None;
+    let mut walker = node.walk();
+    for child in node.children(&mut walker) {
+        let kind = child.kind();
+        if let Some(n) = kind
+            .strip_prefix("atx_h")
+            .and_then(|rest| rest.strip_suffix("_marker"))
+        {
+            level = n.parse().unwrap_or(1);
+        } else if kind == "setext_h2_underline" {
+            level = 2;
+        } else if kind == "inline" || kind == "paragraph" {
+            content = Some(trim_range(text, range_of(&child)));
+        }
+    }
+    let range = range_of(node);
+    let content = content.unwrap_or(range.end..range.end);
+    // ATX closing sequences (`## Title ##`) are not part of the title.
+    let slice = &text[content.start as usize..content.end as usize];
+    let without_closing = slice.trim_end_matches('#');
+    let content = if without_closing.len() < slice.len()
+        && (without_closing.is_empty() || without_closing.ends_with(' '))
+    {
+        trim_range(text, content.start..content.start + without_closing.len() as u32)
+    } else {
+        content
+    };
+    HeadingNode {
+        level,
+        content,
+        range: trim_range(text, range_of(node)),
+    }
+}
+
+fn fence(text: &str, node: &Node) -> FenceNode {
+    let range = range_of(node);
+    let mut info = None;
+    let mut content = None;
+    let mut walker = node.walk();
+    for child in node.children(&mut walker) {
+        match child.kind() {
+            "info_string" => info = Some(trim_range(text, range_of(&child))),
+            "code_fence_content" => content = Some(range_of(&child)),
+            _ => {}
+        }
+    }
+    let content = match (node.kind(), content) {
+        ("indented_code_block", _) => range.clone(),
+        (_, Some(content)) => content,
+        (_, None) => range.end..range.end,
+    };
+    FenceNode {
+        info,
+        content,
+        range,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_compile() {
+        let block: tree_sitter::Language = tree_sitter_md::LANGUAGE.into();
+        let inline: tree_sitter::Language = tree_sitter_md::INLINE_LANGUAGE.into();
+        for (name, language, source) in [
+            ("blocks.scm", &block, BLOCKS_QUERY),
+            ("inline_nodes.scm", &block, INLINE_NODES_QUERY),
+            ("inline.scm", &inline, INLINE_QUERY),
+        ] {
+            if let Err(error) = Query::new(language, source) {
+                panic!("{name} does not compile: {error}");
+            }
+        }
+    }
+
+    fn slice<'a>(text: &'a str, range: &ByteRange) -> &'a str {
+        &text[range.start as usize..range.end as usize]
+    }
+
+    #[test]
+    fn outline_of_a_stage_file() {
+        let text = "---\nthread: x\nstage: 2\n---\n# Stage 2: Hypothesis ##\n\n\
+                    **A7:** text [link](../a.md) and `strategy/canvas/10.md`.\n\n\
+                    - A1: item\n- [x] done\n\n| ID | Text |\n|---|---|\n| A1 | `x` |\n\n\
+                    ```text\nA7: code\n```\n";
+        let outline = outline_of(text);
+        assert_eq!(slice(text, &outline.frontmatter.clone().unwrap()), "thread: x\nstage: 2\n");
+        assert_eq!(outline.headings.len(), 1);
+        assert_eq!(outline.headings[0].level, 1);
+        assert_eq!(slice(text, &outline.headings[0].content), "Stage 2: Hypothesis");
+        assert_eq!(outline.links.len(), 1);
+        assert_eq!(slice(text, &outline.links[0].destination), "../a.md");
+        let spans: Vec<_> = outline.code_spans.iter().map(|r| slice(text, r)).collect();
+        assert_eq!(spans, ["strategy/canvas/10.md", "x"]);
+        assert_eq!(outline.list_items.len(), 2);
+        assert_eq!(slice(text, &outline.list_items[0]), "- A1: item");
+        assert_eq!(outline.table_rows.len(), 2);
+        assert!(outline.table_rows[0].header);
+        let cells: Vec<_> = outline.table_rows[1].cells.iter().map(|r| slice(text, r)).collect();
+        assert_eq!(cells, ["A1", "`x`"]);
+        assert_eq!(outline.fences.len(), 1);
+        assert_eq!(slice(text, &outline.fences[0].content), "A7: code\n");
+        assert_eq!(slice(text, outline.fences[0].info.as_ref().unwrap()), "text");
+    }
+
+    #[test]
+    fn garbage_does_not_panic() {
+        for text in ["", "\0\0\0", "```", "|||\n|-|\n", "---\n", "# \n#", "[x](", "`"] {
+            let _ = outline_of(text);
+        }
+    }
+}
