@@ -1,0 +1,400 @@
+//! Configuration: `leanos.toml` at the workspace root and the same keys
+//! from the client (`workspace/configuration`, section `leanos`), file
+//! settings winning. A bad file never stops the engine: it becomes a
+//! `config-invalid` diagnostic on the file and the defaults apply.
+//!
+//! ```toml
+//! [rules]                      # severity per diagnostic code
+//! assumption-untested = "off"  # off | hint | info | warning | error
+//! [assumptions]
+//! prefixes = ["A", "H", "T"]   # letters an assumption ID starts with
+//! [paths]
+//! canvas = "strategy/canvas"
+//! threads = "threads"
+//! goals = "strategy/goals"
+//! [threads]
+//! types = ["legal"]            # thread types besides the built-in ones
+//! [decisions]
+//! approval_threshold = 0.8     # impact score that needs a person's approval
+//! [files]
+//! ignore = ["drafts/**"]       # globs of workspace paths to skip
+//! max_size = 4194304           # bytes; larger files are skipped
+//! ```
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use serde::Deserialize;
+
+use crate::vfs::DEFAULT_MAX_FILE_SIZE;
+
+/// Severity of a diagnostic, from most to least severe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+impl Severity {
+    /// The word used in configuration, JSON output and `--deny`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
+        }
+    }
+
+    /// Parses a severity word (`information` is accepted for `info`).
+    pub fn parse(word: &str) -> Option<Severity> {
+        match word.trim().to_ascii_lowercase().as_str() {
+            "error" => Some(Severity::Error),
+            "warning" | "warn" => Some(Severity::Warning),
+            "info" | "information" => Some(Severity::Info),
+            "hint" => Some(Severity::Hint),
+            _ => None,
+        }
+    }
+}
+
+/// A rule's configured level: a severity or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleLevel {
+    Off,
+    On(Severity),
+}
+
+/// The effective configuration of a workspace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Overridden levels by diagnostic code; codes not here keep their
+    /// default severity.
+    pub rules: BTreeMap<String, RuleLevel>,
+    /// Letters that start an assumption ID (`A4`, `H1`, `T2`, `A001`).
+    pub assumption_prefixes: Vec<char>,
+    /// Workspace path of the Canvas folder.
+    pub canvas_dir: String,
+    /// Workspace path of the threads folder.
+    pub threads_dir: String,
+    /// Workspace path of the goals folder.
+    pub goals_dir: String,
+    /// Thread types besides the built-in ones.
+    pub extra_thread_types: Vec<String>,
+    /// Impact score (0.0..=1.0) at or above which a decision needs a
+    /// person's approval.
+    pub approval_threshold: f64,
+    /// Globs of workspace paths the walk skips.
+    pub ignore: Vec<String>,
+    /// Files larger than this many bytes are skipped (`file-too-large`).
+    pub max_file_size: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            rules: BTreeMap::new(),
+            assumption_prefixes: vec!['A', 'H', 'T'],
+            canvas_dir: "strategy/canvas".into(),
+            threads_dir: "threads".into(),
+            goals_dir: "strategy/goals".into(),
+            extra_thread_types: Vec::new(),
+            approval_threshold: 0.8,
+            ignore: Vec::new(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+}
+
+/// The thread types LeanOS has used (leanos-formats.md §3.1).
+pub const BUILT_IN_THREAD_TYPES: &[&str] = &[
+    "sales",
+    "marketing",
+    "engineering",
+    "operations",
+    "business",
+    "research",
+    "analysis",
+    "revops",
+    "customer",
+    "foundations",
+];
+
+/// The settings as written (file or client), every key optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    #[serde(default)]
+    pub rules: BTreeMap<String, String>,
+    #[serde(default)]
+    pub assumptions: Option<AssumptionSettings>,
+    #[serde(default)]
+    pub paths: Option<PathSettings>,
+    #[serde(default)]
+    pub threads: Option<ThreadSettings>,
+    #[serde(default)]
+    pub decisions: Option<DecisionSettings>,
+    #[serde(default)]
+    pub files: Option<FileSettings>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssumptionSettings {
+    pub prefixes: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathSettings {
+    pub canvas: Option<String>,
+    pub threads: Option<String>,
+    pub goals: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThreadSettings {
+    pub types: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionSettings {
+    pub approval_threshold: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSettings {
+    pub ignore: Option<Vec<String>>,
+    pub max_size: Option<u64>,
+}
+
+/// A problem in settings: a message and, for `leanos.toml`, the byte range
+/// at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    pub message: String,
+    pub range: Range<u32>,
+}
+
+/// Parses `leanos.toml` text. Returns the settings it could read (empty on
+/// a syntax error) and the problems found.
+pub fn parse_toml(text: &str) -> (Settings, Vec<ConfigProblem>) {
+    match toml::from_str::<Settings>(text) {
+        Ok(settings) => {
+            let problems = validate(&settings, text);
+            (settings, problems)
+        }
+        Err(error) => {
+            let range = error
+                .span()
+                .map(|r| r.start as u32..r.end as u32)
+                .unwrap_or(0..0);
+            let message = format!("leanos.toml is not valid: {}", error.message().trim());
+            (Settings::default(), vec![ConfigProblem { message, range }])
+        }
+    }
+}
+
+/// Parses client settings (the `leanos` section as JSON). Unknown or
+/// ill-typed keys are reported and ignored.
+pub fn parse_client_settings(value: &serde_json::Value) -> (Settings, Vec<String>) {
+    if value.is_null() {
+        return (Settings::default(), Vec::new());
+    }
+    match serde_json::from_value::<Settings>(value.clone()) {
+        Ok(settings) => {
+            let problems = validate(&settings, "")
+                .into_iter()
+                .map(|p| p.message)
+                .collect();
+            (settings, problems)
+        }
+        Err(error) => (
+            Settings::default(),
+            vec![format!("leanos settings ignored: {error}")],
+        ),
+    }
+}
+
+fn find_range(text: &str, needle: &str) -> Range<u32> {
+    text.find(needle)
+        .map(|i| i as u32..(i + needle.len()) as u32)
+        .unwrap_or(0..0)
+}
+
+fn validate(settings: &Settings, text: &str) -> Vec<ConfigProblem> {
+    let mut problems = Vec::new();
+    for (code, level) in &settings.rules {
+        if !crate::analysis::diagnostics::is_known_code(code) {
+            problems.push(ConfigProblem {
+                message: format!("unknown diagnostic code `{code}` in [rules]"),
+                range: find_range(text, code),
+            });
+        }
+        if level != "off" && Severity::parse(level).is_none() {
+            problems.push(ConfigProblem {
+                message: format!(
+                    "`{level}` is not a level for `{code}`: use off, hint, info, warning or error"
+                ),
+                range: find_range(text, &format!("\"{level}\"")),
+            });
+        }
+    }
+    if let Some(prefixes) = settings.assumptions.as_ref().and_then(|a| a.prefixes.as_ref()) {
+        for prefix in prefixes {
+            let mut chars = prefix.chars();
+            let ok = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_ascii_uppercase());
+            if !ok {
+                problems.push(ConfigProblem {
+                    message: format!("assumption prefix `{prefix}` must be one upper-case letter"),
+                    range: find_range(text, &format!("\"{prefix}\"")),
+                });
+            }
+        }
+    }
+    if let Some(threshold) = settings.decisions.as_ref().and_then(|d| d.approval_threshold) {
+        if !(0.0..=1.0).contains(&threshold) {
+            problems.push(ConfigProblem {
+                message: format!("approval_threshold {threshold} is outside 0.0..=1.0"),
+                range: find_range(text, "approval_threshold"),
+            });
+        }
+    }
+    for glob in settings.files.as_ref().and_then(|f| f.ignore.as_ref()).into_iter().flatten() {
+        if let Err(error) = globset::Glob::new(glob) {
+            problems.push(ConfigProblem {
+                message: format!("ignore glob `{glob}` is not valid: {error}"),
+                range: find_range(text, glob),
+            });
+        }
+    }
+    problems
+}
+
+fn clean_dir(dir: &str) -> Option<String> {
+    crate::vfs::normalize(dir.trim_matches('/')).filter(|d| !d.is_empty())
+}
+
+impl Config {
+    /// Applies `settings` on top of `self` (later layers win). Invalid
+    /// values (already reported by the parser) are skipped.
+    pub fn apply(&mut self, settings: &Settings) {
+        for (code, level) in &settings.rules {
+            let level = if level.trim().eq_ignore_ascii_case("off") {
+                Some(RuleLevel::Off)
+            } else {
+                Severity::parse(level).map(RuleLevel::On)
+            };
+            if let Some(level) = level {
+                self.rules.insert(code.clone(), level);
+            }
+        }
+        if let Some(prefixes) = settings.assumptions.as_ref().and_then(|a| a.prefixes.as_ref()) {
+            let valid: Vec<char> = prefixes
+                .iter()
+                .filter_map(|p| {
+                    let mut chars = p.chars();
+                    match (chars.next(), chars.next()) {
+                        (Some(c), None) if c.is_ascii_uppercase() => Some(c),
+                        _ => None,
+                    }
+                })
+                .collect();
+            if !valid.is_empty() {
+                self.assumption_prefixes = valid;
+            }
+        }
+        if let Some(paths) = &settings.paths {
+            if let Some(dir) = paths.canvas.as_deref().and_then(clean_dir) {
+                self.canvas_dir = dir;
+            }
+            if let Some(dir) = paths.threads.as_deref().and_then(clean_dir) {
+                self.threads_dir = dir;
+            }
+            if let Some(dir) = paths.goals.as_deref().and_then(clean_dir) {
+                self.goals_dir = dir;
+            }
+        }
+        if let Some(types) = settings.threads.as_ref().and_then(|t| t.types.as_ref()) {
+            self.extra_thread_types = types.clone();
+        }
+        if let Some(threshold) = settings.decisions.as_ref().and_then(|d| d.approval_threshold) {
+            if (0.0..=1.0).contains(&threshold) {
+                self.approval_threshold = threshold;
+            }
+        }
+        if let Some(files) = &settings.files {
+            if let Some(ignore) = &files.ignore {
+                self.ignore = ignore
+                    .iter()
+                    .filter(|g| globset::Glob::new(g).is_ok())
+                    .cloned()
+                    .collect();
+            }
+            if let Some(max) = files.max_size {
+                self.max_file_size = max;
+            }
+        }
+    }
+
+    /// The configured level of a diagnostic code, given its default.
+    pub fn level(&self, code: &str, default: Severity) -> RuleLevel {
+        self.rules
+            .get(code)
+            .copied()
+            .unwrap_or(RuleLevel::On(default))
+    }
+
+    /// A matcher for [`Config::ignore`].
+    pub fn ignore_matcher(&self) -> globset::GlobSet {
+        let mut builder = globset::GlobSetBuilder::new();
+        for glob in &self.ignore {
+            if let Ok(glob) = globset::Glob::new(glob) {
+                builder.add(glob);
+            }
+        }
+        builder.build().unwrap_or_else(|_| globset::GlobSet::empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_section() {
+        let (settings, problems) = parse_toml(
+            "[rules]\nassumption-untested = \"off\"\nlink-broken = \"error\"\n\
+             [assumptions]\nprefixes = [\"A\", \"Q\"]\n[paths]\ncanvas = \"canvas/\"\n\
+             [decisions]\napproval_threshold = 0.7\n[files]\nignore = [\"drafts/**\"]\nmax_size = 100\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let mut config = Config::default();
+        config.apply(&settings);
+        assert_eq!(config.level("assumption-untested", Severity::Hint), RuleLevel::Off);
+        assert_eq!(config.level("link-broken", Severity::Warning), RuleLevel::On(Severity::Error));
+        assert_eq!(config.assumption_prefixes, vec!['A', 'Q']);
+        assert_eq!(config.canvas_dir, "canvas");
+        assert_eq!(config.approval_threshold, 0.7);
+        assert!(config.ignore_matcher().is_match("drafts/a.md"));
+        assert_eq!(config.max_file_size, 100);
+    }
+
+    #[test]
+    fn bad_files_are_problems_not_crashes() {
+        let (settings, problems) = parse_toml("[rules\nx = ");
+        assert_eq!(problems.len(), 1);
+        assert!(settings.rules.is_empty());
+        let (_, problems) = parse_toml("[rules]\nno-such-code = \"loud\"\n");
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems[0].range, 8..20);
+        let (_, problems) = parse_toml("colour = 1\n");
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].message.contains("colour"), "{}", problems[0].message);
+    }
+}

@@ -1,0 +1,418 @@
+//! Per-file facts ("lowering"): everything the index and the analyses need
+//! from one file, as plain values with byte ranges. Pure: the same text
+//! gives the same facts whether it comes from disk or from the editor.
+
+pub mod markdown;
+pub mod metadata;
+pub mod paths;
+pub mod status;
+
+use crate::config::{Config, Severity};
+use crate::syntax::{ByteRange, Outline};
+use metadata::{MetaValue, Metadata};
+use paths::PathKind;
+use status::AssumptionStatus;
+
+/// How an assumption entry is written (leanos-formats.md §2.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryForm {
+    /// `### A4: Title` with bold fields below (also v2 `### A001: …`).
+    Heading,
+    /// A row of a table whose header has an `ID` column.
+    TableRow,
+    /// `- A1: text`.
+    ListItem,
+}
+
+/// An assumption defined in the assumptions section (Canvas section 10).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssumptionEntry {
+    pub id: String,
+    pub id_range: ByteRange,
+    pub title: String,
+    pub status: Option<AssumptionStatus>,
+    pub status_range: Option<ByteRange>,
+    /// Percent 0..=100.
+    pub confidence: Option<u8>,
+    pub confidence_range: Option<ByteRange>,
+    pub evidence: Option<String>,
+    pub form: EntryForm,
+    /// The whole entry (heading block up to the next heading of the same
+    /// or a higher level, the row, or the item's line).
+    pub range: ByteRange,
+}
+
+/// An assumption ID used in an assumption context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssumptionRef {
+    pub id: String,
+    pub range: ByteRange,
+}
+
+/// How a link's target is resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[x](target)`: relative to the file's folder (`/target` from the root).
+    Markdown,
+    /// A backticked or labelled path: from the root first, then from the
+    /// file's folder; `canvas/…` is relative to `strategy/`.
+    Path,
+    /// A Canvas file name alone (`10-assumptions.md`), resolved by section
+    /// number whatever the naming scheme.
+    CanvasName(u8),
+    /// A thread path relative to `threads/` (`sales/acme`), or a bare
+    /// thread name.
+    Thread,
+}
+
+/// A reference to a file, folder, Canvas section or thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub target: String,
+    pub range: ByteRange,
+    pub kind: LinkKind,
+}
+
+/// A reference to a goal, optionally with a subgoal (`SG2`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoalRef {
+    pub goal: String,
+    pub range: ByteRange,
+    pub subgoal: Option<(String, ByteRange)>,
+}
+
+/// A goal defined by a goal file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoalDef {
+    pub id: String,
+    pub title: String,
+    pub status: Option<String>,
+    /// Subgoal IDs (`SG1`) with the ranges of their headings or items.
+    pub subgoals: Vec<(String, ByteRange)>,
+}
+
+/// What a stage file's first heading says it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageHeading {
+    /// The stage the heading names (by name when it has one, else by
+    /// number); `None` when it names no stage.
+    pub stage: Option<u8>,
+    pub range: ByteRange,
+    pub text: String,
+}
+
+/// The family a stage-4 verdict belongs to (leanos-formats.md §3.8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerdictClass {
+    /// Go ahead: PROCEED, QUALIFY, PURSUE, CREATE, BUILD, PIVOT, SCALE,
+    /// REFACTOR, LAUNCH, TEST, accepted.
+    Proceed,
+    /// End the thread: DECLINE, REJECT, PASS, KILL, CANCEL, rejected.
+    Stop,
+    /// Wait: DEFER, HOLD, deferred.
+    Defer,
+}
+
+/// A recognised stage-4 verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub word: String,
+    pub class: VerdictClass,
+    pub range: ByteRange,
+}
+
+/// A problem found while reading or lowering a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub code: &'static str,
+    pub message: String,
+    pub range: ByteRange,
+    /// A severity other than the code's default (an empty `meta.json` is a
+    /// warning, not an error).
+    pub severity: Option<Severity>,
+}
+
+/// A heading of a markdown file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub range: ByteRange,
+}
+
+/// Everything the engine knows about one file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileFacts {
+    pub kind: FileKindSlot,
+    /// Only whitespace (or nothing).
+    pub empty: bool,
+    pub headings: Vec<Heading>,
+    /// YAML frontmatter of a markdown file.
+    pub frontmatter: Option<Metadata>,
+    /// The document of `meta.json` / `metadata.yaml`.
+    pub metadata: Option<Metadata>,
+    pub entries: Vec<AssumptionEntry>,
+    pub refs: Vec<AssumptionRef>,
+    pub links: Vec<Link>,
+    pub goal_refs: Vec<GoalRef>,
+    pub goal: Option<GoalDef>,
+    pub stage_heading: Option<StageHeading>,
+    pub verdict: Option<Verdict>,
+    /// Stage 4 impact score (0.0..=1.0) and its range.
+    pub impact: Option<(f64, ByteRange)>,
+    /// Stage 4 records an approval by a person.
+    pub approved: bool,
+    /// Stage 6 names a Canvas section it updates.
+    pub names_canvas: bool,
+    pub problems: Vec<Problem>,
+}
+
+/// [`PathKind`] with a default, so facts can derive `Default`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileKindSlot(pub PathKind);
+
+impl Default for FileKindSlot {
+    fn default() -> Self {
+        FileKindSlot(PathKind::Other)
+    }
+}
+
+impl FileFacts {
+    /// What the file is.
+    pub fn path_kind(&self) -> &PathKind {
+        &self.kind.0
+    }
+
+    /// The metadata document of a metadata file, or the frontmatter of a
+    /// markdown file.
+    pub fn meta(&self) -> Option<&Metadata> {
+        self.metadata.as_ref().or(self.frontmatter.as_ref())
+    }
+}
+
+/// How a file arrived from the vfs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadState {
+    /// Read completely; `invalid_utf8_at` is the offset of the first
+    /// replaced sequence, if any.
+    Read { invalid_utf8_at: Option<u32> },
+    /// Over the size cap (its size in bytes); not read.
+    TooLarge(u64),
+}
+
+/// Lowers one file. `outline` is only used for markdown files (pass
+/// `None` to have it parsed here).
+pub fn lower(
+    path: &str,
+    text: &str,
+    outline: Option<&Outline>,
+    read: ReadState,
+    config: &Config,
+) -> FileFacts {
+    let kind = paths::classify(path, config);
+    let mut facts = FileFacts {
+        kind: FileKindSlot(kind.clone()),
+        empty: text.trim().is_empty(),
+        ..FileFacts::default()
+    };
+    match read {
+        ReadState::TooLarge(size) => {
+            facts.problems.push(Problem {
+                code: "file-too-large",
+                message: format!(
+                    "{} is {size} bytes, over the {} byte cap: skipped",
+                    crate::vfs::file_name(path),
+                    config.max_file_size
+                ),
+                range: 0..0,
+                severity: None,
+            });
+            facts.empty = false;
+            return facts;
+        }
+        ReadState::Read {
+            invalid_utf8_at: Some(at),
+        } => facts.problems.push(Problem {
+            code: "file-encoding",
+            message: "file is not valid UTF-8: read with replacement characters".into(),
+            range: at..at + '\u{FFFD}'.len_utf8() as u32,
+            severity: None,
+        }),
+        ReadState::Read { .. } => {}
+    }
+    let name = crate::vfs::file_name(path);
+    if matches!(kind, PathKind::Config) {
+        let (_, problems) = crate::config::parse_toml(text);
+        facts.problems.extend(problems.into_iter().map(|p| Problem {
+            code: "config-invalid",
+            message: p.message,
+            range: p.range,
+            severity: None,
+        }));
+    } else if name == "meta.json" {
+        match metadata::parse_json(text, 0) {
+            Ok(meta) => facts.metadata = Some(meta),
+            Err(problem) => facts.problems.push(meta_problem(problem)),
+        }
+        metadata_facts(&mut facts, config);
+    } else if name == "metadata.yaml" || name == "metadata.yml" {
+        match metadata::parse_yaml(text, 0, name) {
+            Ok(meta) => facts.metadata = Some(meta),
+            Err(problem) => facts.problems.push(meta_problem(problem)),
+        }
+        metadata_facts(&mut facts, config);
+    } else if name.ends_with(".md") || name.ends_with(".markdown") {
+        let parsed;
+        let outline = match outline {
+            Some(outline) => outline,
+            None => {
+                parsed = crate::syntax::outline_of(text);
+                &parsed
+            }
+        };
+        markdown::lower_markdown(path, text, outline, config, &mut facts);
+        metadata_facts(&mut facts, config);
+    }
+    facts
+}
+
+fn meta_problem(problem: metadata::MetaProblem) -> Problem {
+    Problem {
+        code: "meta-invalid",
+        message: problem.message,
+        range: problem.range,
+        severity: problem.empty.then_some(Severity::Warning),
+    }
+}
+
+/// Whether `id` is an assumption ID under `config`'s prefixes: one prefix
+/// letter and 1 to 3 digits (`A4`, `H12`, `A001`).
+pub fn is_assumption_id(id: &str, config: &Config) -> bool {
+    let mut chars = id.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let digits = chars.as_str();
+    config.assumption_prefixes.contains(&first)
+        && (1..=3).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_placeholder(value: &str) -> bool {
+    value.contains('{') || value.contains('<') || value.trim().is_empty()
+}
+
+/// Facts from the metadata document (file or frontmatter).
+fn metadata_facts(facts: &mut FileFacts, config: &Config) {
+    let Some(meta) = facts.meta().cloned() else {
+        return;
+    };
+    let stage = facts.path_kind().stage();
+    for field in &meta.fields {
+        match (field.key.as_str(), &field.value) {
+            ("canvas_assumptions" | "linked_assumptions", MetaValue::List(items)) => {
+                for (item, range) in items {
+                    if is_assumption_id(item.trim(), config) {
+                        facts.refs.push(AssumptionRef {
+                            id: item.trim().to_string(),
+                            range: range.clone(),
+                        });
+                    }
+                }
+            }
+            ("goal_id" | "parent_goal", MetaValue::String(goal)) if !is_placeholder(goal) => {
+                let subgoal = (field.key == "goal_id")
+                    .then(|| meta.get("subgoal"))
+                    .flatten()
+                    .and_then(|f| match &f.value {
+                        MetaValue::String(s) if markdown::is_subgoal_id(s.trim()) => {
+                            Some((s.trim().to_string(), f.value_range.clone()))
+                        }
+                        _ => None,
+                    });
+                facts.goal_refs.push(GoalRef {
+                    goal: goal.trim().to_string(),
+                    range: field.value_range.clone(),
+                    subgoal,
+                });
+            }
+            ("child_goals", MetaValue::List(items)) => {
+                for (goal, range) in items {
+                    if !is_placeholder(goal) {
+                        facts.goal_refs.push(GoalRef {
+                            goal: goal.trim().to_string(),
+                            range: range.clone(),
+                            subgoal: None,
+                        });
+                    }
+                }
+            }
+            ("related_threads", MetaValue::List(items)) => {
+                for (thread, range) in items {
+                    if !is_placeholder(thread) {
+                        facts.links.push(Link {
+                            target: thread.trim().to_string(),
+                            range: range.clone(),
+                            kind: LinkKind::Thread,
+                        });
+                    }
+                }
+            }
+            ("parent_thread", MetaValue::String(thread)) if !is_placeholder(thread) => {
+                facts.links.push(Link {
+                    target: thread.trim().to_string(),
+                    range: field.value_range.clone(),
+                    kind: LinkKind::Thread,
+                });
+            }
+            ("source_thread", MetaValue::String(path)) if !is_placeholder(path) => {
+                facts.links.push(Link {
+                    target: path.trim().to_string(),
+                    range: field.value_range.clone(),
+                    kind: LinkKind::Path,
+                });
+            }
+            ("canvas_refs", MetaValue::List(items)) => {
+                for (name, range) in items {
+                    if let Some(number) = markdown::canvas_number_of_ref(name.trim()) {
+                        facts.links.push(Link {
+                            target: name.trim().to_string(),
+                            range: range.clone(),
+                            kind: LinkKind::CanvasName(number),
+                        });
+                    }
+                }
+            }
+            ("canvas_updates", MetaValue::List(items)) if stage == Some(6) && !items.is_empty() => {
+                facts.names_canvas = true;
+            }
+            ("impact_score", MetaValue::Number(score)) if stage == Some(4) => {
+                facts.impact = Some((*score, field.value_range.clone()));
+            }
+            ("status", MetaValue::String(status)) if stage == Some(4) && facts.verdict.is_none() => {
+                let class = match status.trim().to_ascii_lowercase().as_str() {
+                    "accepted" => Some(VerdictClass::Proceed),
+                    "rejected" => Some(VerdictClass::Stop),
+                    "deferred" => Some(VerdictClass::Defer),
+                    _ => None,
+                };
+                if let Some(class) = class {
+                    facts.verdict = Some(Verdict {
+                        word: status.trim().to_string(),
+                        class,
+                        range: field.value_range.clone(),
+                    });
+                }
+            }
+            ("approved_by" | "decided_by", MetaValue::String(who)) if stage == Some(4) => {
+                if markdown::is_person(who) {
+                    facts.approved = true;
+                }
+            }
+            ("owner", MetaValue::String(who)) if stage == Some(4) && who.trim() == "human" => {
+                facts.approved = true;
+            }
+            _ => {}
+        }
+    }
+}
