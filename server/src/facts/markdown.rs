@@ -653,6 +653,12 @@ impl Lowering<'_> {
                     self.pattern_ids(content, base, assumption_section);
                 }
                 self.links_in_line(content, base);
+                if self.stage == Some(6)
+                    && heading_mentions(&stack[..stack.len() - 1], &["canvas update"])
+                    && SECTION_NUMBER.is_match(content)
+                {
+                    self.facts.names_canvas = true;
+                }
                 continue;
             }
 

@@ -1,0 +1,42 @@
+//! `assumption-untested`: an assumption that no thread references (a
+//! reference from any file under the threads folder counts, metadata
+//! included).
+
+use super::{Context, Diagnostic};
+
+pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
+    let snapshot = context.snapshot;
+    let threads_prefix = format!("{}/", snapshot.config.threads_dir);
+    for (index, entry) in context.file.facts.entries.iter().enumerate() {
+        // Report once per ID, on its first definition.
+        let first = snapshot.assumptions.get(&entry.id).and_then(|l| l.iter().next());
+        if first.is_some_and(|l| l.file != context.file.path || l.index != index) {
+            continue;
+        }
+        let tested = snapshot
+            .assumption_refs
+            .get(&entry.id)
+            .is_some_and(|files| files.iter().any(|f| f.starts_with(&threads_prefix)));
+        if !tested {
+            out.push(context.diagnostic(
+                "assumption-untested",
+                entry.id_range.clone(),
+                format!("no thread references assumption `{}`", entry.id),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::diagnostics::fixture::check;
+
+    #[test]
+    fn only_thread_references_count() {
+        let found = check(
+            "//- /strategy/canvas/10-assumptions.md\n### A1: Tested\n### A2: Cited by a goal only\n### A3: Cited in meta.json\n//- /threads/sales/x/2-hypothesis.md\nTests: A1 - x\n//- /threads/sales/y/meta.json\n{\"canvas_assumptions\": [\"A3\"]}\n//- /strategy/goals/active/g-x.md\n## Canvas Links\n- A2: \"x\" (10-assumptions.md)\n",
+            "assumption-untested",
+        );
+        assert_eq!(found, ["strategy/canvas/10-assumptions.md:1:4-1:6 hint no thread references assumption `A2`"]);
+    }
+}

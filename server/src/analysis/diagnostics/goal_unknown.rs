@@ -1,0 +1,64 @@
+//! `goal-unknown`: a goal id (`goal_id`, `**Goal:** g-…`) that no goal file
+//! defines, or a subgoal (`SG2`) the goal does not have (leanos-formats.md
+//! §5.3).
+
+use super::{Context, Diagnostic, Related};
+
+pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
+    let snapshot = context.snapshot;
+    for goal_ref in &context.file.facts.goal_refs {
+        let Some(files) = snapshot.goals.get(&goal_ref.goal) else {
+            out.push(context.diagnostic(
+                "goal-unknown",
+                goal_ref.range.clone(),
+                format!("goal `{}` does not exist under `{}`", goal_ref.goal, snapshot.config.goals_dir),
+            ));
+            continue;
+        };
+        let Some((subgoal, range)) = &goal_ref.subgoal else {
+            continue;
+        };
+        let Some(goal_file) = files.iter().next().and_then(|f| snapshot.files.get(f)) else {
+            continue;
+        };
+        let known = goal_file
+            .facts
+            .goal
+            .as_ref()
+            .is_some_and(|g| g.subgoals.iter().any(|(id, _)| id == subgoal));
+        if !known {
+            let mut diagnostic = context.diagnostic(
+                "goal-unknown",
+                range.clone(),
+                format!("goal `{}` has no subgoal `{subgoal}`", goal_ref.goal),
+            );
+            diagnostic.related.push(Related {
+                path: goal_file.path.clone(),
+                range: super::anchor(goal_file),
+                message: format!("goal `{}`", goal_ref.goal),
+            });
+            out.push(diagnostic);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::diagnostics::fixture::check;
+
+    #[test]
+    fn goals_and_subgoals_in_all_layouts() {
+        let found = check(
+            "//- /strategy/goals/active/g-first-customers.md\n---\nid: g-first-customers\nstatus: active\n---\n# Goal: First customers\n#### SG1: Pilot\n#### SG2: Close\n//- /strategy/goals/active/arr-q1/goal.md\n---\ngoal_id: arr-q1\n---\n# ARR\n//- /strategy/goals/active/arr-q1/1.pipeline.md\n# Pipeline\n//- /strategy/goals/active/launch-20260301.md\n# Goal: Launch\nID: launch-20260301\n//- /threads/sales/a/1-input.md\n# Stage 1: Input\n**Goal:** g-first-customers (SG2: Close)\n//- /threads/sales/b/1-input.md\n**Goal:** g-first-customers (SG7: Nope)\n//- /threads/sales/c/meta.json\n{\"goal_id\": \"g-missing\", \"subgoal\": \"SG1\"}\n//- /threads/sales/d/meta.json\n{\"goal_id\": \"arr-q1\"}\n//- /threads/sales/e/1-input.md\n---\ngoal_id: launch-20260301\n---\n**Goal:** Increase revenue this year\n//- /strategy/goals/active/arr-q1/2.meetings.md\n---\nparent_goal: arr-q1\nchild_goals: [arr-q1/1.pipeline, arr-q1/9.none]\n---\n",
+            "goal-unknown",
+        );
+        assert_eq!(
+            found,
+            [
+                "strategy/goals/active/arr-q1/2.meetings.md:2:33-2:46 warning goal `arr-q1/9.none` does not exist under `strategy/goals`",
+                "threads/sales/b/1-input.md:0:29-0:32 warning goal `g-first-customers` has no subgoal `SG7`",
+                "threads/sales/c/meta.json:0:13-0:22 warning goal `g-missing` does not exist under `strategy/goals`",
+            ]
+        );
+    }
+}

@@ -1,0 +1,98 @@
+//! `meta-mismatch`: thread metadata contradicts the folder: `type` is not
+//! the folder's type, `stage` is not the highest stage file present, or
+//! `status: completed` without stage 6 (leanos-formats.md §4.1).
+//! `business` and `operations` are one type (renamed at `8d22824`);
+//! `sales-campaign` is a sales type.
+
+use super::{Context, Diagnostic};
+use crate::analysis::thread::thread_info;
+use crate::facts::metadata::MetaValue;
+use crate::facts::paths::PathKind;
+
+fn same_type(meta: &str, folder: &str) -> bool {
+    let normal = |t: &str| match t {
+        "business" => "operations".to_string(),
+        "sales-campaign" => "sales".to_string(),
+        "marketing-campaign" => "marketing".to_string(),
+        other => other.to_string(),
+    };
+    normal(&meta.trim().to_ascii_lowercase()) == normal(folder)
+}
+
+pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
+    let PathKind::ThreadMeta { thread, .. } = context.file.facts.path_kind() else {
+        return;
+    };
+    if context.archived() {
+        return;
+    }
+    let Some(meta) = &context.file.facts.metadata else {
+        return;
+    };
+    let info = thread_info(context.snapshot, thread);
+    if let Some(field) = meta.get("type") {
+        if let MetaValue::String(value) = &field.value {
+            if !value.trim().is_empty() && !same_type(value, &info.thread_type) {
+                out.push(context.diagnostic(
+                    "meta-mismatch",
+                    field.value_range.clone(),
+                    format!("`type` is `{value}` but the thread is under `{}/`", info.thread_type),
+                ));
+            }
+        }
+    }
+    let highest = info.highest_stage();
+    if let (Some(field), Some(highest)) = (meta.get("stage"), highest) {
+        let stage = match &field.value {
+            MetaValue::Number(n) if n.fract() == 0.0 => Some(*n as i64),
+            MetaValue::String(s) => s
+                .trim()
+                .split(['-', ' '])
+                .next()
+                .and_then(|n| n.parse::<i64>().ok()),
+            _ => None,
+        };
+        if let Some(stage) = stage {
+            if stage != i64::from(highest) {
+                out.push(context.diagnostic(
+                    "meta-mismatch",
+                    field.value_range.clone(),
+                    format!("`stage` is {stage} but the highest stage file present is stage {highest}"),
+                ));
+            }
+        }
+    }
+    if let Some(field) = meta.get("status") {
+        if let MetaValue::String(value) = &field.value {
+            if value.trim().eq_ignore_ascii_case("completed") && info.stage_file(6).is_none() {
+                out.push(context.diagnostic(
+                    "meta-mismatch",
+                    field.value_range.clone(),
+                    "`status` is `completed` but the thread has no stage 6 (`6-learning.md`)".into(),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::diagnostics::fixture::check;
+
+    #[test]
+    fn type_stage_and_status() {
+        let found = check(
+            "//- /threads/sales/a/meta.json\n{\"type\": \"marketing\", \"stage\": 4, \"status\": \"completed\"}\n//- /threads/sales/a/1-input.md\n# Input\n//- /threads/sales/a/2-hypothesis.md\n# Hypothesis\n//- /threads/operations/b/meta.json\n{\"type\": \"business\", \"stage\": 2, \"status\": \"active\"}\n//- /threads/operations/b/1-input.md\n//- /threads/operations/b/2-hypothesis.md\n//- /threads/marketing/c/metadata.yaml\ntype: marketing\nstage: 1\nstatus: completed\n//- /threads/marketing/c/1-input.md\n//- /threads/marketing/c/6-learning.md\n",
+            "meta-mismatch",
+        );
+        assert_eq!(
+            found,
+            [
+                "threads/marketing/c/metadata.yaml:1:7-1:8 warning `stage` is 1 but the highest stage file present is stage 6",
+                "threads/sales/a/meta.json:0:10-0:19 warning `type` is `marketing` but the thread is under `sales/`",
+                "threads/sales/a/meta.json:0:31-0:32 warning `stage` is 4 but the highest stage file present is stage 2",
+                "threads/sales/a/meta.json:0:45-0:54 warning `status` is `completed` but the thread has no stage 6 (`6-learning.md`)",
+            ]
+        );
+    }
+}

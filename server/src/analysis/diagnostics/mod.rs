@@ -1,0 +1,203 @@
+//! Diagnostics: one rule per file (`<code>.rs`), each a pure function of
+//! the snapshot and one file. [`file_diagnostics`] runs them all for a
+//! file and applies the configured severities.
+
+mod assumption_duplicate;
+mod assumption_unknown;
+mod assumption_untested;
+mod attribution_broken;
+mod attribution_missing;
+mod decision_needs_approval;
+mod decision_no_verdict;
+mod goal_unknown;
+mod hypothesis_no_assumption;
+mod learning_no_canvas_update;
+mod link_broken;
+mod meta_mismatch;
+mod problems;
+mod stage_empty;
+mod stage_heading;
+mod stage_legacy;
+mod stage_misnamed;
+mod stage_missing;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use crate::config::{RuleLevel, Severity};
+use crate::facts::paths::PathKind;
+use crate::index::{FileData, Snapshot};
+use crate::syntax::ByteRange;
+
+/// Another place involved in a diagnostic (LSP `relatedInformation`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub path: String,
+    pub range: ByteRange,
+    pub message: String,
+}
+
+/// A diagnostic on a byte range of one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable code from SPEC §2 (`assumption-unknown`, …).
+    pub code: &'static str,
+    pub severity: Severity,
+    pub range: ByteRange,
+    pub message: String,
+    pub related: Vec<Related>,
+}
+
+/// Every code with its default severity (SPEC §2), plus `config-invalid`
+/// for a bad `leanos.toml`.
+pub const CODES: &[(&str, Severity)] = &[
+    ("assumption-unknown", Severity::Error),
+    ("assumption-duplicate", Severity::Error),
+    ("assumption-untested", Severity::Hint),
+    ("link-broken", Severity::Warning),
+    ("goal-unknown", Severity::Warning),
+    ("stage-missing", Severity::Warning),
+    ("stage-misnamed", Severity::Warning),
+    ("stage-legacy", Severity::Info),
+    ("stage-empty", Severity::Info),
+    ("stage-heading", Severity::Warning),
+    ("hypothesis-no-assumption", Severity::Warning),
+    ("decision-no-verdict", Severity::Warning),
+    ("decision-needs-approval", Severity::Warning),
+    ("learning-no-canvas-update", Severity::Warning),
+    ("learning-not-applied", Severity::Warning),
+    ("meta-invalid", Severity::Error),
+    ("meta-mismatch", Severity::Warning),
+    ("attribution-missing", Severity::Warning),
+    ("attribution-broken", Severity::Warning),
+    ("solution-missing-feature", Severity::Warning),
+    ("solution-stale-entry", Severity::Warning),
+    ("file-encoding", Severity::Info),
+    ("file-too-large", Severity::Info),
+    ("config-invalid", Severity::Error),
+];
+
+/// Whether `code` is a diagnostic code this product knows.
+pub fn is_known_code(code: &str) -> bool {
+    CODES.iter().any(|(c, _)| *c == code)
+}
+
+/// The default severity of a known code.
+pub fn default_severity(code: &str) -> Severity {
+    CODES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, s)| *s)
+        .unwrap_or(Severity::Warning)
+}
+
+/// What a rule sees: the snapshot and the file it is checking.
+pub struct Context<'a> {
+    pub snapshot: &'a Snapshot,
+    pub file: &'a FileData,
+}
+
+impl Context<'_> {
+    /// A diagnostic of `code` at its default severity.
+    pub fn diagnostic(&self, code: &'static str, range: ByteRange, message: String) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: default_severity(code),
+            range,
+            message,
+            related: Vec::new(),
+        }
+    }
+
+    /// The range of the file's first heading, else its first line
+    /// (empty at 0 for an empty file): where file-level findings go.
+    pub fn anchor(&self) -> ByteRange {
+        anchor(self.file)
+    }
+
+    /// The file is in an `archive/` folder: read-only, no structure rules.
+    pub fn archived(&self) -> bool {
+        matches!(
+            self.file.facts.path_kind(),
+            PathKind::Stage { archived: true, .. } | PathKind::ThreadMeta { archived: true, .. }
+        )
+    }
+}
+
+/// The range of a file's first heading, else its first non-empty line.
+pub fn anchor(file: &FileData) -> ByteRange {
+    if let Some(heading) = file.facts.headings.first() {
+        return heading.range.clone();
+    }
+    let text = &file.text;
+    let start = text.len() - text.trim_start().len();
+    let end = text[start..].find('\n').map(|i| start + i).unwrap_or(text.len());
+    start as u32..text[..end].trim_end().len().max(start) as u32
+}
+
+type Rule = fn(&Context, &mut Vec<Diagnostic>);
+
+const RULES: &[Rule] = &[
+    problems::check,
+    assumption_unknown::check,
+    assumption_duplicate::check,
+    assumption_untested::check,
+    link_broken::check,
+    goal_unknown::check,
+    stage_missing::check,
+    stage_misnamed::check,
+    stage_legacy::check,
+    stage_empty::check,
+    stage_heading::check,
+    hypothesis_no_assumption::check,
+    decision_no_verdict::check,
+    decision_needs_approval::check,
+    learning_no_canvas_update::check,
+    meta_mismatch::check,
+    attribution_missing::check,
+    attribution_broken::check,
+];
+
+/// Every diagnostic of the file at `path`, with configured severities
+/// applied (rules set to `off` dropped), sorted by position then code.
+pub fn file_diagnostics(snapshot: &Snapshot, path: &str) -> Vec<Diagnostic> {
+    let Some(file) = snapshot.files.get(path) else {
+        return Vec::new();
+    };
+    let context = Context {
+        snapshot,
+        file: file.as_ref(),
+    };
+    let mut out = Vec::new();
+    for rule in RULES {
+        rule(&context, &mut out);
+    }
+    let config = &snapshot.config;
+    out.retain_mut(|d| match config.rules.get(d.code) {
+        Some(RuleLevel::Off) => false,
+        Some(RuleLevel::On(severity)) => {
+            d.severity = *severity;
+            true
+        }
+        None => true,
+    });
+    out.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+    });
+    out
+}
+
+/// Diagnostics of every file in the workspace, in parallel; files without
+/// any are left out. Sorted by path.
+pub fn workspace_diagnostics(snapshot: &Snapshot) -> BTreeMap<String, Vec<Diagnostic>> {
+    let paths: Vec<&String> = snapshot.files.keys().collect();
+    paths
+        .par_iter()
+        .map(|path| ((*path).clone(), file_diagnostics(snapshot, path)))
+        .filter(|(_, diagnostics)| !diagnostics.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+pub(crate) mod fixture;

@@ -1,0 +1,43 @@
+//! `stage-empty`: an empty stage file (0 bytes or only whitespace; the
+//! E1 and E6 example threads commit such files, leanos-formats.md §3.2).
+
+use super::{Context, Diagnostic};
+use crate::facts::paths::PathKind;
+
+pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
+    let PathKind::Stage { number, .. } = context.file.facts.path_kind() else {
+        return;
+    };
+    if !context.file.facts.empty || context.archived() {
+        return;
+    }
+    out.push(context.diagnostic(
+        "stage-empty",
+        0..0,
+        format!(
+            "stage {} file `{}` is empty",
+            (*number).min(6),
+            crate::vfs::file_name(&context.file.path)
+        ),
+    ));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::diagnostics::fixture::check;
+
+    #[test]
+    fn empty_and_whitespace_only() {
+        let found = check(
+            "//- /threads/sales/a/1-input.md\n//- /threads/sales/a/2-hypothesis.md\n\n   \n//- /threads/sales/a/3-implication.md\n# Implication\n//- /docs/empty.md\n",
+            "stage-empty",
+        );
+        assert_eq!(
+            found,
+            [
+                "threads/sales/a/1-input.md:0:0-0:0 info stage 1 file `1-input.md` is empty",
+                "threads/sales/a/2-hypothesis.md:0:0-0:0 info stage 2 file `2-hypothesis.md` is empty",
+            ]
+        );
+    }
+}

@@ -1,0 +1,7 @@
+//! Pure analyses over a [`Snapshot`](crate::index::Snapshot): diagnostics
+//! and the resolution of references. No IO, no LSP types: results carry
+//! byte ranges into the files' texts.
+
+pub mod diagnostics;
+pub mod resolve;
+pub mod thread;

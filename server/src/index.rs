@@ -1,0 +1,600 @@
+//! Workspace tables built from per-file facts: Canvas sections, assumption
+//! entries, threads, goals, the set of existing paths, and reverse maps
+//! (assumption ID -> referencing files, goal ID -> referencing files, link
+//! target -> files whose links could resolve to it). A [`Snapshot`] is an
+//! immutable value (persistent maps: cloning is O(1)); updates return the
+//! set of files whose diagnostics may have changed.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use imbl::{HashMap, HashSet, OrdMap, OrdSet};
+
+use crate::config::Config;
+use crate::facts::paths::PathKind;
+use crate::facts::{FileFacts, Link, LinkKind, ReadState};
+use crate::line_index::LineIndex;
+use crate::vfs;
+
+/// One file known to the engine: its text, line index, facts and, for an
+/// open document, the editor's version.
+#[derive(Debug, Clone)]
+pub struct FileData {
+    /// Workspace path (`/`-separated, relative to the root).
+    pub path: String,
+    pub text: Arc<str>,
+    pub line_index: LineIndex,
+    pub facts: FileFacts,
+    /// The editor's version of an open document; `None` for disk files.
+    pub version: Option<i32>,
+}
+
+impl FileData {
+    /// Lowers `text` into a new file value.
+    pub fn new(path: &str, text: Arc<str>, read: ReadState, config: &Config, version: Option<i32>) -> FileData {
+        let facts = crate::facts::lower(path, &text, None, read, config);
+        FileData::from_parts(path, text, facts, version)
+    }
+
+    /// Builds a file value from already-computed facts.
+    pub fn from_parts(path: &str, text: Arc<str>, facts: FileFacts, version: Option<i32>) -> FileData {
+        FileData {
+            path: path.to_string(),
+            line_index: LineIndex::new(&text),
+            text,
+            facts,
+            version,
+        }
+    }
+}
+
+/// Where an assumption entry is: file and index into its facts' entries.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntryLocation {
+    pub file: String,
+    pub index: usize,
+}
+
+/// An immutable view of the whole workspace.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub config: Arc<Config>,
+    /// Source files (markdown, metadata, config) with their facts.
+    pub files: HashMap<String, Arc<FileData>>,
+    /// Every file that exists (source files and others such as CSVs).
+    pub paths: HashSet<String>,
+    /// Every folder that holds at least one file, with how many.
+    pub dirs: HashMap<String, u32>,
+    /// Canvas section number -> its files (normally one).
+    pub canvas: OrdMap<u8, OrdSet<String>>,
+    /// Assumption ID -> where it is defined.
+    pub assumptions: HashMap<String, OrdSet<EntryLocation>>,
+    /// Assumption ID -> files that reference it.
+    pub assumption_refs: HashMap<String, HashSet<String>>,
+    /// Thread folder -> its member files (stage files, action files,
+    /// metadata).
+    pub threads: OrdMap<String, OrdSet<String>>,
+    /// Goal ID -> goal files defining it.
+    pub goals: HashMap<String, OrdSet<String>>,
+    /// Goal ID -> files that reference it.
+    pub goal_refs: HashMap<String, HashSet<String>>,
+    /// Link resolution key -> files with a link that could resolve to it.
+    pub link_dependents: HashMap<String, HashSet<String>>,
+}
+
+impl Snapshot {
+    /// An empty workspace under `config`.
+    pub fn new(config: Config) -> Snapshot {
+        Snapshot {
+            config: Arc::new(config),
+            files: HashMap::new(),
+            paths: HashSet::new(),
+            dirs: HashMap::new(),
+            canvas: OrdMap::new(),
+            assumptions: HashMap::new(),
+            assumption_refs: HashMap::new(),
+            threads: OrdMap::new(),
+            goals: HashMap::new(),
+            goal_refs: HashMap::new(),
+            link_dependents: HashMap::new(),
+        }
+    }
+
+    /// Builds a workspace from files and the other paths that exist.
+    pub fn build(config: Config, files: Vec<FileData>, other_paths: &[String]) -> Snapshot {
+        let mut snapshot = Snapshot::new(config);
+        for path in other_paths {
+            snapshot.add_path(path);
+        }
+        for file in files {
+            let path = file.path.clone();
+            snapshot.add_path(&path);
+            let file = Arc::new(file);
+            snapshot.index_file(&file, true);
+            snapshot.files.insert(path, file);
+        }
+        snapshot
+    }
+
+    /// Whether a file or folder exists at workspace path `path`.
+    pub fn exists(&self, path: &str) -> bool {
+        path.is_empty() || self.paths.contains(path) || self.dirs.contains_key(path)
+    }
+
+    /// Whether `path` is a folder.
+    pub fn is_dir(&self, path: &str) -> bool {
+        path.is_empty() || self.dirs.contains_key(path)
+    }
+
+    fn add_path(&mut self, path: &str) -> bool {
+        if self.paths.insert(path.to_string()).is_some() {
+            return false;
+        }
+        let mut dir = vfs::parent(path);
+        while !dir.is_empty() {
+            *self.dirs.entry(dir.to_string()).or_insert(0) += 1;
+            dir = vfs::parent(dir);
+        }
+        true
+    }
+
+    fn remove_path(&mut self, path: &str) -> bool {
+        if self.paths.remove(path).is_none() {
+            return false;
+        }
+        let mut dir = vfs::parent(path);
+        while !dir.is_empty() {
+            let gone = match self.dirs.get_mut(dir) {
+                Some(count) => {
+                    *count -= 1;
+                    *count == 0
+                }
+                None => false,
+            };
+            if gone {
+                self.dirs.remove(dir);
+            }
+            dir = vfs::parent(dir);
+        }
+        true
+    }
+
+    /// Adds (`add`) or removes the table entries of one file.
+    fn index_file(&mut self, file: &FileData, add: bool) {
+        let path = &file.path;
+        let facts = &file.facts;
+        match facts.path_kind() {
+            PathKind::Canvas { number, .. } => {
+                let set = self.canvas.entry(*number).or_default();
+                if add {
+                    set.insert(path.clone());
+                } else {
+                    set.remove(path);
+                    if set.is_empty() {
+                        self.canvas.remove(number);
+                    }
+                }
+            }
+            PathKind::Stage { thread, .. } | PathKind::ThreadMeta { thread, .. } => {
+                let set = self.threads.entry(thread.clone()).or_default();
+                if add {
+                    set.insert(path.clone());
+                } else {
+                    set.remove(path);
+                    if set.is_empty() {
+                        self.threads.remove(thread);
+                    }
+                }
+            }
+            _ => {}
+        }
+        for (index, entry) in facts.entries.iter().enumerate() {
+            let location = EntryLocation {
+                file: path.clone(),
+                index,
+            };
+            let set = self.assumptions.entry(entry.id.clone()).or_default();
+            if add {
+                set.insert(location);
+            } else {
+                set.remove(&location);
+                if set.is_empty() {
+                    self.assumptions.remove(&entry.id);
+                }
+            }
+        }
+        for id in facts.refs.iter().map(|r| &r.id).collect::<BTreeSet<_>>() {
+            update_set(&mut self.assumption_refs, id, path, add);
+        }
+        if let Some(goal) = &facts.goal {
+            let set = self.goals.entry(goal.id.clone()).or_default();
+            if add {
+                set.insert(path.clone());
+            } else {
+                set.remove(path);
+                if set.is_empty() {
+                    self.goals.remove(&goal.id);
+                }
+            }
+        }
+        for goal in facts.goal_refs.iter().map(|g| &g.goal).collect::<BTreeSet<_>>() {
+            update_set(&mut self.goal_refs, goal, path, add);
+        }
+        let mut keys = BTreeSet::new();
+        for link in &facts.links {
+            keys.extend(link_keys(&self.config, path, link));
+        }
+        if let Some(source) = attribution_source(file) {
+            keys.extend(attribution_keys(&self.config, &source));
+        }
+        for key in keys {
+            update_set(&mut self.link_dependents, &key, path, add);
+        }
+    }
+
+    /// Replaces (or adds) a file; returns the files whose diagnostics may
+    /// have changed, the file itself included.
+    pub fn upsert(&mut self, file: FileData) -> BTreeSet<String> {
+        let path = file.path.clone();
+        let old = self.files.get(&path).cloned();
+        let mut affected = BTreeSet::new();
+        affected.insert(path.clone());
+        if let Some(old) = &old {
+            self.index_file(old, false);
+        }
+        let created = self.add_path(&path);
+        let file = Arc::new(file);
+        self.index_file(&file, true);
+        self.files.insert(path.clone(), file.clone());
+        self.collect_affected(old.as_deref(), Some(&file), &mut affected);
+        if created {
+            self.path_change_affects(&path, &file.facts, &mut affected);
+        }
+        affected
+    }
+
+    /// Records that a non-source file exists (a CSV, an image): links to it
+    /// resolve. Returns the affected files.
+    pub fn add_other_path(&mut self, path: &str) -> BTreeSet<String> {
+        let mut affected = BTreeSet::new();
+        if self.add_path(path) {
+            self.path_change_affects(path, &FileFacts::default(), &mut affected);
+        }
+        affected
+    }
+
+    /// Removes a file (source or not); returns the affected files (the
+    /// removed file included, so its diagnostics can be cleared).
+    pub fn remove(&mut self, path: &str) -> BTreeSet<String> {
+        let mut affected = BTreeSet::new();
+        let old = self.files.remove(path);
+        if let Some(old) = &old {
+            self.index_file(old, false);
+            affected.insert(path.to_string());
+            self.collect_affected(Some(old), None, &mut affected);
+        }
+        if self.remove_path(path) {
+            let facts = old.map(|o| o.facts.clone()).unwrap_or_default();
+            self.path_change_affects(path, &facts, &mut affected);
+        }
+        affected
+    }
+
+    /// Replaces the configuration (every file is re-lowered by the caller
+    /// when prefixes or folders change; severities only need re-diagnosis).
+    pub fn set_config(&mut self, config: Config) {
+        self.config = Arc::new(config);
+    }
+
+    fn collect_affected(&self, old: Option<&FileData>, new: Option<&FileData>, affected: &mut BTreeSet<String>) {
+        let empty = FileFacts::default();
+        let old_facts = old.map(|f| &f.facts).unwrap_or(&empty);
+        let new_facts = new.map(|f| &f.facts).unwrap_or(&empty);
+        // Assumption definitions: every file citing or defining a changed ID,
+        // and the Canvas section 10 files (untested / duplicates).
+        let old_entries: Vec<_> = old_facts.entries.iter().map(|e| (&e.id, &e.status, &e.confidence, &e.title)).collect();
+        let new_entries: Vec<_> = new_facts.entries.iter().map(|e| (&e.id, &e.status, &e.confidence, &e.title)).collect();
+        if old_entries != new_entries {
+            let changed: BTreeSet<&String> = old_facts
+                .entries
+                .iter()
+                .chain(new_facts.entries.iter())
+                .map(|e| &e.id)
+                .collect();
+            for id in changed {
+                if let Some(files) = self.assumption_refs.get(id) {
+                    affected.extend(files.iter().cloned());
+                }
+                if let Some(locations) = self.assumptions.get(id) {
+                    affected.extend(locations.iter().map(|l| l.file.clone()));
+                }
+            }
+        }
+        // References: the definitions of IDs that gained or lost a citing
+        // file (assumption-untested).
+        let old_refs: BTreeSet<&String> = old_facts.refs.iter().map(|r| &r.id).collect();
+        let new_refs: BTreeSet<&String> = new_facts.refs.iter().map(|r| &r.id).collect();
+        for id in old_refs.symmetric_difference(&new_refs) {
+            if let Some(locations) = self.assumptions.get(*id) {
+                affected.extend(locations.iter().map(|l| l.file.clone()));
+            }
+        }
+        // Goals: files citing a goal whose definition changed.
+        if old_facts.goal != new_facts.goal {
+            for goal in old_facts.goal.iter().chain(new_facts.goal.iter()) {
+                if let Some(files) = self.goal_refs.get(&goal.id) {
+                    affected.extend(files.iter().cloned());
+                }
+            }
+        }
+        // Thread rules read every member of the thread.
+        for facts in [old_facts, new_facts] {
+            if let Some(thread) = facts.path_kind().thread() {
+                if let Some(members) = self.threads.get(thread) {
+                    affected.extend(members.iter().cloned());
+                }
+            }
+        }
+    }
+
+    fn path_change_affects(&self, path: &str, facts: &FileFacts, affected: &mut BTreeSet<String>) {
+        let mut keys = vec![format!("path:{path}")];
+        let mut dir = vfs::parent(path);
+        while !dir.is_empty() {
+            keys.push(format!("path:{dir}"));
+            dir = vfs::parent(dir);
+        }
+        if let PathKind::Canvas { number, .. } = facts.path_kind() {
+            keys.push(format!("canvas:{number}"));
+        }
+        if let Some(thread) = facts.path_kind().thread() {
+            keys.push(format!("thread:{}", vfs::file_name(thread)));
+            if let Some(members) = self.threads.get(thread) {
+                affected.extend(members.iter().cloned());
+            }
+        }
+        for key in keys {
+            if let Some(files) = self.link_dependents.get(&key) {
+                affected.extend(files.iter().cloned());
+            }
+        }
+    }
+
+    /// The member files of the thread folder `thread`.
+    pub fn thread_members(&self, thread: &str) -> impl Iterator<Item = &Arc<FileData>> {
+        self.threads
+            .get(thread)
+            .into_iter()
+            .flat_map(|set| set.iter())
+            .filter_map(|path| self.files.get(path))
+    }
+}
+
+fn update_set(map: &mut HashMap<String, HashSet<String>>, key: &str, path: &str, add: bool) {
+    if add {
+        map.entry(key.to_string()).or_default().insert(path.to_string());
+    } else if let Some(set) = map.get_mut(key) {
+        set.remove(path);
+        if set.is_empty() {
+            map.remove(key);
+        }
+    }
+}
+
+/// The workspace paths a link is tried at, in order, and whether it
+/// climbs out of the root. Shared by resolution and the reverse map.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Candidates {
+    pub paths: Vec<String>,
+    /// A Canvas name resolved by section number.
+    pub canvas: Option<u8>,
+    /// A bare thread name matched against every thread folder's name.
+    pub thread_name: Option<String>,
+    /// The link leaves the workspace root: never resolved, never read.
+    pub outside_root: bool,
+}
+
+/// Computes where `link` (in the file at `from`) may point.
+pub fn candidates(config: &Config, from: &str, link: &Link) -> Candidates {
+    let mut out = Candidates::default();
+    let target = link.target.split(['#', '?']).next().unwrap_or("").trim();
+    let target = percent_decode(target);
+    let target = target.as_str();
+    let dir = vfs::parent(from);
+    let push = |candidate: Option<String>, out: &mut Candidates| match candidate {
+        Some(path) => {
+            let path = path.trim_end_matches('/').to_string();
+            if !out.paths.contains(&path) {
+                out.paths.push(path);
+            }
+        }
+        None => out.outside_root = true,
+    };
+    match link.kind {
+        LinkKind::Markdown => {
+            if target.is_empty() {
+                return out;
+            }
+            if let Some(absolute) = target.strip_prefix('/') {
+                push(vfs::normalize(absolute), &mut out);
+            } else {
+                push(vfs::join(dir, target), &mut out);
+            }
+        }
+        LinkKind::Path => {
+            if let Some(rest) = target.strip_prefix("canvas/") {
+                let strategy = vfs::parent(&config.canvas_dir);
+                push(vfs::join(strategy, &format!("canvas/{rest}")), &mut out);
+                push(vfs::join(&config.canvas_dir, rest), &mut out);
+            } else if target.starts_with("./") || target.starts_with("../") {
+                push(vfs::join(dir, target), &mut out);
+            } else {
+                push(vfs::normalize(target), &mut out);
+                if !out.outside_root {
+                    push(vfs::join(dir, target), &mut out);
+                    push(vfs::join(&config.threads_dir, target), &mut out);
+                }
+            }
+        }
+        LinkKind::CanvasName(number) => {
+            out.canvas = Some(number);
+        }
+        LinkKind::Thread => {
+            let trimmed = target.trim_end_matches('/');
+            let relative = trimmed
+                .strip_prefix(&format!("{}/", config.threads_dir))
+                .unwrap_or(trimmed);
+            push(vfs::join(&config.threads_dir, relative), &mut out);
+            if !relative.contains('/') && !out.outside_root {
+                out.thread_name = Some(relative.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Some(byte) = text.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Reverse-map keys of a link.
+fn link_keys(config: &Config, from: &str, link: &Link) -> Vec<String> {
+    let candidates = candidates(config, from, link);
+    let mut keys: Vec<String> = candidates.paths.iter().map(|p| format!("path:{p}")).collect();
+    if let Some(number) = candidates.canvas {
+        keys.push(format!("canvas:{number}"));
+    }
+    if let Some(name) = candidates.thread_name {
+        keys.push(format!("thread:{name}"));
+    }
+    keys
+}
+
+/// The `source` attribution of a thread metadata file or a stage 1
+/// frontmatter, when it is a path.
+pub fn attribution_source(file: &FileData) -> Option<(String, std::ops::Range<u32>)> {
+    let kind = file.facts.path_kind();
+    let applies = matches!(kind, PathKind::ThreadMeta { .. })
+        || matches!(kind, PathKind::Stage { number: 1, .. });
+    if !applies {
+        return None;
+    }
+    let field = file.facts.meta()?.get("source")?;
+    let value = field.value.as_text()?;
+    value
+        .contains('/')
+        .then(|| (value.trim().to_string(), field.value_range.clone()))
+}
+
+/// Where an attribution `source` path may point (leanos-formats.md §4.4):
+/// `threads/<source>`, the source as a workspace path, then the campaign
+/// folders under `threads/marketing/campaigns/` and
+/// `artifacts/marketing/campaigns/` named like its last segment.
+pub fn attribution_candidates(config: &Config, source: &str) -> Vec<String> {
+    let trimmed = source.trim().trim_end_matches('/');
+    let mut out = Vec::new();
+    let relative = trimmed
+        .strip_prefix(&format!("{}/", config.threads_dir))
+        .unwrap_or(trimmed);
+    out.extend(vfs::join(&config.threads_dir, relative));
+    out.extend(vfs::normalize(trimmed));
+    let last = vfs::file_name(trimmed);
+    if !last.is_empty() && last != ".." {
+        out.extend(vfs::join(&config.threads_dir, &format!("marketing/campaigns/{last}")));
+        out.push(format!("artifacts/marketing/campaigns/{last}"));
+    }
+    out.dedup();
+    out
+}
+
+fn attribution_keys(config: &Config, source: &(String, std::ops::Range<u32>)) -> Vec<String> {
+    attribution_candidates(config, &source.0)
+        .into_iter()
+        .map(|p| format!("path:{p}"))
+        .collect()
+}
+
+/// One input file for [`Snapshot::from_sources`].
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Workspace path.
+    pub path: String,
+    /// The file's bytes, or its size when it is over the cap.
+    pub content: vfs::FileRead,
+}
+
+/// The effective configuration: defaults, then client settings, then
+/// `leanos.toml` text (file settings win).
+pub fn effective_config(client: &crate::config::Settings, toml_text: Option<&str>) -> Config {
+    let mut config = Config::default();
+    config.apply(client);
+    if let Some(text) = toml_text {
+        let (settings, _) = crate::config::parse_toml(text);
+        config.apply(&settings);
+    }
+    config
+}
+
+impl Snapshot {
+    /// Builds a workspace from in-memory sources: reads `leanos.toml` among
+    /// them for the configuration, skips ignored paths, lowers the source
+    /// files in parallel and records the others as link targets. This is
+    /// the one lowering path of the CLI, the server and the tests.
+    pub fn from_sources(client: &crate::config::Settings, sources: Vec<Source>) -> Snapshot {
+        use rayon::prelude::*;
+        let toml_text = sources.iter().find(|s| s.path == "leanos.toml").and_then(|s| match &s.content {
+            vfs::FileRead::Bytes(bytes) => Some(vfs::decode(bytes).text),
+            vfs::FileRead::TooLarge(_) => None,
+        });
+        let config = effective_config(client, toml_text.as_deref());
+        let ignore = config.ignore_matcher();
+        let (source_files, others): (Vec<Source>, Vec<Source>) = sources
+            .into_iter()
+            .filter(|s| !ignore.is_match(&s.path))
+            .partition(|s| vfs::is_source_path(&s.path));
+        let files: Vec<FileData> = source_files
+            .into_par_iter()
+            .map(|source| lower_source(source, &config))
+            .collect();
+        let other_paths: Vec<String> = others.into_iter().map(|s| s.path).collect();
+        Snapshot::build(config, files, &other_paths)
+    }
+}
+
+/// Decodes and lowers one source file under `config`.
+pub fn lower_source(source: Source, config: &Config) -> FileData {
+    match source.content {
+        vfs::FileRead::Bytes(bytes) => {
+            let decoded = vfs::decode(&bytes);
+            FileData::new(
+                &source.path,
+                decoded.text,
+                ReadState::Read {
+                    invalid_utf8_at: decoded.invalid_utf8_at,
+                },
+                config,
+                None,
+            )
+        }
+        vfs::FileRead::TooLarge(size) => {
+            FileData::new(&source.path, Arc::from(""), ReadState::TooLarge(size), config, None)
+        }
+    }
+}
