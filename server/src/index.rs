@@ -428,6 +428,8 @@ pub fn candidates(config: &Config, from: &str, link: &Link) -> Candidates {
                 push(vfs::join(&config.canvas_dir, rest), &mut out);
             } else if target.starts_with("./") || target.starts_with("../") {
                 push(vfs::join(dir, target), &mut out);
+            } else if let Some(absolute) = target.strip_prefix('/') {
+                push(vfs::normalize(absolute), &mut out);
             } else {
                 push(vfs::normalize(target), &mut out);
                 if !out.outside_root {

@@ -12,6 +12,7 @@ pub mod config;
 pub mod facts;
 pub mod index;
 pub mod line_index;
+pub mod load;
 pub mod lsp;
 pub mod syntax;
 pub mod vfs;

@@ -71,7 +71,7 @@ static CANVAS_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^\w/.\-])([0-9]{1,2}[-.][A-Za-z][A-Za-z0-9_\-]*\.md)\b").expect("regex")
 });
 static GOAL_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\**\bgoal(?:[ _]id)?\**\s*:\s*\**\s*`?([A-Za-z0-9][A-Za-z0-9_./\-]*)`?")
+    Regex::new(r"(?i)^\s*(?:[-*+]\s+)?\**goal(?:[ _]id)?\**\s*:\s*\**\s*`?([A-Za-z0-9][A-Za-z0-9_./\-]*)`?")
         .expect("regex")
 });
 static SUBGOAL_TOKEN: LazyLock<Regex> =

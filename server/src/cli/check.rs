@@ -1,0 +1,202 @@
+//! `leanos-lsp check [PATH] [--format human|json|sarif] [--deny LEVEL]`
+//! (SPEC §6): every diagnostic of the workspace at PATH.
+//!
+//! Human: `path:line:col: severity[code]: message` (path relative to PATH,
+//! 1-based line and column in characters), sorted by path then position,
+//! then `N errors, N warnings, N infos in N files`. JSON: an array of
+//! `{path, range, severity, code, message}` with 0-based lines and UTF-16
+//! characters, as in LSP. SARIF 2.1.0 for code-scanning tools.
+//! Exit status: 0 when nothing is at or above the deny level (default
+//! `error`), 1 when something is, 2 on usage or I/O errors.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use crate::analysis::diagnostics::{workspace_diagnostics, Diagnostic, CODES};
+use crate::config::{Settings, Severity};
+use crate::index::Snapshot;
+use crate::line_index::ColumnUnit;
+
+/// Output format of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+}
+
+/// Runs `check` on `root`, writing to `out`; returns the exit status.
+/// Errors writing `out` or reading the root give status 2 with a message
+/// on `err`.
+pub fn run(root: &Path, format: Format, deny: Severity, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let metadata = match std::fs::metadata(root) {
+        Ok(metadata) => metadata,
+        Err(error) => {
+            let _ = writeln!(err, "leanos-lsp check: cannot read {}: {error}", root.display());
+            return 2;
+        }
+    };
+    if !metadata.is_dir() {
+        let _ = writeln!(err, "leanos-lsp check: {} is not a folder", root.display());
+        return 2;
+    }
+    let (snapshot, stats) = crate::load::load_workspace(root, &Settings::default());
+    tracing::info!(
+        files = stats.files,
+        threads = stats.threads,
+        millis = stats.millis as u64,
+        "workspace loaded"
+    );
+    let diagnostics = workspace_diagnostics(&snapshot);
+    let written = match format {
+        Format::Human => write_human(&snapshot, &diagnostics, out),
+        Format::Json => write_json(&snapshot, &diagnostics, out),
+        Format::Sarif => write_sarif(&snapshot, &diagnostics, out),
+    };
+    if let Err(error) = written {
+        let _ = writeln!(err, "leanos-lsp check: cannot write output: {error}");
+        return 2;
+    }
+    let denied = diagnostics
+        .values()
+        .flatten()
+        .any(|d| d.severity <= deny);
+    i32::from(denied)
+}
+
+fn position(snapshot: &Snapshot, path: &str, offset: u32, unit: ColumnUnit) -> (u32, u32) {
+    let file = &snapshot.files[path];
+    let position = file.line_index.position(&file.text, offset, unit);
+    (position.line, position.col)
+}
+
+/// Human output: one line per diagnostic, then a summary.
+pub fn write_human(snapshot: &Snapshot, diagnostics: &BTreeMap<String, Vec<Diagnostic>>, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut counts = [0usize; 4];
+    for (path, list) in diagnostics {
+        for d in list {
+            let (line, col) = position(snapshot, path, d.range.start, ColumnUnit::Chars);
+            writeln!(out, "{path}:{}:{}: {}[{}]: {}", line + 1, col + 1, d.severity.as_str(), d.code, d.message)?;
+            counts[d.severity as usize] += 1;
+        }
+    }
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    writeln!(
+        out,
+        "{}, {}, {} in {}",
+        plural(counts[0], "error"),
+        plural(counts[1], "warning"),
+        plural(counts[2] + counts[3], "info"),
+        plural(diagnostics.len(), "file")
+    )
+}
+
+fn range_json(snapshot: &Snapshot, path: &str, range: &std::ops::Range<u32>) -> Value {
+    let (sl, sc) = position(snapshot, path, range.start, ColumnUnit::Utf16);
+    let (el, ec) = position(snapshot, path, range.end, ColumnUnit::Utf16);
+    json!({"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}})
+}
+
+/// JSON output: an array of diagnostics, LSP-style positions.
+pub fn write_json(snapshot: &Snapshot, diagnostics: &BTreeMap<String, Vec<Diagnostic>>, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut items = Vec::new();
+    for (path, list) in diagnostics {
+        for d in list {
+            items.push(json!({
+                "path": path,
+                "range": range_json(snapshot, path, &d.range),
+                "severity": d.severity.as_str(),
+                "code": d.code,
+                "message": d.message,
+            }));
+        }
+    }
+    serde_json::to_writer_pretty(&mut *out, &items)?;
+    writeln!(out)
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info | Severity::Hint => "note",
+    }
+}
+
+fn sarif_region(snapshot: &Snapshot, path: &str, range: &std::ops::Range<u32>) -> Value {
+    let (sl, sc) = position(snapshot, path, range.start, ColumnUnit::Utf16);
+    let (el, ec) = position(snapshot, path, range.end, ColumnUnit::Utf16);
+    json!({"startLine": sl + 1, "startColumn": sc + 1, "endLine": el + 1, "endColumn": ec + 1})
+}
+
+/// SARIF 2.1.0 output (columns 1-based, in UTF-16 code units).
+pub fn write_sarif(snapshot: &Snapshot, diagnostics: &BTreeMap<String, Vec<Diagnostic>>, out: &mut dyn Write) -> std::io::Result<()> {
+    let rules: Vec<Value> = CODES
+        .iter()
+        .map(|(code, severity)| {
+            json!({
+                "id": code,
+                "name": code,
+                "shortDescription": {"text": code.replace('-', " ")},
+                "helpUri": format!("https://github.com/leanos-lsp/leanos-lsp#{code}"),
+                "defaultConfiguration": {"level": sarif_level(*severity)},
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for (path, list) in diagnostics {
+        for d in list {
+            let related: Vec<Value> = d
+                .related
+                .iter()
+                .filter(|r| snapshot.files.contains_key(&r.path))
+                .enumerate()
+                .map(|(i, r)| {
+                    json!({
+                        "id": i,
+                        "message": {"text": r.message},
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": r.path, "uriBaseId": "%SRCROOT%"},
+                            "region": sarif_region(snapshot, &r.path, &r.range),
+                        }
+                    })
+                })
+                .collect();
+            let mut result = json!({
+                "ruleId": d.code,
+                "ruleIndex": CODES.iter().position(|(c, _)| *c == d.code).unwrap_or(0),
+                "level": sarif_level(d.severity),
+                "message": {"text": d.message},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"},
+                        "region": sarif_region(snapshot, path, &d.range),
+                    }
+                }],
+            });
+            if !related.is_empty() {
+                result["relatedLocations"] = Value::Array(related);
+            }
+            results.push(result);
+        }
+    }
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "leanos-lsp",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/leanos-lsp/leanos-lsp",
+                "rules": rules,
+            }},
+            "columnKind": "utf16CodeUnits",
+            "results": results,
+        }]
+    });
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}

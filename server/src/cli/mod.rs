@@ -1,0 +1,4 @@
+//! The command line: `leanos-lsp check` (the same engine as the server)
+//! and its output formats.
+
+pub mod check;

@@ -1,0 +1,92 @@
+//! The one place byte ranges become LSP positions (and back), in the
+//! negotiated position encoding, and workspace paths become URIs.
+
+use std::path::Path;
+
+use tower_lsp_server::ls_types::{
+    self as lsp, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
+};
+
+use crate::analysis::diagnostics::Diagnostic;
+use crate::config::Severity;
+use crate::index::{FileData, Snapshot};
+use crate::line_index::{ColumnUnit, LineCol, LineIndex};
+
+/// An LSP position for byte `offset` of `text`.
+pub fn position(index: &LineIndex, text: &str, offset: u32, unit: ColumnUnit) -> lsp::Position {
+    let LineCol { line, col } = index.position(text, offset, unit);
+    lsp::Position::new(line, col)
+}
+
+/// An LSP range for a byte range of a file.
+pub fn range(file: &FileData, range: &std::ops::Range<u32>, unit: ColumnUnit) -> lsp::Range {
+    lsp::Range::new(
+        position(&file.line_index, &file.text, range.start, unit),
+        position(&file.line_index, &file.text, range.end, unit),
+    )
+}
+
+/// The byte offset of an LSP position in `text` (clamped, never panics).
+pub fn offset(index: &LineIndex, text: &str, position: lsp::Position, unit: ColumnUnit) -> u32 {
+    index.offset(
+        text,
+        LineCol {
+            line: position.line,
+            col: position.character,
+        },
+        unit,
+    )
+}
+
+/// The URI of a workspace path under `root`.
+pub fn uri(root: &Path, path: &str) -> Option<Uri> {
+    Uri::from_file_path(crate::vfs::absolute_path(root, path))
+}
+
+/// The workspace path of a `file:` URI under `root`; `None` for other
+/// schemes and files outside the root.
+pub fn workspace_path(root: &Path, uri: &Uri) -> Option<String> {
+    let path = uri.to_file_path()?;
+    crate::vfs::workspace_path(root, &path)
+}
+
+fn severity(severity: Severity) -> DiagnosticSeverity {
+    match severity {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Info => DiagnosticSeverity::INFORMATION,
+        Severity::Hint => DiagnosticSeverity::HINT,
+    }
+}
+
+/// Converts a domain diagnostic of `file` to LSP.
+pub fn diagnostic(
+    root: &Path,
+    snapshot: &Snapshot,
+    file: &FileData,
+    diagnostic: &Diagnostic,
+    unit: ColumnUnit,
+) -> lsp::Diagnostic {
+    let related: Vec<DiagnosticRelatedInformation> = diagnostic
+        .related
+        .iter()
+        .filter_map(|related| {
+            let target = snapshot.files.get(&related.path)?;
+            Some(DiagnosticRelatedInformation {
+                location: Location::new(uri(root, &related.path)?, range(target, &related.range, unit)),
+                message: related.message.clone(),
+            })
+        })
+        .collect();
+    lsp::Diagnostic {
+        range: range(file, &diagnostic.range, unit),
+        severity: Some(severity(diagnostic.severity)),
+        code: Some(NumberOrString::String(diagnostic.code.to_string())),
+        code_description: None,
+        source: Some("leanos".into()),
+        message: diagnostic.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        tags: None,
+        data: None,
+    }
+}

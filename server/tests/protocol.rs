@@ -1,0 +1,313 @@
+//! Protocol tests: the real server driven in-process through `LspService`,
+//! with a client task that drains the socket and answers the server's
+//! requests (registration, configuration, progress).
+
+use std::path::Path;
+use std::time::Duration;
+
+use futures::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+use tower::{Service, ServiceExt};
+use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::LspService;
+
+use leanos_lsp::lsp::Backend;
+
+struct Client {
+    service: LspService<Backend>,
+    incoming: mpsc::UnboundedReceiver<Request>,
+    next_id: i64,
+    root: std::path::PathBuf,
+}
+
+fn uri(root: &Path, path: &str) -> String {
+    format!("file://{}/{path}", root.display())
+}
+
+fn write(root: &Path, path: &str, text: &str) {
+    let full = root.join(path);
+    std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+    std::fs::write(full, text).unwrap();
+}
+
+impl Client {
+    fn new(root: &Path) -> Client {
+        let (service, socket) = LspService::new(Backend::new);
+        let (tx, incoming) = mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            let (mut stream, mut sink) = socket.split();
+            while let Some(request) = stream.next().await {
+                if let Some(id) = request.id().cloned() {
+                    let result = match request.method() {
+                        "workspace/configuration" => json!([{"rules": {"assumption-untested": "off"}}]),
+                        _ => Value::Null,
+                    };
+                    let _ = sink.send(Response::from_ok(id, result)).await;
+                }
+                if tx.send(request).is_err() {
+                    break;
+                }
+            }
+        });
+        Client {
+            service,
+            incoming,
+            next_id: 1,
+            root: std::fs::canonicalize(root).unwrap(),
+        }
+    }
+
+    async fn request(&mut self, method: &'static str, params: Value) -> Response {
+        let id = self.next_id;
+        self.next_id += 1;
+        let request = Request::build(method).params(params).id(id).finish();
+        self.service
+            .ready()
+            .await
+            .unwrap()
+            .call(request)
+            .await
+            .unwrap()
+            .expect("a request gets a response")
+    }
+
+    async fn notify(&mut self, method: &'static str, params: Value) {
+        let request = Request::build(method).params(params).finish();
+        let response = self.service.ready().await.unwrap().call(request).await.unwrap();
+        assert!(response.is_none());
+    }
+
+    async fn initialize(&mut self, capabilities: Value) -> Value {
+        let root_uri = format!("file://{}", self.root.display());
+        let response = self
+            .request(
+                "initialize",
+                json!({"processId": null, "rootUri": root_uri, "capabilities": capabilities}),
+            )
+            .await;
+        let (_, result) = response.into_parts();
+        let result = result.expect("initialize succeeds");
+        self.notify("initialized", json!({})).await;
+        result
+    }
+
+    /// The next message the server sends to the client with `method`.
+    async fn next(&mut self, method: &str) -> Value {
+        let wait = async {
+            loop {
+                let request = self.incoming.recv().await.expect("server is alive");
+                if request.method() == method {
+                    return request.params().cloned().unwrap_or(Value::Null);
+                }
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(20), wait)
+            .await
+            .unwrap_or_else(|_| panic!("no {method} from the server"))
+    }
+
+    /// Waits for diagnostics of `path` satisfying `accept`.
+    async fn diagnostics_until(&mut self, path: &str, accept: impl Fn(&Value) -> bool) -> Value {
+        let uri = uri(&self.root, path);
+        loop {
+            let params = self.next("textDocument/publishDiagnostics").await;
+            if params["uri"] == uri && accept(&params) {
+                return params;
+            }
+        }
+    }
+}
+
+fn codes(params: &Value) -> Vec<String> {
+    params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+const CANVAS: &str = "# Assumptions\n\n### A4: Enterprise buyers prefer white-label\n**Status:** ✅ VALIDATED\n**Confidence:** 95%\n";
+
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "strategy/canvas/10-assumptions.md", CANVAS);
+    write(dir.path(), "threads/sales/acme/meta.json", "{\"type\": \"sales\", \"source\": \"outbound\", \"stage\": 2}");
+    write(dir.path(), "threads/sales/acme/1-input.md", "# Stage 1: Input\n\nA lead.\n");
+    write(dir.path(), "threads/sales/acme/2-hypothesis.md", "# Stage 2: Hypothesis\n\nTests: A4 - buyers\n");
+    write(dir.path(), "threads/sales/beta/1-input.md", "---\nsource: outbound\n---\n# Stage 1: Input\n");
+    write(dir.path(), "threads/sales/beta/2-hypothesis.md", "# Stage 2: Hypothesis\n\nTests: A9 - unknown yet\n");
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_id_then_fixed_by_did_change() {
+    let dir = workspace();
+    let mut client = Client::new(dir.path());
+    let result = client.initialize(json!({})).await;
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(result["capabilities"]["textDocumentSync"]["change"], 2);
+
+    let path = "threads/sales/acme/2-hypothesis.md";
+    let text = "# Stage 2: Hypothesis\n\nTests: A8 - not defined\n";
+    client
+        .notify("textDocument/didOpen", json!({"textDocument": {"uri": uri(&client.root, path), "languageId": "markdown", "version": 1, "text": text}}))
+        .await;
+    let published = client.diagnostics_until(path, |p| p["version"] == 1).await;
+    assert_eq!(codes(&published), ["assumption-unknown"]);
+    let diagnostic = &published["diagnostics"][0];
+    assert_eq!(diagnostic["range"], json!({"start": {"line": 2, "character": 7}, "end": {"line": 2, "character": 9}}));
+    assert_eq!(diagnostic["source"], "leanos");
+    assert_eq!(diagnostic["severity"], 1);
+
+    // Replace `A8` with `A4` (an incremental edit).
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri(&client.root, path), "version": 2},
+                   "contentChanges": [{"range": {"start": {"line": 2, "character": 8}, "end": {"line": 2, "character": 9}}, "text": "4"}]}),
+        )
+        .await;
+    let published = client.diagnostics_until(path, |p| p["version"] == 2).await;
+    assert_eq!(codes(&published), Vec::<String>::new());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closed_files_are_published_after_the_scan() {
+    let dir = workspace();
+    let mut client = Client::new(dir.path());
+    client.initialize(json!({})).await;
+    let published = client
+        .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
+        .await;
+    assert_eq!(codes(&published), ["assumption-unknown"]);
+    assert_eq!(published["version"], Value::Null);
+    assert!(published["diagnostics"][0]["message"].as_str().unwrap().contains("`A9`"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watched_change_to_assumptions_rediagnoses_dependents() {
+    let dir = workspace();
+    let mut client = Client::new(dir.path());
+    client
+        .initialize(json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}))
+        .await;
+    let registration = client.next("client/registerCapability").await;
+    let watchers = &registration["registrations"][0]["registerOptions"]["watchers"];
+    let globs: Vec<&str> = watchers.as_array().unwrap().iter().map(|w| w["globPattern"].as_str().unwrap()).collect();
+    assert_eq!(globs, ["**/*.md", "**/meta.json", "**/metadata.yaml", "**/leanos.toml"]);
+    let beta = "threads/sales/beta/2-hypothesis.md";
+    client.diagnostics_until(beta, |p| !p["diagnostics"].as_array().unwrap().is_empty()).await;
+
+    // Define A9 on disk and tell the server.
+    write(dir.path(), "strategy/canvas/10-assumptions.md", &format!("{CANVAS}\n### A9: Now defined\n"));
+    let canvas_uri = uri(&client.root, "strategy/canvas/10-assumptions.md");
+    client
+        .notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": canvas_uri, "type": 2}]}))
+        .await;
+    let published = client.diagnostics_until(beta, |_| true).await;
+    assert_eq!(codes(&published), Vec::<String>::new());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn emoji_columns_in_utf16_and_utf8() {
+    for (encodings, expected_encoding, start, end) in [
+        (json!(["utf-16"]), "utf-16", 10, 12),
+        (json!(["utf-8", "utf-16"]), "utf-8", 12, 14),
+    ] {
+        let dir = workspace();
+        let mut client = Client::new(dir.path());
+        let result = client.initialize(json!({"general": {"positionEncodings": encodings}})).await;
+        assert_eq!(result["capabilities"]["positionEncoding"], expected_encoding);
+        let path = "threads/sales/acme/2-hypothesis.md";
+        // 🚀 is 2 UTF-16 units and 4 UTF-8 bytes: "🚀 Tests: " is 10 UTF-16 units, 12 bytes.
+        let text = "# Stage 2: Hypothesis\n\n🚀 Tests: A8 - x\n";
+        client
+            .notify("textDocument/didOpen", json!({"textDocument": {"uri": uri(&client.root, path), "languageId": "markdown", "version": 1, "text": text}}))
+            .await;
+        let published = client.diagnostics_until(path, |p| p["version"] == 1).await;
+        assert_eq!(
+            published["diagnostics"][0]["range"],
+            json!({"start": {"line": 2, "character": start}, "end": {"line": 2, "character": end}}),
+            "{expected_encoding}"
+        );
+        // An edit addressed in the same encoding: replace `8` by `4`.
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": uri(&client.root, path), "version": 2},
+                       "contentChanges": [{"range": {"start": {"line": 2, "character": start + 1}, "end": {"line": 2, "character": end}}, "text": "4"}]}),
+            )
+            .await;
+        let published = client.diagnostics_until(path, |p| p["version"] == 2).await;
+        assert_eq!(codes(&published), Vec::<String>::new(), "{expected_encoding}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_and_configuration_from_the_client() {
+    let dir = workspace();
+    write(dir.path(), "strategy/canvas/10-assumptions.md", &format!("{CANVAS}\n### A5: Nobody tests this\n"));
+    let mut client = Client::new(dir.path());
+    client
+        .initialize(json!({"window": {"workDoneProgress": true}, "workspace": {"configuration": true}}))
+        .await;
+    let configuration = client.next("workspace/configuration").await;
+    assert_eq!(configuration["items"][0]["section"], "leanos");
+    let created = client.next("window/workDoneProgress/create").await;
+    let token = created["token"].clone();
+    let begin = client.next("$/progress").await;
+    assert_eq!(begin["token"], token);
+    assert_eq!(begin["value"]["kind"], "begin");
+    let end = client.next("$/progress").await;
+    assert_eq!(end["value"]["kind"], "end");
+    assert!(end["value"]["message"].as_str().unwrap().contains("threads"));
+    // The client turned `assumption-untested` off: A5 has no hint.
+    let beta = client.diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true).await;
+    assert_eq!(codes(&beta), ["assumption-unknown"]);
+    let canvas = std::fs::read_to_string(dir.path().join("strategy/canvas/10-assumptions.md")).unwrap();
+    assert!(canvas.contains("A5"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lifecycle_errors_and_shutdown() {
+    let dir = workspace();
+    let mut client = Client::new(dir.path());
+    // Before initialize: ServerNotInitialized.
+    let response = client.request("shutdown", Value::Null).await;
+    let (_, result) = response.into_parts();
+    assert_eq!(result.unwrap_err().code.code(), -32002);
+    client.initialize(json!({})).await;
+    // Unknown method: MethodNotFound.
+    let response = client.request("leanos/doesNotExist", json!({})).await;
+    let (_, result) = response.into_parts();
+    assert_eq!(result.unwrap_err().code.code(), -32601);
+    // Garbage params for a known notification do not take the server down.
+    client.notify("textDocument/didChange", json!({"nonsense": true})).await;
+    client
+        .notify("textDocument/didOpen", json!({"textDocument": {"uri": "untitled:Untitled-1", "languageId": "markdown", "version": 1, "text": "Tests: A1"}}))
+        .await;
+    let response = client.request("shutdown", Value::Null).await;
+    let (_, result) = response.into_parts();
+    assert_eq!(result.unwrap(), Value::Null);
+    client.notify("exit", Value::Null).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_a_document_goes_back_to_disk() {
+    let dir = workspace();
+    let mut client = Client::new(dir.path());
+    client.initialize(json!({})).await;
+    let path = "threads/sales/acme/2-hypothesis.md";
+    client
+        .notify("textDocument/didOpen", json!({"textDocument": {"uri": uri(&client.root, path), "languageId": "markdown", "version": 1, "text": "Tests: A7 - x\n"}}))
+        .await;
+    client.diagnostics_until(path, |p| p["version"] == 1 && codes(p).contains(&"assumption-unknown".to_string())).await;
+    client
+        .notify("textDocument/didClose", json!({"textDocument": {"uri": uri(&client.root, path)}}))
+        .await;
+    // On disk the file cites A4, which is defined: diagnostics are cleared.
+    let published = client.diagnostics_until(path, |p| p["version"].is_null()).await;
+    assert_eq!(codes(&published), Vec::<String>::new());
+}
