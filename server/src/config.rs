@@ -245,10 +245,15 @@ fn validate(settings: &Settings, text: &str) -> Vec<ConfigProblem> {
             });
         }
     }
-    if let Some(prefixes) = settings.assumptions.as_ref().and_then(|a| a.prefixes.as_ref()) {
+    if let Some(prefixes) = settings
+        .assumptions
+        .as_ref()
+        .and_then(|a| a.prefixes.as_ref())
+    {
         for prefix in prefixes {
             let mut chars = prefix.chars();
-            let ok = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_ascii_uppercase());
+            let ok =
+                matches!((chars.next(), chars.next()), (Some(c), None) if c.is_ascii_uppercase());
             if !ok {
                 problems.push(ConfigProblem {
                     message: format!("assumption prefix `{prefix}` must be one upper-case letter"),
@@ -257,7 +262,11 @@ fn validate(settings: &Settings, text: &str) -> Vec<ConfigProblem> {
             }
         }
     }
-    if let Some(threshold) = settings.decisions.as_ref().and_then(|d| d.approval_threshold) {
+    if let Some(threshold) = settings
+        .decisions
+        .as_ref()
+        .and_then(|d| d.approval_threshold)
+    {
         if !(0.0..=1.0).contains(&threshold) {
             problems.push(ConfigProblem {
                 message: format!("approval_threshold {threshold} is outside 0.0..=1.0"),
@@ -265,7 +274,13 @@ fn validate(settings: &Settings, text: &str) -> Vec<ConfigProblem> {
             });
         }
     }
-    for glob in settings.files.as_ref().and_then(|f| f.ignore.as_ref()).into_iter().flatten() {
+    for glob in settings
+        .files
+        .as_ref()
+        .and_then(|f| f.ignore.as_ref())
+        .into_iter()
+        .flatten()
+    {
         if let Err(error) = globset::Glob::new(glob) {
             problems.push(ConfigProblem {
                 message: format!("ignore glob `{glob}` is not valid: {error}"),
@@ -294,7 +309,11 @@ impl Config {
                 self.rules.insert(code.clone(), level);
             }
         }
-        if let Some(prefixes) = settings.assumptions.as_ref().and_then(|a| a.prefixes.as_ref()) {
+        if let Some(prefixes) = settings
+            .assumptions
+            .as_ref()
+            .and_then(|a| a.prefixes.as_ref())
+        {
             let valid: Vec<char> = prefixes
                 .iter()
                 .filter_map(|p| {
@@ -323,7 +342,11 @@ impl Config {
         if let Some(types) = settings.threads.as_ref().and_then(|t| t.types.as_ref()) {
             self.extra_thread_types = types.clone();
         }
-        if let Some(threshold) = settings.decisions.as_ref().and_then(|d| d.approval_threshold) {
+        if let Some(threshold) = settings
+            .decisions
+            .as_ref()
+            .and_then(|d| d.approval_threshold)
+        {
             if (0.0..=1.0).contains(&threshold) {
                 self.approval_threshold = threshold;
             }
@@ -358,7 +381,9 @@ impl Config {
                 builder.add(glob);
             }
         }
-        builder.build().unwrap_or_else(|_| globset::GlobSet::empty())
+        builder
+            .build()
+            .unwrap_or_else(|_| globset::GlobSet::empty())
     }
 }
 
@@ -376,8 +401,14 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         let mut config = Config::default();
         config.apply(&settings);
-        assert_eq!(config.level("assumption-untested", Severity::Hint), RuleLevel::Off);
-        assert_eq!(config.level("link-broken", Severity::Warning), RuleLevel::On(Severity::Error));
+        assert_eq!(
+            config.level("assumption-untested", Severity::Hint),
+            RuleLevel::Off
+        );
+        assert_eq!(
+            config.level("link-broken", Severity::Warning),
+            RuleLevel::On(Severity::Error)
+        );
         assert_eq!(config.assumption_prefixes, vec!['A', 'Q']);
         assert_eq!(config.canvas_dir, "canvas");
         assert_eq!(config.approval_threshold, 0.7);
@@ -395,6 +426,10 @@ mod tests {
         assert_eq!(problems[0].range, 8..20);
         let (_, problems) = parse_toml("colour = 1\n");
         assert_eq!(problems.len(), 1);
-        assert!(problems[0].message.contains("colour"), "{}", problems[0].message);
+        assert!(
+            problems[0].message.contains("colour"),
+            "{}",
+            problems[0].message
+        );
     }
 }

@@ -31,13 +31,24 @@ pub struct FileData {
 
 impl FileData {
     /// Lowers `text` into a new file value.
-    pub fn new(path: &str, text: Arc<str>, read: ReadState, config: &Config, version: Option<i32>) -> FileData {
+    pub fn new(
+        path: &str,
+        text: Arc<str>,
+        read: ReadState,
+        config: &Config,
+        version: Option<i32>,
+    ) -> FileData {
         let facts = crate::facts::lower(path, &text, None, read, config);
         FileData::from_parts(path, text, facts, version)
     }
 
     /// Builds a file value from already-computed facts.
-    pub fn from_parts(path: &str, text: Arc<str>, facts: FileFacts, version: Option<i32>) -> FileData {
+    pub fn from_parts(
+        path: &str,
+        text: Arc<str>,
+        facts: FileFacts,
+        version: Option<i32>,
+    ) -> FileData {
         FileData {
             path: path.to_string(),
             line_index: LineIndex::new(&text),
@@ -217,7 +228,12 @@ impl Snapshot {
                 }
             }
         }
-        for goal in facts.goal_refs.iter().map(|g| &g.goal).collect::<BTreeSet<_>>() {
+        for goal in facts
+            .goal_refs
+            .iter()
+            .map(|g| &g.goal)
+            .collect::<BTreeSet<_>>()
+        {
             update_set(&mut self.goal_refs, goal, path, add);
         }
         let mut keys = BTreeSet::new();
@@ -286,14 +302,27 @@ impl Snapshot {
         self.config = Arc::new(config);
     }
 
-    fn collect_affected(&self, old: Option<&FileData>, new: Option<&FileData>, affected: &mut BTreeSet<String>) {
+    fn collect_affected(
+        &self,
+        old: Option<&FileData>,
+        new: Option<&FileData>,
+        affected: &mut BTreeSet<String>,
+    ) {
         let empty = FileFacts::default();
         let old_facts = old.map(|f| &f.facts).unwrap_or(&empty);
         let new_facts = new.map(|f| &f.facts).unwrap_or(&empty);
         // Assumption definitions: every file citing or defining a changed ID,
         // and the Canvas section 10 files (untested / duplicates).
-        let old_entries: Vec<_> = old_facts.entries.iter().map(|e| (&e.id, &e.status, &e.confidence, &e.title)).collect();
-        let new_entries: Vec<_> = new_facts.entries.iter().map(|e| (&e.id, &e.status, &e.confidence, &e.title)).collect();
+        let old_entries: Vec<_> = old_facts
+            .entries
+            .iter()
+            .map(|e| (&e.id, &e.status, &e.confidence, &e.title))
+            .collect();
+        let new_entries: Vec<_> = new_facts
+            .entries
+            .iter()
+            .map(|e| (&e.id, &e.status, &e.confidence, &e.title))
+            .collect();
         if old_entries != new_entries {
             let changed: BTreeSet<&String> = old_facts
                 .entries
@@ -372,7 +401,9 @@ impl Snapshot {
 
 fn update_set(map: &mut HashMap<String, HashSet<String>>, key: &str, path: &str, add: bool) {
     if add {
-        map.entry(key.to_string()).or_default().insert(path.to_string());
+        map.entry(key.to_string())
+            .or_default()
+            .insert(path.to_string());
     } else if let Some(set) = map.get_mut(key) {
         set.remove(path);
         if set.is_empty() {
@@ -464,7 +495,10 @@ fn percent_decode(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(byte) = text.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            if let Some(byte) = text
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 out.push(byte);
                 i += 3;
                 continue;
@@ -479,7 +513,11 @@ fn percent_decode(text: &str) -> String {
 /// Reverse-map keys of a link.
 fn link_keys(config: &Config, from: &str, link: &Link) -> Vec<String> {
     let candidates = candidates(config, from, link);
-    let mut keys: Vec<String> = candidates.paths.iter().map(|p| format!("path:{p}")).collect();
+    let mut keys: Vec<String> = candidates
+        .paths
+        .iter()
+        .map(|p| format!("path:{p}"))
+        .collect();
     if let Some(number) = candidates.canvas {
         keys.push(format!("canvas:{number}"));
     }
@@ -519,7 +557,10 @@ pub fn attribution_candidates(config: &Config, source: &str) -> Vec<String> {
     out.extend(vfs::normalize(trimmed));
     let last = vfs::file_name(trimmed);
     if !last.is_empty() && last != ".." {
-        out.extend(vfs::join(&config.threads_dir, &format!("marketing/campaigns/{last}")));
+        out.extend(vfs::join(
+            &config.threads_dir,
+            &format!("marketing/campaigns/{last}"),
+        ));
         out.push(format!("artifacts/marketing/campaigns/{last}"));
     }
     out.dedup();
@@ -561,10 +602,13 @@ impl Snapshot {
     /// the one lowering path of the CLI, the server and the tests.
     pub fn from_sources(client: &crate::config::Settings, sources: Vec<Source>) -> Snapshot {
         use rayon::prelude::*;
-        let toml_text = sources.iter().find(|s| s.path == "leanos.toml").and_then(|s| match &s.content {
-            vfs::FileRead::Bytes(bytes) => Some(vfs::decode(bytes).text),
-            vfs::FileRead::TooLarge(_) => None,
-        });
+        let toml_text = sources
+            .iter()
+            .find(|s| s.path == "leanos.toml")
+            .and_then(|s| match &s.content {
+                vfs::FileRead::Bytes(bytes) => Some(vfs::decode(bytes).text),
+                vfs::FileRead::TooLarge(_) => None,
+            });
         let config = effective_config(client, toml_text.as_deref());
         let ignore = config.ignore_matcher();
         let (source_files, others): (Vec<Source>, Vec<Source>) = sources
@@ -595,8 +639,12 @@ pub fn lower_source(source: Source, config: &Config) -> FileData {
                 None,
             )
         }
-        vfs::FileRead::TooLarge(size) => {
-            FileData::new(&source.path, Arc::from(""), ReadState::TooLarge(size), config, None)
-        }
+        vfs::FileRead::TooLarge(size) => FileData::new(
+            &source.path,
+            Arc::from(""),
+            ReadState::TooLarge(size),
+            config,
+            None,
+        ),
     }
 }

@@ -145,9 +145,18 @@ mod tests {
         let text = "ab\n🚀 A4 漢字 H1\n";
         let index = LineIndex::new(text);
         let a4 = text.find("A4").unwrap() as u32;
-        assert_eq!(index.position(text, a4, ColumnUnit::Utf16), LineCol { line: 1, col: 3 });
-        assert_eq!(index.position(text, a4, ColumnUnit::Utf8), LineCol { line: 1, col: 5 });
-        assert_eq!(index.position(text, a4, ColumnUnit::Chars), LineCol { line: 1, col: 2 });
+        assert_eq!(
+            index.position(text, a4, ColumnUnit::Utf16),
+            LineCol { line: 1, col: 3 }
+        );
+        assert_eq!(
+            index.position(text, a4, ColumnUnit::Utf8),
+            LineCol { line: 1, col: 5 }
+        );
+        assert_eq!(
+            index.position(text, a4, ColumnUnit::Chars),
+            LineCol { line: 1, col: 2 }
+        );
         let h1 = text.find("H1").unwrap() as u32;
         for unit in [ColumnUnit::Utf8, ColumnUnit::Utf16, ColumnUnit::Chars] {
             let pos = index.position(text, h1, unit);
@@ -159,12 +168,24 @@ mod tests {
     fn clamps_out_of_range_positions() {
         let text = "one\ntwo";
         let index = LineIndex::new(text);
-        assert_eq!(index.offset(text, LineCol { line: 0, col: 99 }, ColumnUnit::Utf16), 3);
-        assert_eq!(index.offset(text, LineCol { line: 9, col: 0 }, ColumnUnit::Utf16), 7);
-        assert_eq!(index.position(text, 99, ColumnUnit::Utf16), LineCol { line: 1, col: 3 });
+        assert_eq!(
+            index.offset(text, LineCol { line: 0, col: 99 }, ColumnUnit::Utf16),
+            3
+        );
+        assert_eq!(
+            index.offset(text, LineCol { line: 9, col: 0 }, ColumnUnit::Utf16),
+            7
+        );
+        assert_eq!(
+            index.position(text, 99, ColumnUnit::Utf16),
+            LineCol { line: 1, col: 3 }
+        );
         // A column that splits a surrogate pair rounds down to the emoji.
         let text = "🚀x";
         let index = LineIndex::new(text);
-        assert_eq!(index.offset(text, LineCol { line: 0, col: 1 }, ColumnUnit::Utf16), 0);
+        assert_eq!(
+            index.offset(text, LineCol { line: 0, col: 1 }, ColumnUnit::Utf16),
+            0
+        );
     }
 }

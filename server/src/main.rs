@@ -39,7 +39,8 @@ enum Command {
 }
 
 fn parse_severity(word: &str) -> Result<Severity, String> {
-    Severity::parse(word).ok_or_else(|| format!("`{word}` is not one of error, warning, info, hint"))
+    Severity::parse(word)
+        .ok_or_else(|| format!("`{word}` is not one of error, warning, info, hint"))
 }
 
 fn init_tracing(level: Option<&str>) {
@@ -71,7 +72,11 @@ fn main() {
             let mut err = stderr.lock();
             let code = leanos_lsp::cli::check::run(&path, format, deny, &mut out, &mut err);
             let flushed = std::io::Write::flush(&mut out);
-            if flushed.is_err() { 2 } else { code }
+            if flushed.is_err() {
+                2
+            } else {
+                code
+            }
         }
     };
     std::process::exit(code);

@@ -174,7 +174,8 @@ fn build_outline(parsers: &mut Parsers, text: &str, tree: &Tree) -> Outline {
                     let trimmed = slice.trim_end();
                     let body_end = trimmed.rfind('\n').map(|i| i + 1).unwrap_or(body_start);
                     outline.frontmatter = Some(
-                        range.start + body_start as u32..range.start + body_end.max(body_start) as u32,
+                        range.start + body_start as u32
+                            ..range.start + body_end.max(body_start) as u32,
                     );
                 }
                 "heading" => outline.headings.push(heading(text, &node)),
@@ -243,7 +244,9 @@ fn build_outline(parsers: &mut Parsers, text: &str, tree: &Tree) -> Outline {
                         let slice = &text[range.start as usize..range.end as usize];
                         let ticks = slice.bytes().take_while(|b| *b == b'`').count() as u32;
                         if range.end - range.start >= 2 * ticks {
-                            outline.code_spans.push(range.start + ticks..range.end - ticks);
+                            outline
+                                .code_spans
+                                .push(range.start + ticks..range.end - ticks);
                         }
                     }
                     _ => {}
@@ -306,7 +309,10 @@ fn heading(text: &str, node: &Node) -> HeadingNode {
     let content = if without_closing.len() < slice.len()
         && (without_closing.is_empty() || without_closing.ends_with(' '))
     {
-        trim_range(text, content.start..content.start + without_closing.len() as u32)
+        trim_range(
+            text,
+            content.start..content.start + without_closing.len() as u32,
+        )
     } else {
         content
     };
@@ -371,10 +377,16 @@ mod tests {
                     - A1: item\n- [x] done\n\n| ID | Text |\n|---|---|\n| A1 | `x` |\n\n\
                     ```text\nA7: code\n```\n";
         let outline = outline_of(text);
-        assert_eq!(slice(text, &outline.frontmatter.clone().unwrap()), "thread: x\nstage: 2\n");
+        assert_eq!(
+            slice(text, &outline.frontmatter.clone().unwrap()),
+            "thread: x\nstage: 2\n"
+        );
         assert_eq!(outline.headings.len(), 1);
         assert_eq!(outline.headings[0].level, 1);
-        assert_eq!(slice(text, &outline.headings[0].content), "Stage 2: Hypothesis");
+        assert_eq!(
+            slice(text, &outline.headings[0].content),
+            "Stage 2: Hypothesis"
+        );
         assert_eq!(outline.links.len(), 1);
         assert_eq!(slice(text, &outline.links[0].destination), "../a.md");
         let spans: Vec<_> = outline.code_spans.iter().map(|r| slice(text, r)).collect();
@@ -383,16 +395,32 @@ mod tests {
         assert_eq!(slice(text, &outline.list_items[0]), "- A1: item");
         assert_eq!(outline.table_rows.len(), 2);
         assert!(outline.table_rows[0].header);
-        let cells: Vec<_> = outline.table_rows[1].cells.iter().map(|r| slice(text, r)).collect();
+        let cells: Vec<_> = outline.table_rows[1]
+            .cells
+            .iter()
+            .map(|r| slice(text, r))
+            .collect();
         assert_eq!(cells, ["A1", "`x`"]);
         assert_eq!(outline.fences.len(), 1);
         assert_eq!(slice(text, &outline.fences[0].content), "A7: code\n");
-        assert_eq!(slice(text, outline.fences[0].info.as_ref().unwrap()), "text");
+        assert_eq!(
+            slice(text, outline.fences[0].info.as_ref().unwrap()),
+            "text"
+        );
     }
 
     #[test]
     fn garbage_does_not_panic() {
-        for text in ["", "\0\0\0", "```", "|||\n|-|\n", "---\n", "# \n#", "[x](", "`"] {
+        for text in [
+            "",
+            "\0\0\0",
+            "```",
+            "|||\n|-|\n",
+            "---\n",
+            "# \n#",
+            "[x](",
+            "`",
+        ] {
             let _ = outline_of(text);
         }
     }

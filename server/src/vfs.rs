@@ -259,7 +259,10 @@ mod tests {
         assert_eq!(normalize("a/./b/../c").as_deref(), Some("a/c"));
         assert_eq!(normalize("../../etc/passwd"), None);
         assert_eq!(join("threads/sales/x", "../../../../etc/passwd"), None);
-        assert_eq!(join("threads/sales/x", "../y/1-input.md").as_deref(), Some("threads/sales/y/1-input.md"));
+        assert_eq!(
+            join("threads/sales/x", "../y/1-input.md").as_deref(),
+            Some("threads/sales/y/1-input.md")
+        );
         assert_eq!(normalize("/etc/passwd"), None);
     }
 

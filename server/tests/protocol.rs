@@ -1,4 +1,5 @@
 //! Protocol tests: the real server driven in-process through `LspService`,
+#![allow(clippy::unwrap_used)]
 //! with a client task that drains the socket and answers the server's
 //! requests (registration, configuration, progress).
 
@@ -40,7 +41,9 @@ impl Client {
             while let Some(request) = stream.next().await {
                 if let Some(id) = request.id().cloned() {
                     let result = match request.method() {
-                        "workspace/configuration" => json!([{"rules": {"assumption-untested": "off"}}]),
+                        "workspace/configuration" => {
+                            json!([{"rules": {"assumption-untested": "off"}}])
+                        }
                         _ => Value::Null,
                     };
                     let _ = sink.send(Response::from_ok(id, result)).await;
@@ -74,7 +77,14 @@ impl Client {
 
     async fn notify(&mut self, method: &'static str, params: Value) {
         let request = Request::build(method).params(params).finish();
-        let response = self.service.ready().await.unwrap().call(request).await.unwrap();
+        let response = self
+            .service
+            .ready()
+            .await
+            .unwrap()
+            .call(request)
+            .await
+            .unwrap();
         assert!(response.is_none());
     }
 
@@ -133,11 +143,31 @@ const CANVAS: &str = "# Assumptions\n\n### A4: Enterprise buyers prefer white-la
 fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "strategy/canvas/10-assumptions.md", CANVAS);
-    write(dir.path(), "threads/sales/acme/meta.json", "{\"type\": \"sales\", \"source\": \"outbound\", \"stage\": 2}");
-    write(dir.path(), "threads/sales/acme/1-input.md", "# Stage 1: Input\n\nA lead.\n");
-    write(dir.path(), "threads/sales/acme/2-hypothesis.md", "# Stage 2: Hypothesis\n\nTests: A4 - buyers\n");
-    write(dir.path(), "threads/sales/beta/1-input.md", "---\nsource: outbound\n---\n# Stage 1: Input\n");
-    write(dir.path(), "threads/sales/beta/2-hypothesis.md", "# Stage 2: Hypothesis\n\nTests: A9 - unknown yet\n");
+    write(
+        dir.path(),
+        "threads/sales/acme/meta.json",
+        "{\"type\": \"sales\", \"source\": \"outbound\", \"stage\": 2}",
+    );
+    write(
+        dir.path(),
+        "threads/sales/acme/1-input.md",
+        "# Stage 1: Input\n\nA lead.\n",
+    );
+    write(
+        dir.path(),
+        "threads/sales/acme/2-hypothesis.md",
+        "# Stage 2: Hypothesis\n\nTests: A4 - buyers\n",
+    );
+    write(
+        dir.path(),
+        "threads/sales/beta/1-input.md",
+        "---\nsource: outbound\n---\n# Stage 1: Input\n",
+    );
+    write(
+        dir.path(),
+        "threads/sales/beta/2-hypothesis.md",
+        "# Stage 2: Hypothesis\n\nTests: A9 - unknown yet\n",
+    );
     dir
 }
 
@@ -157,7 +187,10 @@ async fn unknown_id_then_fixed_by_did_change() {
     let published = client.diagnostics_until(path, |p| p["version"] == 1).await;
     assert_eq!(codes(&published), ["assumption-unknown"]);
     let diagnostic = &published["diagnostics"][0];
-    assert_eq!(diagnostic["range"], json!({"start": {"line": 2, "character": 7}, "end": {"line": 2, "character": 9}}));
+    assert_eq!(
+        diagnostic["range"],
+        json!({"start": {"line": 2, "character": 7}, "end": {"line": 2, "character": 9}})
+    );
     assert_eq!(diagnostic["source"], "leanos");
     assert_eq!(diagnostic["severity"], 1);
 
@@ -183,7 +216,10 @@ async fn closed_files_are_published_after_the_scan() {
         .await;
     assert_eq!(codes(&published), ["assumption-unknown"]);
     assert_eq!(published["version"], Value::Null);
-    assert!(published["diagnostics"][0]["message"].as_str().unwrap().contains("`A9`"));
+    assert!(published["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("`A9`"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -195,16 +231,38 @@ async fn watched_change_to_assumptions_rediagnoses_dependents() {
         .await;
     let registration = client.next("client/registerCapability").await;
     let watchers = &registration["registrations"][0]["registerOptions"]["watchers"];
-    let globs: Vec<&str> = watchers.as_array().unwrap().iter().map(|w| w["globPattern"].as_str().unwrap()).collect();
-    assert_eq!(globs, ["**/*.md", "**/meta.json", "**/metadata.yaml", "**/leanos.toml"]);
+    let globs: Vec<&str> = watchers
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["globPattern"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        globs,
+        [
+            "**/*.md",
+            "**/meta.json",
+            "**/metadata.yaml",
+            "**/leanos.toml"
+        ]
+    );
     let beta = "threads/sales/beta/2-hypothesis.md";
-    client.diagnostics_until(beta, |p| !p["diagnostics"].as_array().unwrap().is_empty()).await;
+    client
+        .diagnostics_until(beta, |p| !p["diagnostics"].as_array().unwrap().is_empty())
+        .await;
 
     // Define A9 on disk and tell the server.
-    write(dir.path(), "strategy/canvas/10-assumptions.md", &format!("{CANVAS}\n### A9: Now defined\n"));
+    write(
+        dir.path(),
+        "strategy/canvas/10-assumptions.md",
+        &format!("{CANVAS}\n### A9: Now defined\n"),
+    );
     let canvas_uri = uri(&client.root, "strategy/canvas/10-assumptions.md");
     client
-        .notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": canvas_uri, "type": 2}]}))
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": canvas_uri, "type": 2}]}),
+        )
         .await;
     let published = client.diagnostics_until(beta, |_| true).await;
     assert_eq!(codes(&published), Vec::<String>::new());
@@ -218,8 +276,13 @@ async fn emoji_columns_in_utf16_and_utf8() {
     ] {
         let dir = workspace();
         let mut client = Client::new(dir.path());
-        let result = client.initialize(json!({"general": {"positionEncodings": encodings}})).await;
-        assert_eq!(result["capabilities"]["positionEncoding"], expected_encoding);
+        let result = client
+            .initialize(json!({"general": {"positionEncodings": encodings}}))
+            .await;
+        assert_eq!(
+            result["capabilities"]["positionEncoding"],
+            expected_encoding
+        );
         let path = "threads/sales/acme/2-hypothesis.md";
         // 🚀 is 2 UTF-16 units and 4 UTF-8 bytes: "🚀 Tests: " is 10 UTF-16 units, 12 bytes.
         let text = "# Stage 2: Hypothesis\n\n🚀 Tests: A8 - x\n";
@@ -241,17 +304,27 @@ async fn emoji_columns_in_utf16_and_utf8() {
             )
             .await;
         let published = client.diagnostics_until(path, |p| p["version"] == 2).await;
-        assert_eq!(codes(&published), Vec::<String>::new(), "{expected_encoding}");
+        assert_eq!(
+            codes(&published),
+            Vec::<String>::new(),
+            "{expected_encoding}"
+        );
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn progress_and_configuration_from_the_client() {
     let dir = workspace();
-    write(dir.path(), "strategy/canvas/10-assumptions.md", &format!("{CANVAS}\n### A5: Nobody tests this\n"));
+    write(
+        dir.path(),
+        "strategy/canvas/10-assumptions.md",
+        &format!("{CANVAS}\n### A5: Nobody tests this\n"),
+    );
     let mut client = Client::new(dir.path());
     client
-        .initialize(json!({"window": {"workDoneProgress": true}, "workspace": {"configuration": true}}))
+        .initialize(
+            json!({"window": {"workDoneProgress": true}, "workspace": {"configuration": true}}),
+        )
         .await;
     let configuration = client.next("workspace/configuration").await;
     assert_eq!(configuration["items"][0]["section"], "leanos");
@@ -262,11 +335,17 @@ async fn progress_and_configuration_from_the_client() {
     assert_eq!(begin["value"]["kind"], "begin");
     let end = client.next("$/progress").await;
     assert_eq!(end["value"]["kind"], "end");
-    assert!(end["value"]["message"].as_str().unwrap().contains("threads"));
+    assert!(end["value"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("threads"));
     // The client turned `assumption-untested` off: A5 has no hint.
-    let beta = client.diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true).await;
+    let beta = client
+        .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
+        .await;
     assert_eq!(codes(&beta), ["assumption-unknown"]);
-    let canvas = std::fs::read_to_string(dir.path().join("strategy/canvas/10-assumptions.md")).unwrap();
+    let canvas =
+        std::fs::read_to_string(dir.path().join("strategy/canvas/10-assumptions.md")).unwrap();
     assert!(canvas.contains("A5"));
 }
 
@@ -284,7 +363,9 @@ async fn lifecycle_errors_and_shutdown() {
     let (_, result) = response.into_parts();
     assert_eq!(result.unwrap_err().code.code(), -32601);
     // Garbage params for a known notification do not take the server down.
-    client.notify("textDocument/didChange", json!({"nonsense": true})).await;
+    client
+        .notify("textDocument/didChange", json!({"nonsense": true}))
+        .await;
     client
         .notify("textDocument/didOpen", json!({"textDocument": {"uri": "untitled:Untitled-1", "languageId": "markdown", "version": 1, "text": "Tests: A1"}}))
         .await;
@@ -303,11 +384,20 @@ async fn closing_a_document_goes_back_to_disk() {
     client
         .notify("textDocument/didOpen", json!({"textDocument": {"uri": uri(&client.root, path), "languageId": "markdown", "version": 1, "text": "Tests: A7 - x\n"}}))
         .await;
-    client.diagnostics_until(path, |p| p["version"] == 1 && codes(p).contains(&"assumption-unknown".to_string())).await;
     client
-        .notify("textDocument/didClose", json!({"textDocument": {"uri": uri(&client.root, path)}}))
+        .diagnostics_until(path, |p| {
+            p["version"] == 1 && codes(p).contains(&"assumption-unknown".to_string())
+        })
+        .await;
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri(&client.root, path)}}),
+        )
         .await;
     // On disk the file cites A4, which is defined: diagnostics are cleared.
-    let published = client.diagnostics_until(path, |p| p["version"].is_null()).await;
+    let published = client
+        .diagnostics_until(path, |p| p["version"].is_null())
+        .await;
     assert_eq!(codes(&published), Vec::<String>::new());
 }

@@ -21,7 +21,11 @@ pub enum Resolution {
 pub fn resolve_link(snapshot: &Snapshot, from: &str, link: &Link) -> Resolution {
     let candidates = candidates(&snapshot.config, from, link);
     if let Some(number) = candidates.canvas {
-        return match snapshot.canvas.get(&number).and_then(|files| files.iter().next()) {
+        return match snapshot
+            .canvas
+            .get(&number)
+            .and_then(|files| files.iter().next())
+        {
             Some(file) => Resolution::Found(file.clone()),
             None => Resolution::Missing,
         };
@@ -53,8 +57,15 @@ pub fn find_thread_by_name(snapshot: &Snapshot, name: &str) -> Option<String> {
 }
 
 /// The entry locations of an assumption ID, in file then position order.
-pub fn assumption_entries<'a>(snapshot: &'a Snapshot, id: &str) -> impl Iterator<Item = &'a EntryLocation> {
-    snapshot.assumptions.get(id).into_iter().flat_map(|set| set.iter())
+pub fn assumption_entries<'a>(
+    snapshot: &'a Snapshot,
+    id: &str,
+) -> impl Iterator<Item = &'a EntryLocation> {
+    snapshot
+        .assumptions
+        .get(id)
+        .into_iter()
+        .flat_map(|set| set.iter())
 }
 
 /// The files of Canvas section 10 (the assumptions section).

@@ -29,7 +29,9 @@ pub struct ThreadInfo {
 impl ThreadInfo {
     /// The stage numbers present (1..=6).
     pub fn present(&self) -> Vec<u8> {
-        (1..=6).filter(|n| !self.stages[*n as usize - 1].is_empty()).collect()
+        (1..=6)
+            .filter(|n| !self.stages[*n as usize - 1].is_empty())
+            .collect()
     }
 
     /// The highest stage present, with legacy `7-learning.md` as 7.
@@ -53,7 +55,9 @@ impl ThreadInfo {
 
     /// The metadata document of the thread's metadata file.
     pub fn metadata(&self) -> Option<&Metadata> {
-        self.meta_file.as_ref().and_then(|f| f.facts.metadata.as_ref())
+        self.meta_file
+            .as_ref()
+            .and_then(|f| f.facts.metadata.as_ref())
     }
 
     /// The class of stage 4's verdict, if any.
@@ -113,7 +117,10 @@ pub fn thread_info(snapshot: &Snapshot, dir: &str) -> ThreadInfo {
         files.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     }
     if let Some(meta) = info.metadata() {
-        if meta.text("type").is_some_and(|t| t.trim() == "sales-campaign") {
+        if meta
+            .text("type")
+            .is_some_and(|t| t.trim() == "sales-campaign")
+        {
             info.campaign = true;
         }
     }

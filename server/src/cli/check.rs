@@ -31,11 +31,21 @@ pub enum Format {
 /// Runs `check` on `root`, writing to `out`; returns the exit status.
 /// Errors writing `out` or reading the root give status 2 with a message
 /// on `err`.
-pub fn run(root: &Path, format: Format, deny: Severity, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+pub fn run(
+    root: &Path,
+    format: Format,
+    deny: Severity,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
     let metadata = match std::fs::metadata(root) {
         Ok(metadata) => metadata,
         Err(error) => {
-            let _ = writeln!(err, "leanos-lsp check: cannot read {}: {error}", root.display());
+            let _ = writeln!(
+                err,
+                "leanos-lsp check: cannot read {}: {error}",
+                root.display()
+            );
             return 2;
         }
     };
@@ -60,10 +70,7 @@ pub fn run(root: &Path, format: Format, deny: Severity, out: &mut dyn Write, err
         let _ = writeln!(err, "leanos-lsp check: cannot write output: {error}");
         return 2;
     }
-    let denied = diagnostics
-        .values()
-        .flatten()
-        .any(|d| d.severity <= deny);
+    let denied = diagnostics.values().flatten().any(|d| d.severity <= deny);
     i32::from(denied)
 }
 
@@ -74,12 +81,24 @@ fn position(snapshot: &Snapshot, path: &str, offset: u32, unit: ColumnUnit) -> (
 }
 
 /// Human output: one line per diagnostic, then a summary.
-pub fn write_human(snapshot: &Snapshot, diagnostics: &BTreeMap<String, Vec<Diagnostic>>, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn write_human(
+    snapshot: &Snapshot,
+    diagnostics: &BTreeMap<String, Vec<Diagnostic>>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let mut counts = [0usize; 4];
     for (path, list) in diagnostics {
         for d in list {
             let (line, col) = position(snapshot, path, d.range.start, ColumnUnit::Chars);
-            writeln!(out, "{path}:{}:{}: {}[{}]: {}", line + 1, col + 1, d.severity.as_str(), d.code, d.message)?;
+            writeln!(
+                out,
+                "{path}:{}:{}: {}[{}]: {}",
+                line + 1,
+                col + 1,
+                d.severity.as_str(),
+                d.code,
+                d.message
+            )?;
             counts[d.severity as usize] += 1;
         }
     }
@@ -101,7 +120,11 @@ fn range_json(snapshot: &Snapshot, path: &str, range: &std::ops::Range<u32>) -> 
 }
 
 /// JSON output: an array of diagnostics, LSP-style positions.
-pub fn write_json(snapshot: &Snapshot, diagnostics: &BTreeMap<String, Vec<Diagnostic>>, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn write_json(
+    snapshot: &Snapshot,
+    diagnostics: &BTreeMap<String, Vec<Diagnostic>>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let mut items = Vec::new();
     for (path, list) in diagnostics {
         for d in list {
@@ -133,7 +156,11 @@ fn sarif_region(snapshot: &Snapshot, path: &str, range: &std::ops::Range<u32>) -
 }
 
 /// SARIF 2.1.0 output (columns 1-based, in UTF-16 code units).
-pub fn write_sarif(snapshot: &Snapshot, diagnostics: &BTreeMap<String, Vec<Diagnostic>>, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn write_sarif(
+    snapshot: &Snapshot,
+    diagnostics: &BTreeMap<String, Vec<Diagnostic>>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let rules: Vec<Value> = CODES
         .iter()
         .map(|(code, severity)| {

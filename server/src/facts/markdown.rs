@@ -48,8 +48,10 @@ static BOLD_ID: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:[-*+]\s+)?\*\*([A-Z][0-9]{1,3})\s*:?\s*\*\*").expect("regex")
 });
 static ENTRY_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^(?i:(?:assumption|hypothesis)\s+)?([A-Z][0-9]{1,3})(?:\s*[:.\-–—]\s*|\s+|$)(.*)$"#)
-        .expect("regex")
+    Regex::new(
+        r#"^(?i:(?:assumption|hypothesis)\s+)?([A-Z][0-9]{1,3})(?:\s*[:.\-–—]\s*|\s+|$)(.*)$"#,
+    )
+    .expect("regex")
 });
 static LIST_ENTRY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*[-*+]\s+(?:\[[ xX]\]\s+)?\**([A-Z][0-9]{1,3})\**\s*(?::|\s-|–|—)\**\s*(.+)$")
@@ -91,7 +93,8 @@ static BOLD_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\*\*([A-Za-z]+)\*\*").expect("regex"));
 static CAPS_WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b[A-Z]{3,}\b").expect("regex"));
 static IMPACT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bimpact[ _]score\b\**\s*[:=]?\s*\**\s*\[?([01](?:\.[0-9]+)?)\b").expect("regex")
+    Regex::new(r"(?i)\bimpact[ _]score\b\**\s*[:=]?\s*\**\s*\[?([01](?:\.[0-9]+)?)\b")
+        .expect("regex")
 });
 static APPROVED_BY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:approved\s+by|approver|approved_by|signed\s+off\s+by)\**\s*:?\**\s*([A-Za-z][\w.'\-]*)")
@@ -122,13 +125,31 @@ pub fn canvas_number_of_ref(value: &str) -> Option<u8> {
 /// Whether an approver value names a person rather than an agent, a
 /// placeholder or nobody.
 pub fn is_person(value: &str) -> bool {
-    let value = value.trim().trim_matches(['*', '"', '\'']).to_ascii_lowercase();
+    let value = value
+        .trim()
+        .trim_matches(['*', '"', '\''])
+        .to_ascii_lowercase();
     !value.is_empty()
         && !value.contains('{')
         && !value.contains('<')
         && ![
-            "ai", "agent", "ai-agent", "ai_agent", "auto", "automatic", "autonomy", "system",
-            "pending", "tbd", "none", "n/a", "nobody", "the", "required", "awaiting", "bot",
+            "ai",
+            "agent",
+            "ai-agent",
+            "ai_agent",
+            "auto",
+            "automatic",
+            "autonomy",
+            "system",
+            "pending",
+            "tbd",
+            "none",
+            "n/a",
+            "nobody",
+            "the",
+            "required",
+            "awaiting",
+            "bot",
         ]
         .contains(&value.as_str())
         && !value.starts_with("ai-")
@@ -173,9 +194,18 @@ pub fn looks_like_path(value: &str) -> bool {
         return false;
     }
     let lower = value.to_ascii_lowercase();
-    let known_root = ["threads/", "strategy/", "artifacts/", "research/", "canvas/", "docs/", "./", "../"]
-        .iter()
-        .any(|root| lower.starts_with(root));
+    let known_root = [
+        "threads/",
+        "strategy/",
+        "artifacts/",
+        "research/",
+        "canvas/",
+        "docs/",
+        "./",
+        "../",
+    ]
+    .iter()
+    .any(|root| lower.starts_with(root));
     let has_extension = [".md", ".json", ".yaml", ".yml", ".csv", ".toml"]
         .iter()
         .any(|ext| lower.ends_with(ext));
@@ -189,10 +219,19 @@ fn trim_token(token: &str) -> &str {
 fn id_boundaries_ok(line: &str, start: usize, end: usize) -> bool {
     let before = line[..start].chars().next_back();
     let after = line[end..].chars().next();
-    let bad_before = before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '/' | '-' | '.' | '#' | '$'));
+    let bad_before = before
+        .is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '/' | '-' | '.' | '#' | '$'));
     let bad_after = after.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '/'))
-        || (after == Some('-') && line[end + 1..].chars().next().is_some_and(|c| c.is_alphanumeric()))
-        || (after == Some('.') && line[end + 1..].chars().next().is_some_and(|c| c.is_ascii_digit()));
+        || (after == Some('-')
+            && line[end + 1..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric()))
+        || (after == Some('.')
+            && line[end + 1..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit()));
     !bad_before && !bad_after
 }
 
@@ -265,7 +304,9 @@ impl Lowering<'_> {
     }
 
     fn dedup_refs(&mut self) {
-        self.facts.refs.sort_by_key(|r| (r.range.start, r.range.end));
+        self.facts
+            .refs
+            .sort_by_key(|r| (r.range.start, r.range.end));
         self.facts.refs.dedup();
     }
 
@@ -324,14 +365,19 @@ impl Lowering<'_> {
                 let after = &line[id.start() + token.len()..];
                 let ends_cleanly = after.trim_start().is_empty()
                     || after.starts_with([' ', '(', ',', '`'])
-                        && !after.trim_start().starts_with(|c: char| c.is_alphanumeric());
+                        && !after
+                            .trim_start()
+                            .starts_with(|c: char| c.is_alphanumeric());
                 let id_like = token.contains(['-', '_'])
                     && token.chars().any(|c| c.is_ascii_alphabetic())
                     && !token.contains('{');
                 if id_like && ends_cleanly {
                     let subgoal = SUBGOAL_TOKEN.find(after).map(|m| {
                         let start = base + id.start() + token.len() + m.start();
-                        (m.as_str().to_string(), start as u32..(start + m.len()) as u32)
+                        (
+                            m.as_str().to_string(),
+                            start as u32..(start + m.len()) as u32,
+                        )
                     });
                     let start = base + id.start();
                     self.facts.goal_refs.push(GoalRef {
@@ -349,21 +395,33 @@ impl Lowering<'_> {
                 let start = base + sg.start();
                 let goal_ref = &mut self.facts.goal_refs[index];
                 if goal_ref.subgoal.is_none() {
-                    goal_ref.subgoal = Some((sg.as_str().to_string(), start as u32..(start + sg.len()) as u32));
+                    goal_ref.subgoal = Some((
+                        sg.as_str().to_string(),
+                        start as u32..(start + sg.len()) as u32,
+                    ));
                 } else {
                     let goal = goal_ref.goal.clone();
                     let range = goal_ref.range.clone();
                     self.facts.goal_refs.push(GoalRef {
                         goal,
                         range,
-                        subgoal: Some((sg.as_str().to_string(), start as u32..(start + sg.len()) as u32)),
+                        subgoal: Some((
+                            sg.as_str().to_string(),
+                            start as u32..(start + sg.len()) as u32,
+                        )),
                     });
                 }
             }
         }
     }
 
-    fn decision_facts(&mut self, line: &str, base: usize, in_decision_section: bool, is_table: bool) {
+    fn decision_facts(
+        &mut self,
+        line: &str,
+        base: usize,
+        in_decision_section: bool,
+        is_table: bool,
+    ) {
         if self.facts.impact.is_none() {
             if let Some(score) = IMPACT.captures(line).and_then(|c| c.get(1)) {
                 if let Ok(value) = score.as_str().parse::<f64>() {
@@ -400,7 +458,9 @@ impl Lowering<'_> {
             }
         }
         for captures in BOLD_WORD.captures_iter(line) {
-            let Some(word) = captures.get(1) else { continue };
+            let Some(word) = captures.get(1) else {
+                continue;
+            };
             let is_caps = word.as_str().chars().all(|c| c.is_ascii_uppercase());
             if is_caps || in_decision_section {
                 if let Some(verdict) = candidate(word.as_str(), base + word.start()) {
@@ -449,7 +509,13 @@ fn heading_mentions(headings: &[(u8, String)], needles: &[&str]) -> bool {
 }
 
 /// Lowers a markdown file into `facts`.
-pub fn lower_markdown(path: &str, text: &str, outline: &Outline, config: &Config, facts: &mut FileFacts) {
+pub fn lower_markdown(
+    path: &str,
+    text: &str,
+    outline: &Outline,
+    config: &Config,
+    facts: &mut FileFacts,
+) {
     let kind = facts.path_kind().clone();
     let stage = kind.stage();
     let mut lowering = Lowering {
@@ -511,12 +577,18 @@ impl Lowering<'_> {
             }
             let first = index.line_of(range.start) as usize;
             let last = index.line_of(range.end.saturating_sub(1)) as usize;
-            for (offset, slot) in tags[first..=last.min(line_count - 1)].iter_mut().enumerate() {
+            for (offset, slot) in tags[first..=last.min(line_count - 1)]
+                .iter_mut()
+                .enumerate()
+            {
                 *slot = if offset == 0 { tag } else { rest };
             }
         };
         if let Some(range) = &outline.frontmatter {
-            let start = text[..range.start as usize].rfind("---").map(|i| i as u32).unwrap_or(0);
+            let start = text[..range.start as usize]
+                .rfind("---")
+                .map(|i| i as u32)
+                .unwrap_or(0);
             let end = text[range.end as usize..]
                 .find('\n')
                 .map(|i| range.end + i as u32 + 1)
@@ -529,7 +601,12 @@ impl Lowering<'_> {
         for fence in &outline.fences {
             mark(&mut tags, &fence.range, LineTag::Skip, LineTag::Skip);
             if fence.content.end > fence.content.start {
-                mark(&mut tags, &fence.content, LineTag::FenceContent, LineTag::FenceContent);
+                mark(
+                    &mut tags,
+                    &fence.content,
+                    LineTag::FenceContent,
+                    LineTag::FenceContent,
+                );
             }
         }
         for item in &outline.list_items {
@@ -543,7 +620,12 @@ impl Lowering<'_> {
             tags[line] = LineTag::TableRow(i as u32);
         }
         for (i, heading) in outline.headings.iter().enumerate() {
-            mark(&mut tags, &heading.range, LineTag::Heading(i as u32), LineTag::Skip);
+            mark(
+                &mut tags,
+                &heading.range,
+                LineTag::Heading(i as u32),
+                LineTag::Skip,
+            );
         }
         for link in &outline.links {
             self.taken.push(link.destination.clone());
@@ -591,8 +673,7 @@ impl Lowering<'_> {
         let stage2 = self.stage == Some(2);
         let stage_2_or_6 = matches!(self.stage, Some(2) | Some(6));
 
-        for line_number in 0..line_count {
-            let tag = tags[line_number];
+        for (line_number, &tag) in tags.iter().enumerate() {
             if tag == LineTag::Skip {
                 continue;
             }
@@ -618,7 +699,11 @@ impl Lowering<'_> {
                 });
                 if let Some((entry_index, entry_level)) = open_entry {
                     if level <= entry_level {
-                        heading_entries[entry_index].range.end = node.range.start.saturating_sub(1).max(heading_entries[entry_index].range.start);
+                        heading_entries[entry_index].range.end = node
+                            .range
+                            .start
+                            .saturating_sub(1)
+                            .max(heading_entries[entry_index].range.start);
                         open_entry = None;
                     }
                 }
@@ -637,7 +722,9 @@ impl Lowering<'_> {
                     }
                 }
                 if self.is_canvas_10 {
-                    if let Some(entry) = heading_entry(text, content, node.content.start as usize, self.config) {
+                    if let Some(entry) =
+                        heading_entry(text, content, node.content.start as usize, self.config)
+                    {
                         let mut entry = entry;
                         entry.range = node.range.start..text.len() as u32;
                         heading_entries.push(entry);
@@ -646,7 +733,8 @@ impl Lowering<'_> {
                     }
                 }
                 let base = node.content.start as usize;
-                let assumption_section = heading_mentions(&stack[..stack.len() - 1], &["assumption", "hypothes"]);
+                let assumption_section =
+                    heading_mentions(&stack[..stack.len() - 1], &["assumption", "hypothes"]);
                 if stage2 || heading_mentions(&stack, &["canvas update"]) {
                     self.all_ids(content, base);
                 } else if !self.is_canvas_10 {
@@ -692,7 +780,8 @@ impl Lowering<'_> {
                     if let Some(captures) = FIELD.captures(line) {
                         if let (Some(name), Some(value)) = (captures.get(1), captures.get(2)) {
                             let entry = &mut heading_entries[entry_index];
-                            let value_range = (start + value.start()) as u32..(start + value.end()) as u32;
+                            let value_range =
+                                (start + value.start()) as u32..(start + value.end()) as u32;
                             let name = name.as_str().to_ascii_lowercase();
                             if name.contains("status") && entry.status.is_none() {
                                 entry.status = parse_status(value.as_str());
@@ -711,7 +800,10 @@ impl Lowering<'_> {
             }
 
             if self.is_goal && tag == LineTag::ListItem {
-                let body = line.trim_start().trim_start_matches(['-', '*', '+']).trim_start();
+                let body = line
+                    .trim_start()
+                    .trim_start_matches(['-', '*', '+'])
+                    .trim_start();
                 if let Some(sg) = SUBGOAL_TOKEN.find(body).filter(|m| m.start() == 0) {
                     let s = start + (line.len() - body.len()) + sg.start();
                     subgoals.push((sg.as_str().to_string(), s as u32..(s + sg.len()) as u32));
@@ -751,7 +843,10 @@ impl Lowering<'_> {
         // second definition.
         let mut entries = heading_entries;
         for entry in other_entries {
-            if entries.iter().any(|e| e.form == EntryForm::Heading && e.id == entry.id) {
+            if entries
+                .iter()
+                .any(|e| e.form == EntryForm::Heading && e.id == entry.id)
+            {
                 self.facts.refs.push(AssumptionRef {
                     id: entry.id.clone(),
                     range: entry.id_range.clone(),
@@ -823,7 +918,12 @@ fn stage_heading(content: &str, range: ByteRange) -> StageHeading {
     }
 }
 
-fn heading_entry(text: &str, content: &str, base: usize, config: &Config) -> Option<AssumptionEntry> {
+fn heading_entry(
+    text: &str,
+    content: &str,
+    base: usize,
+    config: &Config,
+) -> Option<AssumptionEntry> {
     let captures = ENTRY_HEADING.captures(content)?;
     let id = captures.get(1)?;
     if !is_assumption_id(id.as_str(), config) {
@@ -923,20 +1023,41 @@ impl TableColumns {
         let names: Vec<String> = row
             .cells
             .iter()
-            .map(|r| text[r.start as usize..r.end as usize].trim().trim_matches('*').to_lowercase())
+            .map(|r| {
+                text[r.start as usize..r.end as usize]
+                    .trim()
+                    .trim_matches('*')
+                    .to_lowercase()
+            })
             .collect();
         let id = names.iter().position(|n| n == "id")?;
-        let find = |keys: &[&str]| names.iter().position(|n| keys.iter().any(|k| n.contains(k)));
+        let find = |keys: &[&str]| {
+            names
+                .iter()
+                .position(|n| keys.iter().any(|k| n.contains(k)))
+        };
         Some(TableColumns {
             id,
-            title: find(&["assumption", "statement", "hypothesis", "description", "title", "text"]),
+            title: find(&[
+                "assumption",
+                "statement",
+                "hypothesis",
+                "description",
+                "title",
+                "text",
+            ]),
             status: find(&["status"]),
             confidence: find(&["confidence"]),
             evidence: find(&["evidence", "source"]),
         })
     }
 
-    fn entry(&self, text: &str, row: &crate::syntax::TableRowNode, config: &Config) -> Option<AssumptionEntry> {
+    fn entry(
+        &self,
+        text: &str,
+        row: &crate::syntax::TableRowNode,
+        config: &Config,
+    ) -> Option<AssumptionEntry> {
         let cell = |i: Option<usize>| -> Option<(&str, ByteRange)> {
             let range = row.cells.get(i?)?.clone();
             Some((text[range.start as usize..range.end as usize].trim(), range))
@@ -952,12 +1073,16 @@ impl TableColumns {
         Some(AssumptionEntry {
             id: id.to_string(),
             id_range: id_range.start + offset..id_range.start + offset + id.len() as u32,
-            title: cell(self.title).map(|(t, _)| t.to_string()).unwrap_or_default(),
+            title: cell(self.title)
+                .map(|(t, _)| t.to_string())
+                .unwrap_or_default(),
             status: status.as_ref().and_then(|(s, _)| parse_status(s)),
             status_range: status.map(|(_, r)| r),
             confidence: confidence.as_ref().and_then(|(c, _)| parse_confidence(c)),
             confidence_range: confidence.map(|(_, r)| r),
-            evidence: cell(self.evidence).map(|(e, _)| e.to_string()).filter(|e| !e.is_empty()),
+            evidence: cell(self.evidence)
+                .map(|(e, _)| e.to_string())
+                .filter(|e| !e.is_empty()),
             form: EntryForm::TableRow,
             range: row.range.clone(),
         })

@@ -237,7 +237,8 @@ fn json_string(text: &str, start: usize) -> (String, ByteRange, usize) {
     }
     let end = i.min(bytes.len());
     let raw = &text[start..(end + 1).min(text.len())];
-    let value = serde_json::from_str::<String>(raw).unwrap_or_else(|_| text[start + 1..end].to_string());
+    let value =
+        serde_json::from_str::<String>(raw).unwrap_or_else(|_| text[start + 1..end].to_string());
     (value, (start + 1) as u32..end as u32, end + 1)
 }
 
@@ -332,10 +333,15 @@ fn yaml_scalar(raw: &str) -> (MetaValue, usize, usize) {
     }
     let start = trimmed_start;
     if body.len() >= 2
-        && (body.starts_with('"') && body.ends_with('"') || body.starts_with('\'') && body.ends_with('\''))
+        && (body.starts_with('"') && body.ends_with('"')
+            || body.starts_with('\'') && body.ends_with('\''))
     {
         let inner = &body[1..body.len() - 1];
-        return (MetaValue::String(inner.to_string()), start + 1, start + body.len() - 1);
+        return (
+            MetaValue::String(inner.to_string()),
+            start + 1,
+            start + body.len() - 1,
+        );
     }
     let value = match body {
         "" | "~" | "null" => MetaValue::Null,
@@ -355,7 +361,10 @@ fn flow_items(raw: &str, offset: u32) -> Vec<(String, ByteRange)> {
     for part in raw.split(',') {
         let (value, start, end) = yaml_scalar(part);
         if let Some(text) = value.as_text() {
-            items.push((text, offset + (position + start) as u32..offset + (position + end) as u32));
+            items.push((
+                text,
+                offset + (position + start) as u32..offset + (position + end) as u32,
+            ));
         }
         position += part.len() + 1;
     }
@@ -379,7 +388,10 @@ fn yaml_fields(text: &str, base: u32) -> Vec<MetaField> {
         if indented || content.starts_with('-') {
             // A block list item of the previous key.
             let trimmed = content.trim_start();
-            if let Some(item) = trimmed.strip_prefix("- ").or_else(|| trimmed.strip_prefix('-')) {
+            if let Some(item) = trimmed
+                .strip_prefix("- ")
+                .or_else(|| trimmed.strip_prefix('-'))
+            {
                 if let Some(field) = fields.last_mut() {
                     let item_offset = line_start + (content.len() - item.len());
                     if matches!(field.value, MetaValue::Null) {
@@ -390,7 +402,8 @@ fn yaml_fields(text: &str, base: u32) -> Vec<MetaField> {
                         if let (Some(text), false) = (value.as_text(), item.contains(": ")) {
                             items.push((
                                 text,
-                                base + (item_offset + start) as u32..base + (item_offset + end) as u32,
+                                base + (item_offset + start) as u32
+                                    ..base + (item_offset + end) as u32,
                             ));
                         }
                         field.value_range.end = base + (line_start + content.len()) as u32;
@@ -445,7 +458,10 @@ mod tests {
         let text = "{\n  \"type\": \"sales\",\n  \"stage\": 3,\n  \"canvas_assumptions\": [\"A4\", \"A7\"],\n  \"goal_id\": null,\n  \"x\": {\"a\": [1]}\n}\n";
         let meta = parse_json(text, 0).unwrap();
         let keys: Vec<_> = meta.fields.iter().map(|f| f.key.as_str()).collect();
-        assert_eq!(keys, ["type", "stage", "canvas_assumptions", "goal_id", "x"]);
+        assert_eq!(
+            keys,
+            ["type", "stage", "canvas_assumptions", "goal_id", "x"]
+        );
         assert_eq!(slice(text, &meta.get("type").unwrap().value_range), "sales");
         assert_eq!(meta.get("stage").unwrap().value, MetaValue::Number(3.0));
         let MetaValue::List(items) = &meta.get("canvas_assumptions").unwrap().value else {
@@ -472,14 +488,37 @@ mod tests {
         let text = "source: \"marketing/content/x/\"\nlinked_assumptions: [A1, A4]\ncanvas_assumptions:\n  - A7\n  - \"H1\"\nstage: 2 # comment\n";
         let meta = parse_yaml(text, 10, "metadata.yaml").unwrap();
         assert_eq!(meta.text("source").as_deref(), Some("marketing/content/x/"));
-        assert_eq!(slice(&format!("{}{text}", " ".repeat(10)), &meta.get("source").unwrap().value_range), "marketing/content/x/");
-        let MetaValue::List(items) = &meta.get("linked_assumptions").unwrap().value else { panic!() };
-        assert_eq!(items.iter().map(|i| i.0.as_str()).collect::<Vec<_>>(), ["A1", "A4"]);
-        assert_eq!(slice(&format!("{}{text}", " ".repeat(10)), &items[1].1), "A4");
-        let MetaValue::List(items) = &meta.get("canvas_assumptions").unwrap().value else { panic!() };
-        assert_eq!(items.iter().map(|i| i.0.as_str()).collect::<Vec<_>>(), ["A7", "H1"]);
+        assert_eq!(
+            slice(
+                &format!("{}{text}", " ".repeat(10)),
+                &meta.get("source").unwrap().value_range
+            ),
+            "marketing/content/x/"
+        );
+        let MetaValue::List(items) = &meta.get("linked_assumptions").unwrap().value else {
+            panic!()
+        };
+        assert_eq!(
+            items.iter().map(|i| i.0.as_str()).collect::<Vec<_>>(),
+            ["A1", "A4"]
+        );
+        assert_eq!(
+            slice(&format!("{}{text}", " ".repeat(10)), &items[1].1),
+            "A4"
+        );
+        let MetaValue::List(items) = &meta.get("canvas_assumptions").unwrap().value else {
+            panic!()
+        };
+        assert_eq!(
+            items.iter().map(|i| i.0.as_str()).collect::<Vec<_>>(),
+            ["A7", "H1"]
+        );
         assert_eq!(meta.get("stage").unwrap().value, MetaValue::Number(2.0));
         let problem = parse_yaml("a: [1, 2\nb: c", 0, "frontmatter").unwrap_err();
-        assert!(problem.message.starts_with("frontmatter is not valid YAML"), "{}", problem.message);
+        assert!(
+            problem.message.starts_with("frontmatter is not valid YAML"),
+            "{}",
+            problem.message
+        );
     }
 }

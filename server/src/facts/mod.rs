@@ -389,7 +389,9 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
             ("impact_score", MetaValue::Number(score)) if stage == Some(4) => {
                 facts.impact = Some((*score, field.value_range.clone()));
             }
-            ("status", MetaValue::String(status)) if stage == Some(4) && facts.verdict.is_none() => {
+            ("status", MetaValue::String(status))
+                if stage == Some(4) && facts.verdict.is_none() =>
+            {
                 let class = match status.trim().to_ascii_lowercase().as_str() {
                     "accepted" => Some(VerdictClass::Proceed),
                     "rejected" => Some(VerdictClass::Stop),
@@ -404,10 +406,10 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
                     });
                 }
             }
-            ("approved_by" | "decided_by", MetaValue::String(who)) if stage == Some(4) => {
-                if markdown::is_person(who) {
-                    facts.approved = true;
-                }
+            ("approved_by" | "decided_by", MetaValue::String(who))
+                if stage == Some(4) && markdown::is_person(who) =>
+            {
+                facts.approved = true;
             }
             ("owner", MetaValue::String(who)) if stage == Some(4) && who.trim() == "human" => {
                 facts.approved = true;

@@ -133,7 +133,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
         let mut current = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != *cb);
-            current.push((previous[j] + cost).min(previous[j + 1] + 1).min(current[j] + 1));
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
         }
         previous = current;
     }
@@ -155,7 +159,11 @@ pub fn stage_of_file_name(name: &str) -> Option<(u8, StageForm)> {
     let stem = lower
         .strip_suffix(".md")
         .or_else(|| lower.strip_suffix(".markdown"))?;
-    let number = stem.as_bytes().first().filter(|b| (b'1'..=b'6').contains(b))? - b'0';
+    let number = stem
+        .as_bytes()
+        .first()
+        .filter(|b| (b'1'..=b'6').contains(b))?
+        - b'0';
     // A separator must follow the digit (`10-assumptions.md` is not a stage).
     let word = stem[1..].strip_prefix(['-', '_', '.', ' '])?;
     if word.is_empty() {
@@ -200,7 +208,10 @@ pub fn classify(path: &str, config: &Config) -> PathKind {
             return PathKind::Other;
         }
         let folders = &parts[..parts.len() - 1];
-        if folders.iter().any(|p| *p == "narratives" || *p == "narrative") {
+        if folders
+            .iter()
+            .any(|p| *p == "narratives" || *p == "narrative")
+        {
             return PathKind::Other;
         }
         let archived = folders.contains(&"archive");
@@ -244,30 +255,66 @@ mod tests {
 
     #[test]
     fn canvas_names_under_every_scheme() {
-        assert_eq!(canvas_file_number("10-assumptions.md"), Some((10, CanvasScheme::Dash)));
-        assert_eq!(canvas_file_number("10.assumptions.md"), Some((10, CanvasScheme::Dot)));
+        assert_eq!(
+            canvas_file_number("10-assumptions.md"),
+            Some((10, CanvasScheme::Dash))
+        );
+        assert_eq!(
+            canvas_file_number("10.assumptions.md"),
+            Some((10, CanvasScheme::Dot))
+        );
         assert_eq!(
             canvas_file_number("10.assumptions_validation_methods.md"),
             Some((10, CanvasScheme::Dot))
         );
-        assert_eq!(canvas_file_number("4.customer-segments.md"), Some((4, CanvasScheme::Dot)));
-        assert_eq!(canvas_file_number("00-business-model-mode.md"), Some((0, CanvasScheme::Dash)));
+        assert_eq!(
+            canvas_file_number("4.customer-segments.md"),
+            Some((4, CanvasScheme::Dot))
+        );
+        assert_eq!(
+            canvas_file_number("00-business-model-mode.md"),
+            Some((0, CanvasScheme::Dash))
+        );
         assert_eq!(canvas_file_number("index.md"), None);
         assert_eq!(canvas_file_number("16-extra.md"), None);
         assert_eq!(canvas_file_number("100-x.md"), None);
-        assert!(matches!(kind("strategy/canvas/09-solution.md"), PathKind::Canvas { number: 9, .. }));
+        assert!(matches!(
+            kind("strategy/canvas/09-solution.md"),
+            PathKind::Canvas { number: 9, .. }
+        ));
         assert_eq!(kind("strategy/canvas/index.md"), PathKind::CanvasOther);
     }
 
     #[test]
     fn stage_names() {
-        assert_eq!(stage_of_file_name("2-hypothesis.md"), Some((2, StageForm::Canonical)));
-        assert_eq!(stage_of_file_name("2-hypotesis.md"), Some((2, StageForm::Misnamed)));
-        assert_eq!(stage_of_file_name("3-implications.md"), Some((3, StageForm::Misnamed)));
-        assert_eq!(stage_of_file_name("6-learnings.md"), Some((6, StageForm::Misnamed)));
-        assert_eq!(stage_of_file_name("2-Hypothesis.md"), Some((2, StageForm::Misnamed)));
-        assert_eq!(stage_of_file_name("6-results.md"), Some((6, StageForm::Legacy)));
-        assert_eq!(stage_of_file_name("7-learning.md"), Some((7, StageForm::Legacy)));
+        assert_eq!(
+            stage_of_file_name("2-hypothesis.md"),
+            Some((2, StageForm::Canonical))
+        );
+        assert_eq!(
+            stage_of_file_name("2-hypotesis.md"),
+            Some((2, StageForm::Misnamed))
+        );
+        assert_eq!(
+            stage_of_file_name("3-implications.md"),
+            Some((3, StageForm::Misnamed))
+        );
+        assert_eq!(
+            stage_of_file_name("6-learnings.md"),
+            Some((6, StageForm::Misnamed))
+        );
+        assert_eq!(
+            stage_of_file_name("2-Hypothesis.md"),
+            Some((2, StageForm::Misnamed))
+        );
+        assert_eq!(
+            stage_of_file_name("6-results.md"),
+            Some((6, StageForm::Legacy))
+        );
+        assert_eq!(
+            stage_of_file_name("7-learning.md"),
+            Some((7, StageForm::Legacy))
+        );
         assert_eq!(stage_of_file_name("2-solution.md"), None);
         assert_eq!(stage_of_file_name("1-problem.md"), None);
         assert_eq!(stage_of_file_name("notes.md"), None);
@@ -294,11 +341,18 @@ mod tests {
                 archived: false
             }
         );
-        assert_eq!(kind("threads/sales/narratives/luxury/1-problem.md"), PathKind::Other);
+        assert_eq!(
+            kind("threads/sales/narratives/luxury/1-problem.md"),
+            PathKind::Other
+        );
         assert_eq!(kind("threads/index.md"), PathKind::Other);
         assert!(matches!(
             kind("threads/operations/archive/old/meta.json"),
-            PathKind::ThreadMeta { archived: true, json: true, .. }
+            PathKind::ThreadMeta {
+                archived: true,
+                json: true,
+                ..
+            }
         ));
         assert_eq!(kind("strategy/goals/active/g-mrr.md"), PathKind::Goal);
         assert_eq!(kind("strategy/goals/index.md"), PathKind::Other);

@@ -56,7 +56,8 @@ pub fn parse_status(text: &str) -> Option<AssumptionStatus> {
         Some(Partial)
     } else if has("invalidated") || has("invalid") || has("disproved") || has("failure") {
         Some(Invalidated)
-    } else if has("unvalidated") || has("untested") || has("draft") || has("new") || has("unknown") {
+    } else if has("unvalidated") || has("untested") || has("draft") || has("new") || has("unknown")
+    {
         Some(Untested)
     } else if has("testing") || has("progress") || has("in_progress") || has("pending") {
         Some(Testing)
@@ -107,7 +108,9 @@ pub fn parse_confidence(text: &str) -> Option<u8> {
             let rest = text[i..].trim_start();
             if rest.starts_with('%') {
                 let value: f64 = number.parse().ok()?;
-                return (0.0..=100.0).contains(&value).then_some(value.round() as u8);
+                return (0.0..=100.0)
+                    .contains(&value)
+                    .then_some(value.round() as u8);
             }
             if number.starts_with("0.") || number == "1.0" {
                 let value: f64 = number.parse().ok()?;

@@ -73,7 +73,10 @@ pub fn diagnostic(
         .filter_map(|related| {
             let target = snapshot.files.get(&related.path)?;
             Some(DiagnosticRelatedInformation {
-                location: Location::new(uri(root, &related.path)?, range(target, &related.range, unit)),
+                location: Location::new(
+                    uri(root, &related.path)?,
+                    range(target, &related.range, unit),
+                ),
                 message: related.message.clone(),
             })
         })

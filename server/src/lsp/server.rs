@@ -163,7 +163,9 @@ impl Backend {
 
     fn lock(&self) -> MutexGuard<'_, Session> {
         // A panic while holding the lock must not take the server down.
-        self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.session
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Schedules a debounced publish of the pending diagnostics.
@@ -192,7 +194,13 @@ impl Backend {
                 .iter()
                 .map(|(path, doc)| (path.clone(), doc.version))
                 .collect();
-            (session.snapshot.clone(), pending, root, session.unit, versions)
+            (
+                session.snapshot.clone(),
+                pending,
+                root,
+                session.unit,
+                versions,
+            )
         };
         if pending.is_empty() {
             return;
@@ -210,7 +218,12 @@ impl Backend {
                         None => Vec::new(),
                     };
                     let version = snapshot.files.get(path).and_then(|f| f.version);
-                    (path.clone(), convert::uri(&root, path), diagnostics, version)
+                    (
+                        path.clone(),
+                        convert::uri(&root, path),
+                        diagnostics,
+                        version,
+                    )
                 })
                 .collect::<Vec<_>>()
         })
@@ -226,7 +239,9 @@ impl Backend {
                 // Stale: the document changed after this snapshot; the
                 // change queued it again for a newer generation.
                 let current = session.open.get(&path).map(|d| d.version);
-                if current != versions.get(&path).copied() || current.is_some() && current != version {
+                if current != versions.get(&path).copied()
+                    || current.is_some() && current != version
+                {
                     continue;
                 }
                 if diagnostics.is_empty() && !session.published.remove(&path) {
@@ -241,7 +256,9 @@ impl Backend {
             }
         }
         for (uri, diagnostics, version) in to_send {
-            self.client.publish_diagnostics(uri, diagnostics, version).await;
+            self.client
+                .publish_diagnostics(uri, diagnostics, version)
+                .await;
         }
     }
 
@@ -252,10 +269,24 @@ impl Backend {
         };
         let text: Arc<str> = Arc::from(doc.rope.to_string());
         let version = doc.version;
-        let outline = doc.tree.as_ref().map(|tree| crate::syntax::outline(&text, tree));
+        let outline = doc
+            .tree
+            .as_ref()
+            .map(|tree| crate::syntax::outline(&text, tree));
         let config = session.snapshot.config.clone();
-        let facts = lower(path, &text, outline.as_ref(), ReadState::Read { invalid_utf8_at: None }, &config);
-        let affected = session.snapshot.upsert(FileData::from_parts(path, text, facts, Some(version)));
+        let facts = lower(
+            path,
+            &text,
+            outline.as_ref(),
+            ReadState::Read {
+                invalid_utf8_at: None,
+            },
+            &config,
+        );
+        let affected =
+            session
+                .snapshot
+                .upsert(FileData::from_parts(path, text, facts, Some(version)));
         session.pending.extend(affected);
     }
 
@@ -270,7 +301,13 @@ impl Backend {
         }
         let affected = match vfs::read_file(&root, path, config.max_file_size) {
             Ok(content) if vfs::is_source_path(path) => {
-                let file = lower_source(Source { path: path.to_string(), content }, &config);
+                let file = lower_source(
+                    Source {
+                        path: path.to_string(),
+                        content,
+                    },
+                    &config,
+                );
                 session.snapshot.upsert(file)
             }
             Ok(_) => session.snapshot.add_other_path(path),
@@ -284,16 +321,29 @@ impl Backend {
     async fn scan(&self) {
         let (root, settings, progress) = {
             let session = self.lock();
-            (session.root.clone(), session.settings.clone(), session.flags.work_done_progress)
+            (
+                session.root.clone(),
+                session.settings.clone(),
+                session.flags.work_done_progress,
+            )
         };
         let Some(root) = root else {
             self.client
-                .log_message(MessageType::WARNING, "leanos: no workspace folder; nothing to index")
+                .log_message(
+                    MessageType::WARNING,
+                    "leanos: no workspace folder; nothing to index",
+                )
                 .await;
             return;
         };
         let token = NumberOrString::String(format!("leanos-scan-{}", std::process::id()));
-        let ongoing = if progress && self.client.create_work_done_progress(token.clone()).await.is_ok() {
+        let ongoing = if progress
+            && self
+                .client
+                .create_work_done_progress(token.clone())
+                .await
+                .is_ok()
+        {
             Some(
                 self.client
                     .progress(token, "LeanOS")
@@ -305,9 +355,13 @@ impl Backend {
             None
         };
         let scan_root = root.clone();
-        let loaded = tokio::task::spawn_blocking(move || crate::load::load_workspace(&scan_root, &settings)).await;
+        let loaded =
+            tokio::task::spawn_blocking(move || crate::load::load_workspace(&scan_root, &settings))
+                .await;
         let Ok((snapshot, stats)) = loaded else {
-            self.client.log_message(MessageType::ERROR, "leanos: indexing failed").await;
+            self.client
+                .log_message(MessageType::ERROR, "leanos: indexing failed")
+                .await;
             return;
         };
         let summary = format!(
@@ -332,7 +386,9 @@ impl Backend {
         if let Some(ongoing) = ongoing {
             ongoing.finish_with_message(summary.clone()).await;
         }
-        self.client.log_message(MessageType::INFO, format!("leanos: {summary}")).await;
+        self.client
+            .log_message(MessageType::INFO, format!("leanos: {summary}"))
+            .await;
     }
 
     async fn fetch_settings(&self) {
@@ -353,7 +409,9 @@ impl Backend {
     async fn apply_settings_value(&self, value: &serde_json::Value) {
         let (settings, problems) = crate::config::parse_client_settings(value);
         for problem in problems {
-            self.client.log_message(MessageType::WARNING, format!("leanos: {problem}")).await;
+            self.client
+                .log_message(MessageType::WARNING, format!("leanos: {problem}"))
+                .await;
         }
         self.lock().settings = settings;
     }
@@ -388,7 +446,8 @@ impl LanguageServer for Backend {
         };
         {
             let mut session = self.lock();
-            session.root = root_of(&params).map(|root| std::fs::canonicalize(&root).unwrap_or(root));
+            session.root =
+                root_of(&params).map(|root| std::fs::canonicalize(&root).unwrap_or(root));
             session.unit = unit;
             session.flags = flags;
         }
@@ -405,12 +464,14 @@ impl LanguageServer for Backend {
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(encoding),
-                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
-                    open_close: Some(true),
-                    change: Some(TextDocumentSyncKind::INCREMENTAL),
-                    save: Some(TextDocumentSyncSaveOptions::Supported(true)),
-                    ..Default::default()
-                })),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                        ..Default::default()
+                    },
+                )),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -424,13 +485,18 @@ impl LanguageServer for Backend {
     async fn initialized(&self, _: InitializedParams) {
         let flags = self.lock().flags;
         if flags.watched_files_dynamic {
-            let watchers = ["**/*.md", "**/meta.json", "**/metadata.yaml", "**/leanos.toml"]
-                .into_iter()
-                .map(|glob| FileSystemWatcher {
-                    glob_pattern: GlobPattern::String(glob.into()),
-                    kind: None,
-                })
-                .collect();
+            let watchers = [
+                "**/*.md",
+                "**/meta.json",
+                "**/metadata.yaml",
+                "**/leanos.toml",
+            ]
+            .into_iter()
+            .map(|glob| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(glob.into()),
+                kind: None,
+            })
+            .collect();
             let options = DidChangeWatchedFilesRegistrationOptions { watchers };
             let registration = Registration {
                 id: "leanos-watched-files".into(),
@@ -578,7 +644,11 @@ impl LanguageServer for Backend {
         if self.lock().flags.configuration {
             self.fetch_settings().await;
         } else {
-            let value = params.settings.get("leanos").cloned().unwrap_or(params.settings);
+            let value = params
+                .settings
+                .get("leanos")
+                .cloned()
+                .unwrap_or(params.settings);
             self.apply_settings_value(&value).await;
         }
         if self.lock().ready {

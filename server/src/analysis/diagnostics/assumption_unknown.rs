@@ -75,7 +75,11 @@ mod tests {
         );
         let found = check(&fixture, "assumption-unknown");
         assert_eq!(found.len(), 1, "{found:#?}");
-        assert!(found[0].starts_with("threads/ops/x/6-learning.md:5:0-5:2"), "{}", found[0]);
+        assert!(
+            found[0].starts_with("threads/ops/x/6-learning.md:5:0-5:2"),
+            "{}",
+            found[0]
+        );
     }
 
     #[test]
@@ -85,6 +89,10 @@ mod tests {
             "assumption-unknown",
         );
         assert_eq!(found.len(), 1);
-        assert!(found[0].contains("has no assumptions section"), "{}", found[0]);
+        assert!(
+            found[0].contains("has no assumptions section"),
+            "{}",
+            found[0]
+        );
     }
 }

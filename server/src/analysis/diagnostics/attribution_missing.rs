@@ -29,7 +29,9 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         meta.is_some_and(|m| m.text("source").is_some() || m.text("lead_source").is_some())
     };
     let attributed = has(info.metadata())
-        || has(info.stage_file(1).and_then(|f| f.facts.frontmatter.as_ref()));
+        || has(info
+            .stage_file(1)
+            .and_then(|f| f.facts.frontmatter.as_ref()));
     if !attributed {
         out.push(context.diagnostic(
             "attribution-missing",
@@ -53,7 +55,19 @@ mod tests {
             "attribution-missing",
         );
         assert_eq!(found.len(), 2, "{found:#?}");
-        assert!(found[0].starts_with("threads/sales/a/meta.json:0:0-0:17 warning sales thread `sales/a` has no `source`"), "{}", found[0]);
-        assert!(found[1].starts_with("threads/sales/c/2-hypothesis.md:0:2-0:12 warning sales thread `sales/c`"), "{}", found[1]);
+        assert!(
+            found[0].starts_with(
+                "threads/sales/a/meta.json:0:0-0:17 warning sales thread `sales/a` has no `source`"
+            ),
+            "{}",
+            found[0]
+        );
+        assert!(
+            found[1].starts_with(
+                "threads/sales/c/2-hypothesis.md:0:2-0:12 warning sales thread `sales/c`"
+            ),
+            "{}",
+            found[1]
+        );
     }
 }

@@ -8,7 +8,10 @@ use crate::facts::paths::PathKind;
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let facts = &context.file.facts;
-    if !matches!(facts.path_kind(), PathKind::Stage { number: 4, .. }) || facts.empty || context.archived() {
+    if !matches!(facts.path_kind(), PathKind::Stage { number: 4, .. })
+        || facts.empty
+        || context.archived()
+    {
         return;
     }
     if facts.verdict.is_none() {
@@ -39,7 +42,10 @@ mod tests {
             assert!(check(&fixture, "decision-no-verdict").is_empty(), "{text}");
         }
         let loud = "# Stage 4: Decision\n\n## Alternatives\n\n| Option | Decision |\n|---|---|\n| A | Rejected |\n\nWe will think more.\n";
-        let found = check(&format!("//- /threads/s/a/4-decision.md\n{loud}"), "decision-no-verdict");
+        let found = check(
+            &format!("//- /threads/s/a/4-decision.md\n{loud}"),
+            "decision-no-verdict",
+        );
         assert_eq!(found.len(), 1, "{found:#?}");
     }
 }

@@ -37,9 +37,16 @@ pub fn render(snapshot: &Snapshot, code: &str) -> Vec<String> {
     let mut out = Vec::new();
     for (path, diagnostics) in crate::analysis::diagnostics::workspace_diagnostics(snapshot) {
         let file = &snapshot.files[&path];
-        for d in diagnostics.iter().filter(|d| code.is_empty() || d.code == code) {
-            let start = file.line_index.position(&file.text, d.range.start, ColumnUnit::Utf16);
-            let end = file.line_index.position(&file.text, d.range.end, ColumnUnit::Utf16);
+        for d in diagnostics
+            .iter()
+            .filter(|d| code.is_empty() || d.code == code)
+        {
+            let start = file
+                .line_index
+                .position(&file.text, d.range.start, ColumnUnit::Utf16);
+            let end = file
+                .line_index
+                .position(&file.text, d.range.end, ColumnUnit::Utf16);
             let mut line = format!(
                 "{path}:{}:{}-{}:{} {} {}",
                 start.line,

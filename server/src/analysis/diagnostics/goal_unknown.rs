@@ -11,7 +11,10 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             out.push(context.diagnostic(
                 "goal-unknown",
                 goal_ref.range.clone(),
-                format!("goal `{}` does not exist under `{}`", goal_ref.goal, snapshot.config.goals_dir),
+                format!(
+                    "goal `{}` does not exist under `{}`",
+                    goal_ref.goal, snapshot.config.goals_dir
+                ),
             ));
             continue;
         };

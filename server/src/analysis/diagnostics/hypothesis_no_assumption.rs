@@ -7,7 +7,10 @@ use crate::facts::paths::PathKind;
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let facts = &context.file.facts;
-    if !matches!(facts.path_kind(), PathKind::Stage { number: 2, .. }) || facts.empty || context.archived() {
+    if !matches!(facts.path_kind(), PathKind::Stage { number: 2, .. })
+        || facts.empty
+        || context.archived()
+    {
         return;
     }
     if facts.refs.is_empty() {

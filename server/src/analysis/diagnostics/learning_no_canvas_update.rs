@@ -37,9 +37,15 @@ mod tests {
         ];
         for text in quiet {
             let fixture = format!("//- /threads/s/a/6-learning.md\n{text}");
-            assert!(check(&fixture, "learning-no-canvas-update").is_empty(), "{text}");
+            assert!(
+                check(&fixture, "learning-no-canvas-update").is_empty(),
+                "{text}"
+            );
         }
-        let found = check("//- /threads/s/a/6-learning.md\n# Learning\n\nIt went well.\n", "learning-no-canvas-update");
+        let found = check(
+            "//- /threads/s/a/6-learning.md\n# Learning\n\nIt went well.\n",
+            "learning-no-canvas-update",
+        );
         assert_eq!(found.len(), 1);
     }
 }

@@ -11,19 +11,26 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     for link in &context.file.facts.links {
         let message = match resolve_link(snapshot, &context.file.path, link) {
             Resolution::Found(_) => continue,
-            Resolution::OutsideRoot => format!("`{}` points outside the workspace root", link.target),
+            Resolution::OutsideRoot => {
+                format!("`{}` points outside the workspace root", link.target)
+            }
             Resolution::Missing => match link.kind {
                 LinkKind::CanvasName(number) => format!(
                     "`{}`: the Canvas has no section {number:02} in `{}`",
                     link.target, snapshot.config.canvas_dir
                 ),
-                LinkKind::Thread => format!("no thread `{}` under `{}/`", link.target, snapshot.config.threads_dir),
+                LinkKind::Thread => format!(
+                    "no thread `{}` under `{}/`",
+                    link.target, snapshot.config.threads_dir
+                ),
                 _ => {
                     let mut message = format!("`{}` does not exist", link.target);
                     // A Canvas file under the other naming scheme.
                     let name = crate::vfs::file_name(link.target.trim_end_matches('/'));
                     if let Some((number, _)) = crate::facts::paths::canvas_file_number(name) {
-                        if let Some(existing) = snapshot.canvas.get(&number).and_then(|s| s.iter().next()) {
+                        if let Some(existing) =
+                            snapshot.canvas.get(&number).and_then(|s| s.iter().next())
+                        {
                             message.push_str(&format!(" (section {number:02} is `{existing}`)"));
                         }
                     }

@@ -36,7 +36,10 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                 out.push(context.diagnostic(
                     "meta-mismatch",
                     field.value_range.clone(),
-                    format!("`type` is `{value}` but the thread is under `{}/`", info.thread_type),
+                    format!(
+                        "`type` is `{value}` but the thread is under `{}/`",
+                        info.thread_type
+                    ),
                 ));
             }
         }
@@ -57,7 +60,9 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                 out.push(context.diagnostic(
                     "meta-mismatch",
                     field.value_range.clone(),
-                    format!("`stage` is {stage} but the highest stage file present is stage {highest}"),
+                    format!(
+                        "`stage` is {stage} but the highest stage file present is stage {highest}"
+                    ),
                 ));
             }
         }
@@ -65,11 +70,14 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     if let Some(field) = meta.get("status") {
         if let MetaValue::String(value) = &field.value {
             if value.trim().eq_ignore_ascii_case("completed") && info.stage_file(6).is_none() {
-                out.push(context.diagnostic(
-                    "meta-mismatch",
-                    field.value_range.clone(),
-                    "`status` is `completed` but the thread has no stage 6 (`6-learning.md`)".into(),
-                ));
+                out.push(
+                    context.diagnostic(
+                        "meta-mismatch",
+                        field.value_range.clone(),
+                        "`status` is `completed` but the thread has no stage 6 (`6-learning.md`)"
+                            .into(),
+                    ),
+                );
             }
         }
     }

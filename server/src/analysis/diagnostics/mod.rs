@@ -132,7 +132,10 @@ pub fn anchor(file: &FileData) -> ByteRange {
     }
     let text = &file.text;
     let start = text.len() - text.trim_start().len();
-    let end = text[start..].find('\n').map(|i| start + i).unwrap_or(text.len());
+    let end = text[start..]
+        .find('\n')
+        .map(|i| start + i)
+        .unwrap_or(text.len());
     start as u32..text[..end].trim_end().len().max(start) as u32
 }
 

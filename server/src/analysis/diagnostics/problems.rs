@@ -7,7 +7,9 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     for problem in &context.file.facts.problems {
         out.push(Diagnostic {
             code: problem.code,
-            severity: problem.severity.unwrap_or_else(|| default_severity(problem.code)),
+            severity: problem
+                .severity
+                .unwrap_or_else(|| default_severity(problem.code)),
             range: problem.range.clone(),
             message: problem.message.clone(),
             related: Vec::new(),
@@ -26,8 +28,16 @@ mod tests {
             "meta-invalid",
         );
         assert_eq!(found.len(), 2, "{found:#?}");
-        assert!(found[0].starts_with("threads/sales/a/meta.json:0:0-0:0 warning"), "{}", found[0]);
-        assert!(found[1].starts_with("threads/sales/b/meta.json:0:17-0:18 error"), "{}", found[1]);
+        assert!(
+            found[0].starts_with("threads/sales/a/meta.json:0:0-0:0 warning"),
+            "{}",
+            found[0]
+        );
+        assert!(
+            found[1].starts_with("threads/sales/b/meta.json:0:17-0:18 error"),
+            "{}",
+            found[1]
+        );
     }
 
     #[test]
@@ -37,8 +47,16 @@ mod tests {
             "meta-invalid",
         );
         assert_eq!(found.len(), 2, "{found:#?}");
-        assert!(found[0].contains("1-input.md:") && found[0].contains("frontmatter is not valid YAML"), "{}", found[0]);
-        assert!(found[1].contains("metadata.yaml is not valid YAML"), "{}", found[1]);
+        assert!(
+            found[0].contains("1-input.md:") && found[0].contains("frontmatter is not valid YAML"),
+            "{}",
+            found[0]
+        );
+        assert!(
+            found[1].contains("metadata.yaml is not valid YAML"),
+            "{}",
+            found[1]
+        );
     }
 
     #[test]
@@ -52,8 +70,15 @@ mod tests {
 
     #[test]
     fn bad_config_file() {
-        let found = check("//- /leanos.toml\n[rules]\nlink-broken = \"loud\"\n", "config-invalid");
+        let found = check(
+            "//- /leanos.toml\n[rules]\nlink-broken = \"loud\"\n",
+            "config-invalid",
+        );
         assert_eq!(found.len(), 1, "{found:#?}");
-        assert!(found[0].starts_with("leanos.toml:1:14-1:20 error"), "{}", found[0]);
+        assert!(
+            found[0].starts_with("leanos.toml:1:14-1:20 error"),
+            "{}",
+            found[0]
+        );
     }
 }

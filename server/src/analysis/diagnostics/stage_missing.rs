@@ -23,7 +23,10 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     if info.stage_file(own).map(|f| f.path.as_str()) != Some(context.file.path.as_str()) {
         return;
     }
-    let ends_early = matches!(info.verdict(), Some(VerdictClass::Stop | VerdictClass::Defer));
+    let ends_early = matches!(
+        info.verdict(),
+        Some(VerdictClass::Stop | VerdictClass::Defer)
+    );
     for missing in 1..own {
         if present.contains(&missing) {
             continue;
@@ -70,7 +73,11 @@ mod tests {
 
     #[test]
     fn a_rejecting_verdict_needs_no_stage_5() {
-        for verdict in ["**PASS** on this deal", "Decision: REJECT - too small", "**DEFER**"] {
+        for verdict in [
+            "**PASS** on this deal",
+            "Decision: REJECT - too small",
+            "**DEFER**",
+        ] {
             let fixture = format!(
                 "//- /threads/sales/a/1-input.md\n# Input\n//- /threads/sales/a/2-hypothesis.md\n# Hypothesis\n//- /threads/sales/a/3-implication.md\n# Implication\n//- /threads/sales/a/4-decision.md\n# Decision\n\n{verdict}\n//- /threads/sales/a/6-learning.md\n# Learning\n"
             );
@@ -89,7 +96,10 @@ mod tests {
 
     #[test]
     fn archived_threads_are_not_checked() {
-        let found = check("//- /threads/sales/archive/old/6-learning.md\n# Learning\n", "stage-missing");
+        let found = check(
+            "//- /threads/sales/archive/old/6-learning.md\n# Learning\n",
+            "stage-missing",
+        );
         assert!(found.is_empty());
     }
 }
