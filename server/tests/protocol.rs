@@ -1,7 +1,7 @@
 //! Protocol tests: the real server driven in-process through `LspService`,
-#![allow(clippy::unwrap_used)]
 //! with a client task that drains the socket and answers the server's
 //! requests (registration, configuration, progress).
+#![allow(clippy::unwrap_used)]
 
 use std::path::Path;
 use std::time::Duration;

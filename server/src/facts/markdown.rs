@@ -254,6 +254,11 @@ struct Lowering<'a> {
 }
 
 impl Lowering<'_> {
+    /// Stage 6, or the legacy `7-learning.md`.
+    fn is_learning(&self) -> bool {
+        matches!(self.stage, Some(6) | Some(7))
+    }
+
     fn push_ref(&mut self, id: &str, start: usize) {
         if is_assumption_id(id, self.config) {
             self.facts.refs.push(AssumptionRef {
@@ -671,7 +676,7 @@ impl Lowering<'_> {
         let mut goal_title: Option<String> = None;
         let mut goal_id_line: Option<String> = None;
         let stage2 = self.stage == Some(2);
-        let stage_2_or_6 = matches!(self.stage, Some(2) | Some(6));
+        let stage_2_or_6 = stage2 || self.is_learning();
 
         for (line_number, &tag) in tags.iter().enumerate() {
             if tag == LineTag::Skip {
@@ -741,7 +746,7 @@ impl Lowering<'_> {
                     self.pattern_ids(content, base, assumption_section);
                 }
                 self.links_in_line(content, base);
-                if self.stage == Some(6)
+                if self.is_learning()
                     && heading_mentions(&stack[..stack.len() - 1], &["canvas update"])
                     && SECTION_NUMBER.is_match(content)
                 {
@@ -830,7 +835,7 @@ impl Lowering<'_> {
             if self.stage == Some(4) {
                 self.decision_facts(line, start, decision_section, is_table);
             }
-            if self.stage == Some(6) && canvas_updates && SECTION_NUMBER.is_match(line) {
+            if self.is_learning() && canvas_updates && SECTION_NUMBER.is_match(line) {
                 self.facts.names_canvas = true;
             }
         }
@@ -859,7 +864,7 @@ impl Lowering<'_> {
         self.facts.entries = entries;
         self.dedup_refs();
 
-        if self.stage == Some(6) && !self.facts.names_canvas {
+        if self.is_learning() && !self.facts.names_canvas {
             let canvas_dir = format!("{}/", self.config.canvas_dir);
             self.facts.names_canvas = self.facts.links.iter().any(|l| {
                 matches!(l.kind, LinkKind::CanvasName(_))

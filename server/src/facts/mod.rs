@@ -383,7 +383,9 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
                     }
                 }
             }
-            ("canvas_updates", MetaValue::List(items)) if stage == Some(6) && !items.is_empty() => {
+            ("canvas_updates", MetaValue::List(items))
+                if matches!(stage, Some(6) | Some(7)) && !items.is_empty() =>
+            {
                 facts.names_canvas = true;
             }
             ("impact_score", MetaValue::Number(score)) if stage == Some(4) => {

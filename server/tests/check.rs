@@ -1,0 +1,315 @@
+//! `leanos-lsp check` end to end: the built binary on the real LeanOS files
+//! of `../shared/corpus/lean-os/` (read in place), on the bundled example,
+//! and on hostile input.
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn corpus(tree: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/corpus/lean-os")
+        .join(tree)
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn check(args: &[&str], root: &Path) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_leanos-lsp"))
+        .arg("check")
+        .arg(root)
+        .args(args)
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn json(root: &Path) -> Vec<Value> {
+    let run = check(&["--format", "json"], root);
+    assert!(
+        run.code == 0 || run.code == 1,
+        "exit {}: {}",
+        run.code,
+        run.stderr
+    );
+    serde_json::from_str::<Vec<Value>>(&run.stdout).unwrap()
+}
+
+fn find<'a>(items: &'a [Value], path: &str, code: &str) -> Vec<&'a Value> {
+    items
+        .iter()
+        .filter(|d| d["path"] == path && d["code"] == code)
+        .collect()
+}
+
+#[test]
+fn every_corpus_tree_is_checked_without_a_crash() {
+    let root = corpus("");
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            let run = check(&[], &path);
+            assert!(
+                run.code == 0 || run.code == 1,
+                "{}: exit {}\n{}",
+                path.display(),
+                run.code,
+                run.stderr
+            );
+            let summary = run.stdout.lines().last().unwrap_or("");
+            assert!(
+                summary.contains(" in ") && summary.contains("errors"),
+                "{summary}"
+            );
+        }
+    }
+}
+
+#[test]
+fn example_thread_reports_a7_and_the_broken_canvas_link() {
+    let items = json(&corpus("2026-01-02-example"));
+    let hypothesis = "threads/operations/example/2-hypothesis.md";
+    let unknown = find(&items, hypothesis, "assumption-unknown");
+    assert_eq!(unknown.len(), 1, "{unknown:#?}");
+    assert!(unknown[0]["message"].as_str().unwrap().contains("`A7`"));
+    assert_eq!(
+        unknown[0]["range"]["start"],
+        serde_json::json!({"line": 8, "character": 2})
+    );
+    assert_eq!(unknown[0]["severity"], "error");
+    let broken = find(&items, hypothesis, "link-broken");
+    assert_eq!(broken.len(), 1, "{broken:#?}");
+    assert!(broken[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("strategy/canvas/10.assumptions.md"));
+    // The learning's fenced canvas update counts as a reference too.
+    assert_eq!(
+        find(
+            &items,
+            "threads/operations/example/6-learning.md",
+            "assumption-unknown"
+        )
+        .len(),
+        1
+    );
+    // A complete thread with a PROCEED verdict and a canvas update.
+    for code in [
+        "stage-missing",
+        "decision-no-verdict",
+        "learning-no-canvas-update",
+        "decision-needs-approval",
+    ] {
+        assert!(items.iter().all(|d| d["code"] != code), "unexpected {code}");
+    }
+}
+
+#[test]
+fn skeleton_has_misnamed_and_empty_stages() {
+    let items = json(&corpus("2025-11-20-skeleton"));
+    for kind in ["business", "sales", "marketing"] {
+        let misnamed = format!("threads/{kind}/example/2-hypotesis.md");
+        assert_eq!(
+            find(&items, &misnamed, "stage-misnamed").len(),
+            1,
+            "{misnamed}"
+        );
+        for stage in [
+            "1-input.md",
+            "2-hypotesis.md",
+            "3-implication.md",
+            "4-decision.md",
+            "6-learning.md",
+            "5-actions/strategy.md",
+        ] {
+            let path = format!("threads/{kind}/example/{stage}");
+            assert_eq!(find(&items, &path, "stage-empty").len(), 1, "{path}");
+        }
+    }
+    assert!(items.iter().all(|d| d["code"] != "stage-missing"));
+}
+
+#[test]
+fn indexed_tree_zero_byte_meta_json_is_a_warning() {
+    let items = json(&corpus("2026-02-01-indexed"));
+    for kind in ["engineering", "operations"] {
+        let path = format!("threads/{kind}/example/meta.json");
+        let found = find(&items, &path, "meta-invalid");
+        assert_eq!(found.len(), 1, "{path}");
+        assert_eq!(found[0]["severity"], "warning");
+    }
+}
+
+#[test]
+fn odd_bytes_is_file_encoding_not_a_crash() {
+    let items = json(&corpus("odd-bytes"));
+    let found = find(&items, "sales-marketing-loop.cp1252.md", "file-encoding");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["severity"], "info");
+}
+
+#[test]
+fn human_format_exit_codes_and_deny() {
+    let root = corpus("2026-01-02-example");
+    let run = check(&[], &root);
+    assert_eq!(run.code, 1, "errors present");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines.contains(&"threads/operations/example/2-hypothesis.md:9:3: error[assumption-unknown]: assumption `A7` is not defined: the workspace has no assumptions section (`strategy/canvas/10-assumptions.md`)"), "{}", run.stdout);
+    // Sorted by path, then position.
+    let paths: Vec<&str> = lines[..lines.len() - 1]
+        .iter()
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted);
+    let summary = lines.last().unwrap();
+    assert!(
+        summary.starts_with("7 errors, ") && summary.ends_with(" files"),
+        "{summary}"
+    );
+
+    let skeleton = corpus("2025-11-20-skeleton");
+    assert_eq!(check(&[], &skeleton).code, 0, "only warnings and infos");
+    assert_eq!(check(&["--deny", "warning"], &skeleton).code, 1);
+    assert_eq!(check(&["--deny", "nonsense"], &skeleton).code, 2);
+    assert_eq!(check(&[], Path::new("/definitely/not/here")).code, 2);
+}
+
+#[test]
+fn sarif_is_2_1_0_with_rules_and_regions() {
+    let run = check(&["--format", "sarif"], &corpus("2026-01-02-example"));
+    let log: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let sarif_run = &log["runs"][0];
+    assert_eq!(sarif_run["tool"]["driver"]["name"], "leanos-lsp");
+    let rules = sarif_run["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = sarif_run["results"].as_array().unwrap();
+    let a7 = results
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "assumption-unknown"
+                && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    == "threads/operations/example/2-hypothesis.md"
+        })
+        .unwrap();
+    assert_eq!(a7["level"], "error");
+    assert_eq!(
+        a7["locations"][0]["physicalLocation"]["region"]["startLine"],
+        9
+    );
+    assert_eq!(
+        a7["locations"][0]["physicalLocation"]["region"]["startColumn"],
+        3
+    );
+    let index = a7["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[index]["id"], "assumption-unknown");
+}
+
+#[test]
+fn bundled_example_shows_most_codes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/quillfeather");
+    let items = json(&root);
+    let mut codes: Vec<&str> = items.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    codes.sort();
+    codes.dedup();
+    for code in [
+        "assumption-unknown",
+        "assumption-duplicate",
+        "assumption-untested",
+        "link-broken",
+        "goal-unknown",
+        "stage-missing",
+        "stage-misnamed",
+        "stage-legacy",
+        "stage-empty",
+        "stage-heading",
+        "hypothesis-no-assumption",
+        "decision-no-verdict",
+        "decision-needs-approval",
+        "learning-no-canvas-update",
+        "meta-invalid",
+        "meta-mismatch",
+        "attribution-missing",
+        "attribution-broken",
+    ] {
+        assert!(
+            codes.contains(&code),
+            "the example shows no {code}: {codes:?}"
+        );
+    }
+}
+
+fn write(root: &Path, path: &str, bytes: &[u8]) {
+    let full = root.join(path);
+    std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+    std::fs::write(full, bytes).unwrap();
+}
+
+#[test]
+fn hostile_input_gives_diagnostics_not_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "threads/sales/a/1-input.md",
+        b"---\nsource: [unclosed\n---\n# Stage 1: Input\n\xff\xfe bad bytes \x93quote\x94\n",
+    );
+    write(
+        root,
+        "threads/sales/a/meta.json",
+        b"{\"type\": \"sales\", \"stage\": }",
+    );
+    write(root, "threads/sales/b/meta.json", b"");
+    write(
+        root,
+        "threads/sales/b/2-hypothesis.md",
+        b"Tests: A1\n[escape](../../../../etc/passwd)\n",
+    );
+    write(root, "leanos.toml", b"[rules\nlink-broken = ");
+    let mut big = b"# Big\n".to_vec();
+    big.resize(5 * 1024 * 1024, b'a');
+    write(root, "docs/big.md", &big);
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(root.join("loop"), root.join("loop")).unwrap();
+        std::fs::create_dir_all(root.join("threads/sales/c")).unwrap();
+        std::os::unix::fs::symlink(root.join("threads"), root.join("threads/sales/c/cycle"))
+            .unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", root.join("threads/sales/c/passwd.md")).unwrap();
+    }
+    let items = json(root);
+    let has = |path: &str, code: &str| !find(&items, path, code).is_empty();
+    assert!(
+        has("threads/sales/a/1-input.md", "meta-invalid"),
+        "{items:#?}"
+    );
+    assert!(has("threads/sales/a/1-input.md", "file-encoding"));
+    assert!(has("threads/sales/a/meta.json", "meta-invalid"));
+    assert!(has("threads/sales/b/meta.json", "meta-invalid"));
+    assert!(has("threads/sales/b/2-hypothesis.md", "link-broken"));
+    assert!(has("leanos.toml", "config-invalid"));
+    assert!(has("docs/big.md", "file-too-large"));
+    // Nothing behind a symlink was read: no diagnostics there.
+    assert!(items
+        .iter()
+        .all(|d| !d["path"].as_str().unwrap().contains("cycle")));
+    assert!(items
+        .iter()
+        .all(|d| d["path"] != "threads/sales/c/passwd.md"));
+    let escape = find(&items, "threads/sales/b/2-hypothesis.md", "link-broken");
+    assert!(escape[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("outside the workspace root"));
+}
