@@ -615,12 +615,20 @@ impl Snapshot {
             .into_iter()
             .filter(|s| !ignore.is_match(&s.path))
             .partition(|s| vfs::is_source_path(&s.path));
+        let started = std::time::Instant::now();
         let files: Vec<FileData> = source_files
             .into_par_iter()
             .map(|source| lower_source(source, &config))
             .collect();
+        let lowered = started.elapsed();
         let other_paths: Vec<String> = others.into_iter().map(|s| s.path).collect();
-        Snapshot::build(config, files, &other_paths)
+        let snapshot = Snapshot::build(config, files, &other_paths);
+        tracing::debug!(
+            lower_ms = lowered.as_millis() as u64,
+            build_ms = (started.elapsed() - lowered).as_millis() as u64,
+            "snapshot built"
+        );
+        snapshot
     }
 }
 

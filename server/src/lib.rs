@@ -15,4 +15,5 @@ pub mod line_index;
 pub mod load;
 pub mod lsp;
 pub mod syntax;
+pub mod testgen;
 pub mod vfs;

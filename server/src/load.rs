@@ -33,6 +33,11 @@ pub fn load_workspace(root: &Path, settings: &Settings) -> (Snapshot, LoadStats)
     let config = effective_config(settings, toml_text.as_deref());
     let ignore = config.ignore_matcher();
     let walked = vfs::walk(root, &|path| ignore.is_match(path));
+    tracing::debug!(
+        walk_ms = started.elapsed().as_millis() as u64,
+        files = walked.files.len(),
+        "walked"
+    );
     let max_size = config.max_file_size;
     let sources: Vec<Source> = walked
         .files
@@ -56,6 +61,7 @@ pub fn load_workspace(root: &Path, settings: &Settings) -> (Snapshot, LoadStats)
             }
         })
         .collect();
+    tracing::debug!(read_ms = started.elapsed().as_millis() as u64, "read");
     let bytes = sources
         .iter()
         .map(|s| match &s.content {

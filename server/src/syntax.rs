@@ -1,12 +1,18 @@
-//! The syntax layer: tree-sitter-md block and inline trees, read through the
-//! queries in `grammars/queries/*.scm`, flattened into an [`Outline`] of
-//! byte ranges. Parsing never fails: a parser that gives up yields an empty
-//! outline (the lowering then falls back to plain lines).
+//! The syntax layer: an [`Outline`] of byte ranges (headings, fences, list
+//! items, table rows, links, code spans, frontmatter) that the lowering
+//! reads line by line. Parsing never fails.
 //!
-//! The inline grammar runs only on inline nodes that can hold a link or a
-//! code span (their text contains `](` or a backtick). Everything else the
-//! lowering needs from inline text (IDs, labels, bare paths) is scanned
-//! from the line text, so closed and open files go through the same path.
+//! Two producers, one shape:
+//! - [`outline_of`] (pulldown-cmark, `cmark.rs`): what the lowering uses for
+//!   every file, open or closed, so both give identical facts. It is the
+//!   cheap one: the cold scan parses every byte of the workspace.
+//! - [`tree_outline`] (tree-sitter-md block and inline trees, read through
+//!   the queries in `grammars/queries/*.scm`): the incremental tree kept for
+//!   open documents, for editor features that need syntax nodes. The inline
+//!   grammar runs only on inline nodes that can hold a link or a code span.
+//!   Tests check that both producers agree on LeanOS files.
+
+mod cmark;
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -125,10 +131,15 @@ pub fn parse_blocks(text: &str, old: Option<&Tree>) -> Option<Tree> {
     with_parsers(|parsers| parsers.block.parse(text, old)).flatten()
 }
 
-/// Parses `text` and returns its outline.
+/// The outline of `text` from pulldown-cmark: what the lowering reads.
 pub fn outline_of(text: &str) -> Outline {
+    cmark::outline(text)
+}
+
+/// Parses `text` with tree-sitter-md and returns the tree's outline.
+pub fn tree_outline_of(text: &str) -> Outline {
     match parse_blocks(text, None) {
-        Some(tree) => outline(text, &tree),
+        Some(tree) => tree_outline(text, &tree),
         None => Outline::default(),
     }
 }
@@ -144,9 +155,9 @@ fn trim_range(text: &str, range: ByteRange) -> ByteRange {
     start..end.max(start)
 }
 
-/// Flattens a block tree of `text` into an [`Outline`], running the
-/// inline grammar where links or code spans can stand.
-pub fn outline(text: &str, tree: &Tree) -> Outline {
+/// Flattens a tree-sitter-md block tree of `text` into an [`Outline`],
+/// running the inline grammar where links or code spans can stand.
+pub fn tree_outline(text: &str, tree: &Tree) -> Outline {
     with_parsers(|parsers| build_outline(parsers, text, tree)).unwrap_or_default()
 }
 
@@ -370,42 +381,62 @@ mod tests {
         &text[range.start as usize..range.end as usize]
     }
 
-    #[test]
-    fn outline_of_a_stage_file() {
-        let text = "---\nthread: x\nstage: 2\n---\n# Stage 2: Hypothesis ##\n\n\
+    const STAGE_FILE: &str = "---\nthread: x\nstage: 2\n---\n# Stage 2: Hypothesis ##\n\n\
                     **A7:** text [link](../a.md) and `strategy/canvas/10.md`.\n\n\
                     - A1: item\n- [x] done\n\n| ID | Text |\n|---|---|\n| A1 | `x` |\n\n\
                     ```text\nA7: code\n```\n";
-        let outline = outline_of(text);
+
+    #[test]
+    fn both_producers_read_a_stage_file() {
+        for (name, outline) in [
+            ("cmark", outline_of(STAGE_FILE)),
+            ("tree-sitter", tree_outline_of(STAGE_FILE)),
+        ] {
+            check_stage_outline(name, STAGE_FILE, &outline);
+        }
+    }
+
+    fn check_stage_outline(name: &str, text: &str, outline: &Outline) {
         assert_eq!(
             slice(text, &outline.frontmatter.clone().unwrap()),
-            "thread: x\nstage: 2\n"
+            "thread: x\nstage: 2\n",
+            "{name}"
         );
-        assert_eq!(outline.headings.len(), 1);
-        assert_eq!(outline.headings[0].level, 1);
+        assert_eq!(outline.headings.len(), 1, "{name}");
+        assert_eq!(outline.headings[0].level, 1, "{name}");
         assert_eq!(
             slice(text, &outline.headings[0].content),
-            "Stage 2: Hypothesis"
+            "Stage 2: Hypothesis",
+            "{name}"
         );
-        assert_eq!(outline.links.len(), 1);
-        assert_eq!(slice(text, &outline.links[0].destination), "../a.md");
+        assert_eq!(outline.links.len(), 1, "{name}");
+        assert_eq!(
+            slice(text, &outline.links[0].destination),
+            "../a.md",
+            "{name}"
+        );
         let spans: Vec<_> = outline.code_spans.iter().map(|r| slice(text, r)).collect();
-        assert_eq!(spans, ["strategy/canvas/10.md", "x"]);
-        assert_eq!(outline.list_items.len(), 2);
-        assert_eq!(slice(text, &outline.list_items[0]), "- A1: item");
-        assert_eq!(outline.table_rows.len(), 2);
-        assert!(outline.table_rows[0].header);
+        assert_eq!(spans, ["strategy/canvas/10.md", "x"], "{name}");
+        assert_eq!(outline.list_items.len(), 2, "{name}");
+        assert_eq!(slice(text, &outline.list_items[0]), "- A1: item", "{name}");
+        assert_eq!(outline.table_rows.len(), 2, "{name}");
+        assert!(outline.table_rows[0].header, "{name}");
         let cells: Vec<_> = outline.table_rows[1]
             .cells
             .iter()
             .map(|r| slice(text, r))
             .collect();
-        assert_eq!(cells, ["A1", "`x`"]);
-        assert_eq!(outline.fences.len(), 1);
-        assert_eq!(slice(text, &outline.fences[0].content), "A7: code\n");
+        assert_eq!(cells, ["A1", "`x`"], "{name}");
+        assert_eq!(outline.fences.len(), 1, "{name}");
+        assert_eq!(
+            slice(text, &outline.fences[0].content),
+            "A7: code\n",
+            "{name}"
+        );
         assert_eq!(
             slice(text, outline.fences[0].info.as_ref().unwrap()),
-            "text"
+            "text",
+            "{name}"
         );
     }
 

@@ -60,7 +60,12 @@ pub fn run(
         millis = stats.millis as u64,
         "workspace loaded"
     );
+    let diagnosed = std::time::Instant::now();
     let diagnostics = workspace_diagnostics(&snapshot);
+    tracing::debug!(
+        diagnostics_ms = diagnosed.elapsed().as_millis() as u64,
+        "diagnosed"
+    );
     let written = match format {
         Format::Human => write_human(&snapshot, &diagnostics, out),
         Format::Json => write_json(&snapshot, &diagnostics, out),

@@ -3,6 +3,7 @@
 //! into positions in the negotiated encoding.
 
 pub mod convert;
+pub mod document;
 pub mod server;
 
 pub use server::Backend;

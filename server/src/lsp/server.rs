@@ -11,13 +11,12 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use ropey::Rope;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
-use tree_sitter::{InputEdit, Point, Tree};
 
 use super::convert;
+use super::document::{Document, EditPosition};
 use crate::analysis::diagnostics::file_diagnostics;
 use crate::config::Settings;
 use crate::facts::{lower, ReadState};
@@ -27,13 +26,6 @@ use crate::vfs;
 
 /// How long edits settle before diagnostics are computed.
 pub const DEBOUNCE: Duration = Duration::from_millis(50);
-
-/// An open document: the editor's text, version and block tree.
-struct OpenDocument {
-    rope: Rope,
-    version: i32,
-    tree: Option<Tree>,
-}
 
 /// What the client said it can do.
 #[derive(Debug, Default, Clone, Copy)]
@@ -49,7 +41,7 @@ struct Session {
     flags: ClientFlags,
     settings: Settings,
     snapshot: Snapshot,
-    open: HashMap<String, OpenDocument>,
+    open: HashMap<String, Document>,
     /// Files whose diagnostics must be recomputed.
     pending: BTreeSet<String>,
     /// Bumped on every change; a debounced publish runs only if it is
@@ -95,50 +87,6 @@ fn root_of(params: &InitializeParams) -> Option<PathBuf> {
         return uri.to_file_path().map(|p| p.into_owned());
     }
     None
-}
-
-/// A char index of `rope` for an LSP position in `unit` (clamped).
-fn rope_char(rope: &Rope, position: Position, unit: ColumnUnit) -> usize {
-    let line = position.line as usize;
-    if line >= rope.len_lines() {
-        return rope.len_chars();
-    }
-    let line_start = rope.line_to_char(line);
-    let line_slice = rope.line(line);
-    let mut content_chars = line_slice.len_chars();
-    // The column may not pass the line's end (before its line break).
-    while content_chars > 0 {
-        let c = line_slice.char(content_chars - 1);
-        if c == '\n' || c == '\r' {
-            content_chars -= 1;
-        } else {
-            break;
-        }
-    }
-    let wanted = position.character as usize;
-    let mut counted = 0usize;
-    for (i, c) in line_slice.chars().take(content_chars).enumerate() {
-        if counted >= wanted {
-            return line_start + i;
-        }
-        let width = match unit {
-            ColumnUnit::Utf8 => c.len_utf8(),
-            ColumnUnit::Utf16 => c.len_utf16(),
-            ColumnUnit::Chars => 1,
-        };
-        if counted + width > wanted {
-            return line_start + i;
-        }
-        counted += width;
-    }
-    line_start + content_chars
-}
-
-fn point_of(rope: &Rope, char_index: usize) -> Point {
-    let byte = rope.char_to_byte(char_index);
-    let line = rope.char_to_line(char_index);
-    let column = byte - rope.line_to_byte(line);
-    Point::new(line, column)
 }
 
 impl Backend {
@@ -269,15 +217,13 @@ impl Backend {
         };
         let text: Arc<str> = Arc::from(doc.rope.to_string());
         let version = doc.version;
-        let outline = doc
-            .tree
-            .as_ref()
-            .map(|tree| crate::syntax::outline(&text, tree));
         let config = session.snapshot.config.clone();
+        // The same lowering as a file on disk: facts never depend on
+        // whether a file is open.
         let facts = lower(
             path,
             &text,
-            outline.as_ref(),
+            None,
             ReadState::Read {
                 invalid_utf8_at: None,
             },
@@ -521,20 +467,12 @@ impl LanguageServer for Backend {
         let Some(path) = self.path_of(&session, &params.text_document.uri) else {
             return;
         };
-        let text = params.text_document.text;
-        let tree = if path.ends_with(".md") {
-            crate::syntax::parse_blocks(&text, None)
-        } else {
-            None
-        };
-        session.open.insert(
-            path.clone(),
-            OpenDocument {
-                rope: Rope::from_str(&text),
-                version: params.text_document.version,
-                tree,
-            },
+        let document = Document::new(
+            &params.text_document.text,
+            params.text_document.version,
+            path.ends_with(".md"),
         );
+        session.open.insert(path.clone(), document);
         Self::relower_open(&mut session, &path);
         self.schedule(&mut session);
     }
@@ -558,39 +496,22 @@ impl LanguageServer for Backend {
             return;
         }
         for change in params.content_changes {
-            match change.range {
-                Some(range) => {
-                    let start = rope_char(&doc.rope, range.start, unit);
-                    let end = rope_char(&doc.rope, range.end, unit).max(start);
-                    let start_byte = doc.rope.char_to_byte(start);
-                    let old_end_byte = doc.rope.char_to_byte(end);
-                    let start_position = point_of(&doc.rope, start);
-                    let old_end_position = point_of(&doc.rope, end);
-                    doc.rope.remove(start..end);
-                    doc.rope.insert(start, &change.text);
-                    let new_end = start + change.text.chars().count();
-                    if let Some(tree) = doc.tree.as_mut() {
-                        tree.edit(&InputEdit {
-                            start_byte,
-                            old_end_byte,
-                            new_end_byte: start_byte + change.text.len(),
-                            start_position,
-                            old_end_position,
-                            new_end_position: point_of(&doc.rope, new_end),
-                        });
-                    }
-                }
-                None => {
-                    doc.rope = Rope::from_str(&change.text);
-                    doc.tree = None;
-                }
-            }
+            let range = change.range.map(|r| {
+                (
+                    EditPosition {
+                        line: r.start.line,
+                        character: r.start.character,
+                    },
+                    EditPosition {
+                        line: r.end.line,
+                        character: r.end.character,
+                    },
+                )
+            });
+            doc.apply(range, &change.text, unit);
         }
         doc.version = params.text_document.version;
-        if path.ends_with(".md") {
-            let text = doc.rope.to_string();
-            doc.tree = crate::syntax::parse_blocks(&text, doc.tree.as_ref());
-        }
+        doc.reparse();
         Self::relower_open(&mut session, &path);
         self.schedule(&mut session);
     }

@@ -1,0 +1,254 @@
+//! A deterministic generator of synthetic LeanOS workspaces for benchmarks:
+//! N threads with realistic stage files across types, a full Canvas whose
+//! assumptions section holds hundreds of entries (heading blocks and table
+//! rows), goals with subgoals, cross-references and a few faults per
+//! hundred threads. Same `threads` and `seed`, same bytes.
+#![doc(hidden)]
+
+use std::fmt::Write as _;
+
+/// A small xorshift generator: deterministic and dependency-free.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
+    }
+}
+
+const TYPES: &[&str] = &["sales", "marketing", "engineering", "operations"];
+const WORDS: &[&str] = &[
+    "invoice",
+    "ledger",
+    "partner",
+    "pilot",
+    "close",
+    "bank",
+    "feed",
+    "pricing",
+    "segment",
+    "reconciliation",
+    "trial",
+    "onboarding",
+    "churn",
+    "webinar",
+    "referral",
+    "accuracy",
+    "latency",
+    "contract",
+    "renewal",
+    "forecast",
+    "pipeline",
+    "support",
+    "dashboard",
+    "audit",
+];
+const VERDICTS: &[&str] = &[
+    "PROCEED", "PURSUE", "BUILD", "CREATE", "QUALIFY", "DEFER", "PASS", "LAUNCH",
+];
+
+/// How many assumptions the generated Canvas defines.
+pub fn assumption_count(threads: usize) -> usize {
+    (threads / 25).clamp(60, 400)
+}
+
+fn sentence(rng: &mut Rng, words: usize) -> String {
+    let mut out = String::new();
+    for i in 0..words {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(rng.pick(WORDS));
+    }
+    out
+}
+
+/// The files of a workspace with `threads` threads: `(path, text)`.
+pub fn workspace(threads: usize, seed: u64) -> Vec<(String, String)> {
+    let mut rng = Rng::new(seed);
+    let mut files = Vec::new();
+    let assumptions = assumption_count(threads);
+    let goals = (threads / 500).clamp(4, 40);
+
+    // Canvas.
+    for (number, name) in [
+        (0, "mode"),
+        (1, "context"),
+        (2, "constraints"),
+        (3, "opportunity"),
+        (4, "segments"),
+        (5, "problem"),
+        (6, "competitive"),
+        (7, "uvp"),
+        (8, "advantage"),
+        (9, "solution"),
+        (11, "pricing"),
+        (12, "costs"),
+        (13, "metrics"),
+        (14, "growth"),
+        (15, "gtm"),
+    ] {
+        let mut text = format!("# {number:02}. {name}\n\n");
+        for _ in 0..12 {
+            let _ = writeln!(text, "- {}.", sentence(&mut rng, 9));
+        }
+        files.push((format!("strategy/canvas/{number:02}-{name}.md"), text));
+    }
+    let mut canvas = String::from("# Assumptions\n\n## Core assumptions\n\n");
+    let heading_entries = assumptions * 2 / 3;
+    for id in 1..=heading_entries {
+        let status = rng.pick(&["✅ VALIDATED", "⏳ TESTING", "📝 DRAFT", "❌ INVALIDATED"]);
+        let _ = write!(
+            canvas,
+            "### A{id}: {}\n**Status:** {status}\n**Confidence:** {}%\n**Evidence:** threads/sales/t{}/6-learning.md\n\n",
+            sentence(&mut rng, 6),
+            rng.below(100),
+            rng.below(threads.max(1))
+        );
+    }
+    canvas.push_str(
+        "## Hypotheses\n\n| ID | Assumption | Status | Confidence |\n|----|----|----|----|\n",
+    );
+    for id in 1..=(assumptions - heading_entries) {
+        let _ = writeln!(
+            canvas,
+            "| H{id} | {} | testing | {}% |",
+            sentence(&mut rng, 5),
+            rng.below(100)
+        );
+    }
+    files.push(("strategy/canvas/10-assumptions.md".into(), canvas));
+
+    // Goals.
+    for g in 0..goals {
+        let mut text = format!(
+            "---\nid: g-goal-{g}\nstatus: active\n---\n# Goal: {}\n\n",
+            sentence(&mut rng, 4)
+        );
+        for sg in 1..=4 {
+            let _ = write!(
+                text,
+                "#### SG{sg}: {}\n- **Status:** pending\n\n",
+                sentence(&mut rng, 4)
+            );
+        }
+        files.push((format!("strategy/goals/active/g-goal-{g}.md"), text));
+    }
+
+    // Threads.
+    for t in 0..threads {
+        let kind = TYPES[t % TYPES.len()];
+        let dir = if kind == "sales" && t % 40 == 0 {
+            format!("threads/sales/campaigns/2026-{:02}-c{t}", 1 + t % 12)
+        } else {
+            format!("threads/{kind}/t{t}")
+        };
+        let a = 1 + rng.below(heading_entries);
+        let h = 1 + rng.below((assumptions - heading_entries).max(1));
+        // A few faults: an undefined ID, a missing stage, a missing source.
+        let unknown = t % 97 == 13;
+        let cited = if unknown {
+            format!("A{}", assumptions + 50)
+        } else {
+            format!("A{a}")
+        };
+        let goal = rng.below(goals);
+        let stages = if t % 7 == 3 { 4 } else { 6 };
+        let title = sentence(&mut rng, 5);
+        let source = if kind == "sales" && t % 53 != 7 {
+            format!(", \"source\": \"marketing/t{}\"", (t / 4) * 4 + 1)
+        } else {
+            String::new()
+        };
+        files.push((
+            format!("{dir}/meta.json"),
+            format!(
+                "{{\n  \"id\": \"thread-{kind}-t{t}\",\n  \"type\": \"{kind}\",\n  \"status\": \"active\",\n  \"stage\": {stages},\n  \"goal_id\": \"g-goal-{goal}\",\n  \"subgoal\": \"SG{}\",\n  \"canvas_assumptions\": [\"{cited}\", \"H{h}\"]{source}\n}}\n",
+                1 + rng.below(4)
+            ),
+        ));
+        let related = format!(
+            "threads/{}/t{}/",
+            TYPES[(t + 1) % 4],
+            (t + 1) % threads.max(1)
+        );
+        let stage_texts = [
+            format!(
+                "# Stage 1: Input\n\n**Thread:** {title}\n**Type:** {kind}\n**Goal:** g-goal-{goal} (SG{}: {})\n**Created:** 2026-0{}-1{}\n\n## Observation\n\n{}. {}.\n\n## Context\n\n- {}\n- {}\n- Related: `{related}`\n",
+                1 + rng.below(4), sentence(&mut rng, 3), 1 + rng.below(9), rng.below(10),
+                sentence(&mut rng, 14), sentence(&mut rng, 12), sentence(&mut rng, 8), sentence(&mut rng, 8)
+            ),
+            format!(
+                "# Stage 2: Hypothesis\n\n**Thread:** {title}\n\n## Assumption Being Tested\n\nTests: {cited} - {}\nCanvas link: 10-assumptions.md → H{h}\n\n## Hypothesis\n\nIf we {}, then {}.\n\n**Prior confidence:** {}%\n",
+                sentence(&mut rng, 6), sentence(&mut rng, 6), sentence(&mut rng, 8), rng.below(100)
+            ),
+            format!(
+                "# Stage 3: Implication\n\n**Thread:** {title}\n\n| Metric | Current | Projected |\n|---|---|---|\n| {} | {} | {} |\n| {} | {} | {} |\n\n**Revenue impact:** {}\n",
+                rng.pick(WORDS), rng.below(100), rng.below(100), rng.pick(WORDS), rng.below(100), rng.below(100), sentence(&mut rng, 10)
+            ),
+            format!(
+                "# Stage 4: Decision\n\n**Thread:** {title}\n\n## Decision\n\n**{}** with {}.\n\n## Approval\n\n- **Impact score:** 0.{}\n- **Approved by:** Dana Ortiz\n",
+                rng.pick(VERDICTS), sentence(&mut rng, 6), 10 + rng.below(89)
+            ),
+            format!(
+                "# Stage 5: Actions\n\n- [x] {}:{} - {}\n- [x] {}\n- [ ] {}\n\n| Date | Action | Outcome |\n|---|---|---|\n| 2026-02-0{} | {} | done |\n",
+                kind, rng.pick(WORDS), sentence(&mut rng, 6), sentence(&mut rng, 7), sentence(&mut rng, 7), 1 + rng.below(9), rng.pick(WORDS)
+            ),
+            format!(
+                "# Stage 6: Learning\n\n**Thread:** {title}\n\n## Hypothesis Validation\n\n**Status:** ✅ VALIDATED\n\n## Canvas Updates\n\n- 10-assumptions.md → {cited}: confidence {}%\n\n## Follow-up Actions\n\n- [ ] {}\n- [ ] {}\n",
+                rng.below(100), sentence(&mut rng, 7), sentence(&mut rng, 7)
+            ),
+        ];
+        for (i, text) in stage_texts.into_iter().enumerate() {
+            let missing_three = stages == 4 && i == 2 && t % 2 == 1;
+            if i < stages && !missing_three {
+                files.push((
+                    format!(
+                        "{dir}/{}",
+                        crate::facts::paths::stage_file_name(i as u8 + 1)
+                    ),
+                    text,
+                ));
+            }
+        }
+    }
+    files
+}
+
+/// Writes a generated workspace under `root` (which must not exist or be
+/// empty). Returns the number of files and bytes written.
+pub fn write_workspace(
+    root: &std::path::Path,
+    threads: usize,
+    seed: u64,
+) -> std::io::Result<(usize, u64)> {
+    let files = workspace(threads, seed);
+    let mut bytes = 0u64;
+    for (path, text) in &files {
+        let full = root.join(path);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&full, text)?;
+        bytes += text.len() as u64;
+    }
+    Ok((files.len(), bytes))
+}
