@@ -112,7 +112,7 @@ impl Snapshot {
     }
 
     /// Builds a workspace from files and the other paths that exist.
-    pub fn build(config: Config, files: Vec<FileData>, other_paths: &[String]) -> Snapshot {
+    pub fn build(config: Config, files: Vec<Arc<FileData>>, other_paths: &[String]) -> Snapshot {
         let mut snapshot = Snapshot::new(config);
         for path in other_paths {
             snapshot.add_path(path);
@@ -120,7 +120,6 @@ impl Snapshot {
         for file in files {
             let path = file.path.clone();
             snapshot.add_path(&path);
-            let file = Arc::new(file);
             snapshot.index_file(&file, true);
             snapshot.files.insert(path, file);
         }
@@ -616,9 +615,9 @@ impl Snapshot {
             .filter(|s| !ignore.is_match(&s.path))
             .partition(|s| vfs::is_source_path(&s.path));
         let started = std::time::Instant::now();
-        let files: Vec<FileData> = source_files
+        let files: Vec<Arc<FileData>> = source_files
             .into_par_iter()
-            .map(|source| lower_source(source, &config))
+            .map(|source| Arc::new(lower_source(source, &config)))
             .collect();
         let lowered = started.elapsed();
         let other_paths: Vec<String> = others.into_iter().map(|s| s.path).collect();

@@ -3,12 +3,13 @@
 //! build a [`Snapshot`] through the one lowering path.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::config::Settings;
-use crate::index::{effective_config, Snapshot, Source};
+use crate::index::{effective_config, lower_source, FileData, Snapshot, Source};
 use crate::vfs::{self, FileRead};
 
 /// Counts and timings of a cold load, for logs and progress.
@@ -39,37 +40,40 @@ pub fn load_workspace(root: &Path, settings: &Settings) -> (Snapshot, LoadStats)
         "walked"
     );
     let max_size = config.max_file_size;
-    let sources: Vec<Source> = walked
+    // Read and lower in one parallel pass, so disk reads overlap parsing.
+    let (files, others): (Vec<Option<Arc<FileData>>>, Vec<Option<String>>) = walked
         .files
         .par_iter()
-        .filter_map(|path| {
+        .map(|path| {
             if !vfs::is_source_path(path) {
-                return Some(Source {
-                    path: path.clone(),
-                    content: FileRead::Bytes(Vec::new()),
-                });
+                return (None, Some(path.clone()));
             }
             match vfs::read_file(root, path, max_size) {
-                Ok(content) => Some(Source {
-                    path: path.clone(),
-                    content,
-                }),
+                Ok(content) => (
+                    Some(Arc::new(lower_source(
+                        Source {
+                            path: path.clone(),
+                            content,
+                        },
+                        &config,
+                    ))),
+                    None,
+                ),
                 Err(error) => {
                     tracing::warn!("skipping {path}: {error}");
-                    None
+                    (None, None)
                 }
             }
         })
-        .collect();
-    tracing::debug!(read_ms = started.elapsed().as_millis() as u64, "read");
-    let bytes = sources
-        .iter()
-        .map(|s| match &s.content {
-            FileRead::Bytes(b) => b.len() as u64,
-            FileRead::TooLarge(_) => 0,
-        })
-        .sum();
-    let snapshot = Snapshot::from_sources(settings, sources);
+        .unzip();
+    let files: Vec<Arc<FileData>> = files.into_iter().flatten().collect();
+    let others: Vec<String> = others.into_iter().flatten().collect();
+    let bytes = files.iter().map(|f| f.text.len() as u64).sum();
+    tracing::debug!(
+        read_and_lower_ms = started.elapsed().as_millis() as u64,
+        "read and lowered"
+    );
+    let snapshot = Snapshot::build(config, files, &others);
     let stats = LoadStats {
         files: walked.files.len(),
         source_files: snapshot.files.len(),

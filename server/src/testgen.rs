@@ -15,7 +15,7 @@ impl Rng {
         Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x << 13;
         x ^= x >> 7;
@@ -26,7 +26,7 @@ impl Rng {
 
     /// A number in `0..n`.
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        (self.next_u64() % n.max(1) as u64) as usize
     }
 
     pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
@@ -217,9 +217,17 @@ pub fn workspace(threads: usize, seed: u64) -> Vec<(String, String)> {
                 rng.below(100), sentence(&mut rng, 7), sentence(&mut rng, 7)
             ),
         ];
-        for (i, text) in stage_texts.into_iter().enumerate() {
+        for (i, mut text) in stage_texts.into_iter().enumerate() {
             let missing_three = stages == 4 && i == 2 && t % 2 == 1;
             if i < stages && !missing_three {
+                // Notes give files the size of real stage files (the
+                // reference workload: 10,000 threads, about 38 MB).
+                let _ = write!(
+                    text,
+                    "\n## Notes\n\n{}. {}.\n",
+                    sentence(&mut rng, 22),
+                    sentence(&mut rng, 18)
+                );
                 files.push((
                     format!(
                         "{dir}/{}",

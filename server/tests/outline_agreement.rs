@@ -23,7 +23,10 @@ fn markdown_files(root: &Path, out: &mut Vec<std::path::PathBuf>) {
 fn shape(text: &str, outline: &Outline) -> Vec<String> {
     let slice = |r: &std::ops::Range<u32>| text[r.start as usize..r.end as usize].to_string();
     let mut out = Vec::new();
-    out.push(format!("frontmatter {:?}", outline.frontmatter.as_ref().map(slice)));
+    out.push(format!(
+        "frontmatter {:?}",
+        outline.frontmatter.as_ref().map(slice)
+    ));
     for h in &outline.headings {
         out.push(format!("h{} {:?}", h.level, slice(&h.content)));
     }
@@ -34,7 +37,11 @@ fn shape(text: &str, outline: &Outline) -> Vec<String> {
         out.push(format!("item@{}", l.start));
     }
     for r in &outline.table_rows {
-        out.push(format!("row header={} {:?}", r.header, r.cells.iter().map(slice).collect::<Vec<_>>()));
+        out.push(format!(
+            "row header={} {:?}",
+            r.header,
+            r.cells.iter().map(slice).collect::<Vec<_>>()
+        ));
     }
     for l in &outline.links {
         out.push(format!("link {:?}", slice(&l.destination)));
@@ -59,7 +66,11 @@ fn producers_agree_on_real_files() {
         let fast = shape(&text, &outline_of(&text));
         let tree = shape(&text, &tree_outline_of(&text));
         if fast != tree {
-            let first = fast.iter().zip(&tree).position(|(a, b)| a != b).unwrap_or(fast.len().min(tree.len()));
+            let first = fast
+                .iter()
+                .zip(&tree)
+                .position(|(a, b)| a != b)
+                .unwrap_or(fast.len().min(tree.len()));
             disagreements.push(format!(
                 "{}: cmark {:?} vs tree-sitter {:?}",
                 path.display(),

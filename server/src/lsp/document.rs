@@ -138,7 +138,8 @@ mod tests {
     #[test]
     fn incremental_tree_matches_a_fresh_parse() {
         let mut doc = Document::new("# Stage 2: Hypothesis\n\nTests: A8 - x\n", 1, true);
-        let edits: &[((u32, u32), (u32, u32), &str)] = &[
+        type Edit = ((u32, u32), (u32, u32), &'static str);
+        let edits: &[Edit] = &[
             ((2, 8), (2, 9), "4"),
             ((0, 0), (0, 0), "---\nstage: 2\n---\n"),
             ((5, 13), (5, 13), "\n\n```\nA9: fenced\n```\n"),

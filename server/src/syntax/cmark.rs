@@ -57,6 +57,9 @@ fn heading_content(text: &str, range: &std::ops::Range<usize>) -> ByteRange {
     }
 }
 
+/// A code block being read: start, end, info string, content span.
+type OpenFence = (usize, usize, Option<ByteRange>, Option<(usize, usize)>);
+
 /// The outline of `text` (see [`Outline`]).
 pub fn outline(text: &str) -> Outline {
     let options = Options::ENABLE_TABLES
@@ -64,7 +67,7 @@ pub fn outline(text: &str) -> Outline {
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
         | Options::ENABLE_STRIKETHROUGH;
     let mut outline = Outline::default();
-    let mut fence: Option<(usize, usize, Option<ByteRange>, Option<(usize, usize)>)> = None;
+    let mut fence: Option<OpenFence> = None;
     let mut row: Option<(bool, usize, usize, Vec<ByteRange>)> = None;
     let mut in_head = false;
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
