@@ -310,32 +310,35 @@ impl Snapshot {
         let empty = FileFacts::default();
         let old_facts = old.map(|f| &f.facts).unwrap_or(&empty);
         let new_facts = new.map(|f| &f.facts).unwrap_or(&empty);
-        // Assumption definitions: every file citing or defining a changed ID,
-        // and the Canvas section 10 files (untested / duplicates).
-        let old_entries: Vec<_> = old_facts
+        // Assumption definitions: the files citing or defining an ID whose
+        // entries changed (added, removed, or with another title, status or
+        // confidence), and through `assumptions` the Canvas section 10 files.
+        let entry_key = |e: &crate::facts::AssumptionEntry| {
+            (e.id.clone(), e.title.clone(), e.status, e.confidence)
+        };
+        let old_entries: BTreeSet<_> = old_facts.entries.iter().map(entry_key).collect();
+        let new_entries: BTreeSet<_> = new_facts.entries.iter().map(entry_key).collect();
+        let changed: BTreeSet<&String> = old_entries
+            .symmetric_difference(&new_entries)
+            .map(|(id, ..)| id)
+            .collect();
+        // A count change (a duplicate appearing or going) changes diagnostics
+        // too, even when the entries' data is the same.
+        let count =
+            |facts: &FileFacts, id: &str| facts.entries.iter().filter(|e| e.id == id).count();
+        let recounted: Vec<&String> = old_facts
             .entries
             .iter()
-            .map(|e| (&e.id, &e.status, &e.confidence, &e.title))
+            .chain(new_facts.entries.iter())
+            .map(|e| &e.id)
+            .filter(|id| count(old_facts, id) != count(new_facts, id))
             .collect();
-        let new_entries: Vec<_> = new_facts
-            .entries
-            .iter()
-            .map(|e| (&e.id, &e.status, &e.confidence, &e.title))
-            .collect();
-        if old_entries != new_entries {
-            let changed: BTreeSet<&String> = old_facts
-                .entries
-                .iter()
-                .chain(new_facts.entries.iter())
-                .map(|e| &e.id)
-                .collect();
-            for id in changed {
-                if let Some(files) = self.assumption_refs.get(id) {
-                    affected.extend(files.iter().cloned());
-                }
-                if let Some(locations) = self.assumptions.get(id) {
-                    affected.extend(locations.iter().map(|l| l.file.clone()));
-                }
+        for id in changed.into_iter().chain(recounted) {
+            if let Some(files) = self.assumption_refs.get(id) {
+                affected.extend(files.iter().cloned());
+            }
+            if let Some(locations) = self.assumptions.get(id) {
+                affected.extend(locations.iter().map(|l| l.file.clone()));
             }
         }
         // References: the definitions of IDs that gained or lost a citing
@@ -653,5 +656,89 @@ pub fn lower_source(source: Source, config: &Config) -> FileData {
             config,
             None,
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::diagnostics::fixture::snapshot;
+
+    fn file(snapshot: &Snapshot, path: &str, text: &str) -> FileData {
+        FileData::new(
+            path,
+            Arc::from(text),
+            ReadState::Read {
+                invalid_utf8_at: None,
+            },
+            &snapshot.config,
+            None,
+        )
+    }
+
+    const WORKSPACE: &str = "//- /strategy/canvas/10-assumptions.md\n### A1: One\n**Status:** testing\n\n### A2: Two\n//- /threads/sales/x/2-hypothesis.md\nTests: A1 - x\n//- /threads/sales/x/1-input.md\n# Input\n//- /threads/sales/y/2-hypothesis.md\nTests: A2 - y\n//- /threads/sales/z/2-hypothesis.md\nTests: A9 - z\n[next](../w/1-input.md)\n";
+
+    fn set(paths: &[&str]) -> BTreeSet<String> {
+        paths.iter().map(|p| p.to_string()).collect()
+    }
+
+    #[test]
+    fn an_entry_edit_reaches_only_its_citing_files() {
+        let mut snapshot = snapshot(WORKSPACE);
+        let canvas = "strategy/canvas/10-assumptions.md";
+        let edited = file(
+            &snapshot,
+            canvas,
+            "### A1: One\n**Status:** validated\n\n### A2: Two\n",
+        );
+        let affected = snapshot.upsert(edited);
+        assert_eq!(affected, set(&[canvas, "threads/sales/x/2-hypothesis.md"]));
+    }
+
+    #[test]
+    fn defining_an_id_reaches_files_citing_it() {
+        let mut snapshot = snapshot(WORKSPACE);
+        let canvas = "strategy/canvas/10-assumptions.md";
+        let edited = file(
+            &snapshot,
+            canvas,
+            "### A1: One\n**Status:** testing\n\n### A2: Two\n\n### A9: Nine\n",
+        );
+        let affected = snapshot.upsert(edited);
+        assert_eq!(affected, set(&[canvas, "threads/sales/z/2-hypothesis.md"]));
+    }
+
+    #[test]
+    fn a_citation_change_reaches_the_definition_and_the_thread() {
+        let mut snapshot = snapshot(WORKSPACE);
+        let path = "threads/sales/y/2-hypothesis.md";
+        let affected = snapshot.upsert(file(&snapshot, path, "Tests: A1 - now one\n"));
+        // A2 lost its only citing thread, A1 gained one: the Canvas file.
+        assert_eq!(affected, set(&["strategy/canvas/10-assumptions.md", path]));
+    }
+
+    #[test]
+    fn creating_a_link_target_reaches_the_linking_file() {
+        let mut snapshot = snapshot(WORKSPACE);
+        let created = "threads/sales/w/1-input.md";
+        let affected = snapshot.upsert(file(&snapshot, created, "# Input\n"));
+        assert!(
+            affected.contains("threads/sales/z/2-hypothesis.md"),
+            "{affected:?}"
+        );
+        let affected = snapshot.remove(created);
+        assert!(
+            affected.contains("threads/sales/z/2-hypothesis.md"),
+            "{affected:?}"
+        );
+        assert!(affected.contains(created));
+    }
+
+    #[test]
+    fn a_thread_member_change_reaches_its_siblings_only() {
+        let mut snapshot = snapshot(WORKSPACE);
+        let path = "threads/sales/x/1-input.md";
+        let affected = snapshot.upsert(file(&snapshot, path, "# Input\n\nMore.\n"));
+        assert_eq!(affected, set(&[path, "threads/sales/x/2-hypothesis.md"]));
     }
 }
