@@ -401,3 +401,95 @@ async fn closing_a_document_goes_back_to_disk() {
         .await;
     assert_eq!(codes(&published), Vec::<String>::new());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_workspace_folder_is_its_own_root() {
+    let first = workspace();
+    let second = tempfile::tempdir().unwrap();
+    // The second root defines no A4: its citation is unknown there, while
+    // the same citation in the first root resolves.
+    write(
+        second.path(),
+        "strategy/canvas/10-assumptions.md",
+        "# Assumptions\n\n### A1: Other company\n",
+    );
+    write(
+        second.path(),
+        "threads/ops/x/1-input.md",
+        "# Stage 1: Input\n\nAn observation.\n",
+    );
+    write(
+        second.path(),
+        "threads/ops/x/2-hypothesis.md",
+        "# Stage 2: Hypothesis\n\nTests: A4 - not here\n",
+    );
+    let mut client = Client::new(first.path());
+    let second_root = std::fs::canonicalize(second.path()).unwrap();
+    let folders = json!([
+        {"uri": format!("file://{}", client.root.display()), "name": "first"},
+        {"uri": format!("file://{}", second_root.display()), "name": "second"},
+    ]);
+    let response = client
+        .request(
+            "initialize",
+            json!({"processId": null, "capabilities": {}, "workspaceFolders": folders}),
+        )
+        .await;
+    let (_, result) = response.into_parts();
+    let result = result.unwrap();
+    assert_eq!(
+        result["capabilities"]["workspace"]["workspaceFolders"]["changeNotifications"],
+        true
+    );
+    client.notify("initialized", json!({})).await;
+
+    let second_uri = format!(
+        "file://{}/threads/ops/x/2-hypothesis.md",
+        second_root.display()
+    );
+    let published = loop {
+        let params = client.next("textDocument/publishDiagnostics").await;
+        if params["uri"] == second_uri {
+            break params;
+        }
+        // The first root's A4 citations resolve: nothing but beta's A9.
+        if params["uri"]
+            .as_str()
+            .unwrap()
+            .contains("/threads/sales/acme/")
+        {
+            panic!("unexpected diagnostics in the first root: {params}");
+        }
+    };
+    assert_eq!(codes(&published), ["assumption-unknown"]);
+
+    // Removing the second folder clears its diagnostics.
+    client
+        .notify(
+            "workspace/didChangeWorkspaceFolders",
+            json!({"event": {"added": [], "removed": [{"uri": format!("file://{}", second_root.display()), "name": "second"}]}}),
+        )
+        .await;
+    let cleared = loop {
+        let params = client.next("textDocument/publishDiagnostics").await;
+        if params["uri"] == second_uri {
+            break params;
+        }
+    };
+    assert_eq!(codes(&cleared), Vec::<String>::new());
+
+    // Adding it back indexes it again.
+    client
+        .notify(
+            "workspace/didChangeWorkspaceFolders",
+            json!({"event": {"added": [{"uri": format!("file://{}", second_root.display()), "name": "second"}], "removed": []}}),
+        )
+        .await;
+    let again = loop {
+        let params = client.next("textDocument/publishDiagnostics").await;
+        if params["uri"] == second_uri {
+            break params;
+        }
+    };
+    assert_eq!(codes(&again), ["assumption-unknown"]);
+}

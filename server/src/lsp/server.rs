@@ -3,8 +3,11 @@
 //! rope edit, tree edit, re-lowering, index update) under the lock with no
 //! `.await` in between, so edits apply in order even though
 //! tower-lsp-server runs handlers concurrently. Diagnostics are computed on
-//! an immutable snapshot off the async runtime, debounced per generation,
+//! immutable snapshots off the async runtime, debounced per generation,
 //! published with the document version, and dropped when stale.
+//!
+//! Every folder of a multi-root workspace is its own LeanOS root with its
+//! own snapshot; a file belongs to the innermost root that contains it.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
@@ -35,22 +38,120 @@ struct ClientFlags {
     configuration: bool,
 }
 
-struct Session {
-    root: Option<PathBuf>,
-    unit: ColumnUnit,
-    flags: ClientFlags,
-    settings: Settings,
+/// One workspace root and everything the server knows under it.
+struct Workspace {
+    root: PathBuf,
     snapshot: Snapshot,
+    /// Open documents under this root, by workspace path.
     open: HashMap<String, Document>,
     /// Files whose diagnostics must be recomputed.
     pending: BTreeSet<String>,
-    /// Bumped on every change; a debounced publish runs only if it is
-    /// still the latest.
-    generation: u64,
     /// The cold scan has finished.
     ready: bool,
     /// Files whose last published diagnostics were not empty.
     published: HashSet<String>,
+}
+
+impl Workspace {
+    fn new(root: PathBuf) -> Workspace {
+        Workspace {
+            root,
+            snapshot: Snapshot::new(Default::default()),
+            open: HashMap::new(),
+            pending: BTreeSet::new(),
+            ready: false,
+            published: HashSet::new(),
+        }
+    }
+
+    /// Lowers an open document's current text and updates the index.
+    fn relower_open(&mut self, path: &str) {
+        let Some(doc) = self.open.get(path) else {
+            return;
+        };
+        let text: Arc<str> = Arc::from(doc.rope.to_string());
+        let version = doc.version;
+        let config = self.snapshot.config.clone();
+        // The same lowering as a file on disk: facts never depend on
+        // whether a file is open.
+        let read = ReadState::Read {
+            invalid_utf8_at: None,
+        };
+        let facts = lower(path, &text, None, read, &config);
+        let affected = self
+            .snapshot
+            .upsert(FileData::from_parts(path, text, facts, Some(version)));
+        self.pending.extend(affected);
+    }
+
+    /// Re-reads a closed file from disk (or drops it when it is gone).
+    fn reload_from_disk(&mut self, path: &str) {
+        let config = self.snapshot.config.clone();
+        if config.ignore_matcher().is_match(path) {
+            return;
+        }
+        let affected = match vfs::read_file(&self.root, path, config.max_file_size) {
+            Ok(content) if vfs::is_source_path(path) => {
+                let source = Source {
+                    path: path.to_string(),
+                    content,
+                };
+                self.snapshot.upsert(lower_source(source, &config))
+            }
+            Ok(_) => self.snapshot.add_other_path(path),
+            Err(_) => self.snapshot.remove(path),
+        };
+        self.pending.extend(affected);
+    }
+
+    /// Installs a freshly loaded snapshot, lays open documents over it and
+    /// queues every file.
+    fn install(&mut self, snapshot: Snapshot) {
+        self.snapshot = snapshot;
+        let open: Vec<String> = self.open.keys().cloned().collect();
+        for path in open {
+            self.relower_open(&path);
+        }
+        self.ready = true;
+        self.pending.extend(self.snapshot.files.keys().cloned());
+        // Files that had diagnostics and may be gone now get cleared.
+        self.pending.extend(self.published.iter().cloned());
+    }
+}
+
+struct Session {
+    workspaces: Vec<Workspace>,
+    unit: ColumnUnit,
+    flags: ClientFlags,
+    settings: Settings,
+    /// Bumped on every change; a debounced publish runs only if it is
+    /// still the latest.
+    generation: u64,
+}
+
+impl Session {
+    /// The workspace holding `uri` (the innermost root) and the file's
+    /// workspace path in it.
+    fn locate(&self, uri: &Uri) -> Option<(usize, String)> {
+        let path = uri.to_file_path()?;
+        self.workspaces
+            .iter()
+            .enumerate()
+            .filter_map(|(i, w)| {
+                vfs::workspace_path(&w.root, &path).map(|p| (i, p, w.root.as_os_str().len()))
+            })
+            .max_by_key(|(_, _, depth)| *depth)
+            .map(|(i, p, _)| (i, p))
+    }
+
+    fn add_root(&mut self, root: PathBuf) -> bool {
+        let root = std::fs::canonicalize(&root).unwrap_or(root);
+        if self.workspaces.iter().any(|w| w.root == root) {
+            return false;
+        }
+        self.workspaces.push(Workspace::new(root));
+        true
+    }
 }
 
 /// The language server.
@@ -78,16 +179,23 @@ fn negotiate_encoding(params: &InitializeParams) -> ColumnUnit {
     }
 }
 
-fn root_of(params: &InitializeParams) -> Option<PathBuf> {
-    if let Some(folder) = params.workspace_folders.as_ref().and_then(|f| f.first()) {
-        return folder.uri.to_file_path().map(|p| p.into_owned());
+fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
+    if let Some(folders) = params.workspace_folders.as_ref().filter(|f| !f.is_empty()) {
+        return folders
+            .iter()
+            .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+            .collect();
     }
     #[allow(deprecated)]
-    if let Some(uri) = &params.root_uri {
-        return uri.to_file_path().map(|p| p.into_owned());
-    }
-    None
+    params
+        .root_uri
+        .as_ref()
+        .and_then(|uri| uri.to_file_path().map(|p| p.into_owned()))
+        .into_iter()
+        .collect()
 }
+
+type Publication = (Uri, Vec<Diagnostic>, Option<i32>);
 
 impl Backend {
     /// Creates the server for `client`.
@@ -95,16 +203,11 @@ impl Backend {
         Backend {
             client,
             session: Arc::new(Mutex::new(Session {
-                root: None,
+                workspaces: Vec::new(),
                 unit: ColumnUnit::Utf16,
                 flags: ClientFlags::default(),
                 settings: Settings::default(),
-                snapshot: Snapshot::new(Default::default()),
-                open: HashMap::new(),
-                pending: BTreeSet::new(),
                 generation: 0,
-                ready: false,
-                published: HashSet::new(),
             })),
         }
     }
@@ -128,161 +231,137 @@ impl Backend {
     }
 
     async fn publish(&self, generation: u64) {
-        let (snapshot, pending, root, unit, versions) = {
+        struct Job {
+            root: PathBuf,
+            snapshot: Snapshot,
+            pending: Vec<String>,
+            versions: HashMap<String, i32>,
+        }
+        let (jobs, unit) = {
             let mut session = self.lock();
-            if session.generation != generation || !session.ready {
+            if session.generation != generation {
                 return;
             }
-            let Some(root) = session.root.clone() else {
-                return;
+            let jobs: Vec<(usize, Job)> = session
+                .workspaces
+                .iter_mut()
+                .enumerate()
+                .filter(|(_, w)| w.ready && !w.pending.is_empty())
+                .map(|(i, w)| {
+                    let job = Job {
+                        root: w.root.clone(),
+                        snapshot: w.snapshot.clone(),
+                        pending: std::mem::take(&mut w.pending).into_iter().collect(),
+                        versions: w.open.iter().map(|(p, d)| (p.clone(), d.version)).collect(),
+                    };
+                    (i, job)
+                })
+                .collect();
+            (jobs, session.unit)
+        };
+        for (index, job) in jobs {
+            let Job {
+                root,
+                snapshot,
+                pending,
+                versions,
+            } = job;
+            let computed = tokio::task::spawn_blocking(move || {
+                use rayon::prelude::*;
+                pending
+                    .par_iter()
+                    .map(|path| {
+                        let file = snapshot.files.get(path);
+                        let diagnostics = match file {
+                            Some(file) => file_diagnostics(&snapshot, path)
+                                .iter()
+                                .map(|d| convert::diagnostic(&root, &snapshot, file, d, unit))
+                                .collect(),
+                            None => Vec::new(),
+                        };
+                        let version = file.and_then(|f| f.version);
+                        (
+                            path.clone(),
+                            convert::uri(&root, path),
+                            diagnostics,
+                            version,
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .await;
+            let Ok(computed) = computed else {
+                tracing::error!("diagnostics task failed");
+                continue;
             };
-            let pending: Vec<String> = std::mem::take(&mut session.pending).into_iter().collect();
-            let versions: HashMap<String, i32> = session
-                .open
+            let mut to_send: Vec<Publication> = Vec::new();
+            {
+                let mut session = self.lock();
+                let Some(workspace) = session.workspaces.get_mut(index) else {
+                    continue;
+                };
+                for (path, uri, diagnostics, version) in computed {
+                    // Stale: the document changed after this snapshot was
+                    // taken; the change queued it for a newer generation.
+                    let current = workspace.open.get(&path).map(|d| d.version);
+                    if current != versions.get(&path).copied()
+                        || current.is_some() && current != version
+                    {
+                        continue;
+                    }
+                    if diagnostics.is_empty() && !workspace.published.remove(&path) {
+                        continue;
+                    }
+                    if !diagnostics.is_empty() {
+                        workspace.published.insert(path.clone());
+                    }
+                    if let Some(uri) = uri {
+                        to_send.push((uri, diagnostics, version));
+                    }
+                }
+            }
+            for (uri, diagnostics, version) in to_send {
+                self.client
+                    .publish_diagnostics(uri, diagnostics, version)
+                    .await;
+            }
+        }
+    }
+
+    /// Loads every root that is not ready (all of them when `all`) from
+    /// disk, then lays open documents over it. Reports `$/progress` when
+    /// the client supports it.
+    async fn scan(&self, all: bool) {
+        let (roots, settings, progress) = {
+            let session = self.lock();
+            let roots: Vec<PathBuf> = session
+                .workspaces
                 .iter()
-                .map(|(path, doc)| (path.clone(), doc.version))
+                .filter(|w| all || !w.ready)
+                .map(|w| w.root.clone())
                 .collect();
             (
-                session.snapshot.clone(),
-                pending,
-                root,
-                session.unit,
-                versions,
-            )
-        };
-        if pending.is_empty() {
-            return;
-        }
-        let computed = tokio::task::spawn_blocking(move || {
-            use rayon::prelude::*;
-            pending
-                .par_iter()
-                .map(|path| {
-                    let diagnostics = match snapshot.files.get(path) {
-                        Some(file) => file_diagnostics(&snapshot, path)
-                            .iter()
-                            .map(|d| convert::diagnostic(&root, &snapshot, file, d, unit))
-                            .collect(),
-                        None => Vec::new(),
-                    };
-                    let version = snapshot.files.get(path).and_then(|f| f.version);
-                    (
-                        path.clone(),
-                        convert::uri(&root, path),
-                        diagnostics,
-                        version,
-                    )
-                })
-                .collect::<Vec<_>>()
-        })
-        .await;
-        let Ok(computed) = computed else {
-            tracing::error!("diagnostics task failed");
-            return;
-        };
-        let mut to_send = Vec::new();
-        {
-            let mut session = self.lock();
-            for (path, uri, diagnostics, version) in computed {
-                // Stale: the document changed after this snapshot; the
-                // change queued it again for a newer generation.
-                let current = session.open.get(&path).map(|d| d.version);
-                if current != versions.get(&path).copied()
-                    || current.is_some() && current != version
-                {
-                    continue;
-                }
-                if diagnostics.is_empty() && !session.published.remove(&path) {
-                    continue;
-                }
-                if !diagnostics.is_empty() {
-                    session.published.insert(path.clone());
-                }
-                if let Some(uri) = uri {
-                    to_send.push((uri, diagnostics, version));
-                }
-            }
-        }
-        for (uri, diagnostics, version) in to_send {
-            self.client
-                .publish_diagnostics(uri, diagnostics, version)
-                .await;
-        }
-    }
-
-    /// Lowers an open document's current text and updates the index.
-    fn relower_open(session: &mut Session, path: &str) {
-        let Some(doc) = session.open.get(path) else {
-            return;
-        };
-        let text: Arc<str> = Arc::from(doc.rope.to_string());
-        let version = doc.version;
-        let config = session.snapshot.config.clone();
-        // The same lowering as a file on disk: facts never depend on
-        // whether a file is open.
-        let facts = lower(
-            path,
-            &text,
-            None,
-            ReadState::Read {
-                invalid_utf8_at: None,
-            },
-            &config,
-        );
-        let affected =
-            session
-                .snapshot
-                .upsert(FileData::from_parts(path, text, facts, Some(version)));
-        session.pending.extend(affected);
-    }
-
-    /// Re-reads a closed file from disk (or drops it when it is gone).
-    fn reload_from_disk(session: &mut Session, path: &str) {
-        let Some(root) = session.root.clone() else {
-            return;
-        };
-        let config = session.snapshot.config.clone();
-        if config.ignore_matcher().is_match(path) {
-            return;
-        }
-        let affected = match vfs::read_file(&root, path, config.max_file_size) {
-            Ok(content) if vfs::is_source_path(path) => {
-                let file = lower_source(
-                    Source {
-                        path: path.to_string(),
-                        content,
-                    },
-                    &config,
-                );
-                session.snapshot.upsert(file)
-            }
-            Ok(_) => session.snapshot.add_other_path(path),
-            Err(_) => session.snapshot.remove(path),
-        };
-        session.pending.extend(affected);
-    }
-
-    /// Loads the whole workspace from disk (cold scan), then lays open
-    /// documents over it. Reports `$/progress` when the client supports it.
-    async fn scan(&self) {
-        let (root, settings, progress) = {
-            let session = self.lock();
-            (
-                session.root.clone(),
+                roots,
                 session.settings.clone(),
                 session.flags.work_done_progress,
             )
         };
-        let Some(root) = root else {
-            self.client
-                .log_message(
-                    MessageType::WARNING,
-                    "leanos: no workspace folder; nothing to index",
-                )
-                .await;
+        if roots.is_empty() {
+            if self.lock().workspaces.is_empty() {
+                self.client
+                    .log_message(
+                        MessageType::WARNING,
+                        "leanos: no workspace folder; nothing to index",
+                    )
+                    .await;
+            }
             return;
-        };
-        let token = NumberOrString::String(format!("leanos-scan-{}", std::process::id()));
+        }
+        let token = NumberOrString::String(format!(
+            "leanos-scan-{}-{}",
+            std::process::id(),
+            self.lock().generation
+        ));
         let ongoing = if progress
             && self
                 .client
@@ -300,35 +379,36 @@ impl Backend {
         } else {
             None
         };
-        let scan_root = root.clone();
-        let loaded =
-            tokio::task::spawn_blocking(move || crate::load::load_workspace(&scan_root, &settings))
-                .await;
-        let Ok((snapshot, stats)) = loaded else {
-            self.client
-                .log_message(MessageType::ERROR, "leanos: indexing failed")
-                .await;
-            return;
-        };
-        let summary = format!(
-            "indexed {} files ({} threads) in {} ms",
-            stats.files, stats.threads, stats.millis
-        );
-        tracing::info!("{summary}");
-        {
+        let mut summaries = Vec::new();
+        for root in roots {
+            let scan_root = root.clone();
+            let scan_settings = settings.clone();
+            let loaded = tokio::task::spawn_blocking(move || {
+                crate::load::load_workspace(&scan_root, &scan_settings)
+            })
+            .await;
+            let Ok((snapshot, stats)) = loaded else {
+                self.client
+                    .log_message(
+                        MessageType::ERROR,
+                        format!("leanos: indexing {} failed", root.display()),
+                    )
+                    .await;
+                continue;
+            };
+            let summary = format!(
+                "indexed {} files ({} threads) in {} ms",
+                stats.files, stats.threads, stats.millis
+            );
+            tracing::info!(root = %root.display(), "{summary}");
+            summaries.push(summary);
             let mut session = self.lock();
-            session.snapshot = snapshot;
-            let open: Vec<String> = session.open.keys().cloned().collect();
-            for path in open {
-                Self::relower_open(&mut session, &path);
+            if let Some(workspace) = session.workspaces.iter_mut().find(|w| w.root == root) {
+                workspace.install(snapshot);
             }
-            session.ready = true;
-            let all: Vec<String> = session.snapshot.files.keys().cloned().collect();
-            session.pending.extend(all);
-            let previously: Vec<String> = session.published.iter().cloned().collect();
-            session.pending.extend(previously);
             self.schedule(&mut session);
         }
+        let summary = summaries.join("; ");
         if let Some(ongoing) = ongoing {
             ongoing.finish_with_message(summary.clone()).await;
         }
@@ -361,10 +441,12 @@ impl Backend {
         }
         self.lock().settings = settings;
     }
+}
 
-    fn path_of(&self, session: &Session, uri: &Uri) -> Option<String> {
-        let root = session.root.as_ref()?;
-        convert::workspace_path(root, uri)
+fn edit_position(position: Position) -> EditPosition {
+    EditPosition {
+        line: position.line,
+        character: position.character,
     }
 }
 
@@ -372,36 +454,31 @@ impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let unit = negotiate_encoding(&params);
         let capabilities = &params.capabilities;
+        let workspace = capabilities.workspace.as_ref();
         let flags = ClientFlags {
             work_done_progress: capabilities
                 .window
                 .as_ref()
                 .and_then(|w| w.work_done_progress)
                 .unwrap_or(false),
-            watched_files_dynamic: capabilities
-                .workspace
-                .as_ref()
+            watched_files_dynamic: workspace
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|w| w.dynamic_registration)
                 .unwrap_or(false),
-            configuration: capabilities
-                .workspace
-                .as_ref()
-                .and_then(|w| w.configuration)
-                .unwrap_or(false),
+            configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
         };
         {
             let mut session = self.lock();
-            session.root =
-                root_of(&params).map(|root| std::fs::canonicalize(&root).unwrap_or(root));
+            for root in roots_of(&params) {
+                session.add_root(root);
+            }
             session.unit = unit;
             session.flags = flags;
         }
         if let Some(options) = &params.initialization_options {
-            if let Some(value) = options.get("settings").or(Some(options)) {
-                let (settings, _) = crate::config::parse_client_settings(value);
-                self.lock().settings = settings;
-            }
+            let value = options.get("settings").unwrap_or(options);
+            let (settings, _) = crate::config::parse_client_settings(value);
+            self.lock().settings = settings;
         }
         let encoding = match unit {
             ColumnUnit::Utf8 => PositionEncodingKind::UTF8,
@@ -418,6 +495,13 @@ impl LanguageServer for Backend {
                         ..Default::default()
                     },
                 )),
+                workspace: Some(WorkspaceServerCapabilities {
+                    workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                        supported: Some(true),
+                        change_notifications: Some(OneOf::Left(true)),
+                    }),
+                    file_operations: None,
+                }),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -455,7 +539,7 @@ impl LanguageServer for Backend {
         }
         self.fetch_settings().await;
         let this = self.clone();
-        tokio::spawn(async move { this.scan().await });
+        tokio::spawn(async move { this.scan(true).await });
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -464,7 +548,7 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let mut session = self.lock();
-        let Some(path) = self.path_of(&session, &params.text_document.uri) else {
+        let Some((index, path)) = session.locate(&params.text_document.uri) else {
             return;
         };
         let document = Document::new(
@@ -472,18 +556,20 @@ impl LanguageServer for Backend {
             params.text_document.version,
             path.ends_with(".md"),
         );
-        session.open.insert(path.clone(), document);
-        Self::relower_open(&mut session, &path);
+        let workspace = &mut session.workspaces[index];
+        workspace.open.insert(path.clone(), document);
+        workspace.relower_open(&path);
         self.schedule(&mut session);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let mut session = self.lock();
-        let Some(path) = self.path_of(&session, &params.text_document.uri) else {
+        let Some((index, path)) = session.locate(&params.text_document.uri) else {
             return;
         };
         let unit = session.unit;
-        let Some(doc) = session.open.get_mut(&path) else {
+        let workspace = &mut session.workspaces[index];
+        let Some(doc) = workspace.open.get_mut(&path) else {
             tracing::warn!("didChange for {path}, which is not open");
             return;
         };
@@ -496,23 +582,14 @@ impl LanguageServer for Backend {
             return;
         }
         for change in params.content_changes {
-            let range = change.range.map(|r| {
-                (
-                    EditPosition {
-                        line: r.start.line,
-                        character: r.start.character,
-                    },
-                    EditPosition {
-                        line: r.end.line,
-                        character: r.end.character,
-                    },
-                )
-            });
+            let range = change
+                .range
+                .map(|r| (edit_position(r.start), edit_position(r.end)));
             doc.apply(range, &change.text, unit);
         }
         doc.version = params.text_document.version;
         doc.reparse();
-        Self::relower_open(&mut session, &path);
+        workspace.relower_open(&path);
         self.schedule(&mut session);
     }
 
@@ -520,11 +597,12 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let mut session = self.lock();
-        let Some(path) = self.path_of(&session, &params.text_document.uri) else {
+        let Some((index, path)) = session.locate(&params.text_document.uri) else {
             return;
         };
-        if session.open.remove(&path).is_some() {
-            Self::reload_from_disk(&mut session, &path);
+        let workspace = &mut session.workspaces[index];
+        if workspace.open.remove(&path).is_some() {
+            workspace.reload_from_disk(&path);
             self.schedule(&mut session);
         }
     }
@@ -534,31 +612,63 @@ impl LanguageServer for Backend {
         {
             let mut session = self.lock();
             for change in params.changes {
-                let Some(path) = self.path_of(&session, &change.uri) else {
+                let Some((index, path)) = session.locate(&change.uri) else {
                     continue;
                 };
+                let workspace = &mut session.workspaces[index];
                 if path == "leanos.toml" {
+                    // New folders, prefixes or ignores: reload that root.
+                    workspace.ready = false;
                     rescan = true;
                     continue;
                 }
-                if session.open.contains_key(&path) {
+                if workspace.open.contains_key(&path) {
                     // The editor's text wins over disk while a file is open.
                     continue;
                 }
                 if change.typ == FileChangeType::DELETED {
-                    let affected = session.snapshot.remove(&path);
-                    session.pending.extend(affected);
+                    let affected = workspace.snapshot.remove(&path);
+                    workspace.pending.extend(affected);
                 } else {
-                    Self::reload_from_disk(&mut session, &path);
+                    workspace.reload_from_disk(&path);
                 }
             }
-            if !rescan {
-                self.schedule(&mut session);
-            }
+            self.schedule(&mut session);
         }
         if rescan {
-            self.scan().await;
+            self.scan(false).await;
         }
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let mut cleared: Vec<Uri> = Vec::new();
+        {
+            let mut session = self.lock();
+            for removed in &params.event.removed {
+                let Some(path) = removed.uri.to_file_path() else {
+                    continue;
+                };
+                let path = std::fs::canonicalize(&path).unwrap_or_else(|_| path.into_owned());
+                if let Some(i) = session.workspaces.iter().position(|w| w.root == path) {
+                    let workspace = session.workspaces.remove(i);
+                    cleared.extend(
+                        workspace
+                            .published
+                            .iter()
+                            .filter_map(|p| convert::uri(&workspace.root, p)),
+                    );
+                }
+            }
+            for added in &params.event.added {
+                if let Some(path) = added.uri.to_file_path() {
+                    session.add_root(path.into_owned());
+                }
+            }
+        }
+        for uri in cleared {
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+        self.scan(false).await;
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
@@ -572,8 +682,9 @@ impl LanguageServer for Backend {
                 .unwrap_or(params.settings);
             self.apply_settings_value(&value).await;
         }
-        if self.lock().ready {
-            self.scan().await;
+        let any_ready = self.lock().workspaces.iter().any(|w| w.ready);
+        if any_ready {
+            self.scan(true).await;
         }
     }
 }
