@@ -204,3 +204,31 @@ pub fn workspace_diagnostics(snapshot: &Snapshot) -> BTreeMap<String, Vec<Diagno
 
 #[cfg(test)]
 pub(crate) mod fixture;
+
+#[cfg(test)]
+mod tests {
+    use super::fixture::check;
+
+    const THREAD: &str = "//- /strategy/canvas/10-assumptions.md\n### A1: One\n### Q2: Custom prefix\n//- /threads/ops/x/1-input.md\n# Input\n[gone](./missing.md)\n//- /threads/ops/x/2-hypothesis.md\nTests: A9 - unknown\nTests: Q7 - custom prefix\n//- /threads/ops/x/4-decision.md\n**PROCEED**\nImpact score: 0.75\n//- /drafts/scratch.md\n[gone](./nowhere.md)\n";
+
+    #[test]
+    fn leanos_toml_changes_severities_prefixes_ignores_and_threshold() {
+        let defaults = check(THREAD, "");
+        assert!(defaults.iter().any(|d| d.contains("link-broken") && d.contains(" warning ")), "{defaults:#?}");
+        assert!(defaults.iter().any(|d| d.starts_with("drafts/scratch.md")));
+        assert!(!defaults.iter().any(|d| d.contains("`Q7`")), "Q is not a default prefix");
+        assert!(!defaults.iter().any(|d| d.contains("decision-needs-approval")));
+
+        let configured = format!(
+            "//- /leanos.toml\n[rules]\nlink-broken = \"error\"\nstage-missing = \"off\"\nassumption-untested = \"off\"\n\
+             [assumptions]\nprefixes = [\"A\", \"Q\"]\n[files]\nignore = [\"drafts/**\"]\n[decisions]\napproval_threshold = 0.7\n{THREAD}"
+        );
+        let found = check(&configured, "");
+        assert!(found.iter().any(|d| d.contains("link-broken") && d.contains(" error ")), "{found:#?}");
+        assert!(!found.iter().any(|d| d.contains("stage-missing")), "{found:#?}");
+        assert!(!found.iter().any(|d| d.contains("assumption-untested")), "{found:#?}");
+        assert!(found.iter().any(|d| d.contains("`Q7` is not defined")), "{found:#?}");
+        assert!(!found.iter().any(|d| d.starts_with("drafts/")), "{found:#?}");
+        assert!(found.iter().any(|d| d.contains("decision-needs-approval")), "{found:#?}");
+    }
+}
