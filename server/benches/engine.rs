@@ -53,7 +53,6 @@ fn apply_edit(
     let facts = lower(
         path,
         &text,
-        None,
         ReadState::Read {
             invalid_utf8_at: None,
         },
@@ -92,7 +91,6 @@ fn benches(c: &mut Criterion) {
             lower(
                 &stage.0,
                 &stage.1,
-                None,
                 ReadState::Read {
                     invalid_utf8_at: None,
                 },

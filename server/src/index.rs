@@ -38,7 +38,7 @@ impl FileData {
         config: &Config,
         version: Option<i32>,
     ) -> FileData {
-        let facts = crate::facts::lower(path, &text, None, read, config);
+        let facts = crate::facts::lower(path, &text, read, config);
         FileData::from_parts(path, text, facts, version)
     }
 

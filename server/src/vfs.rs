@@ -18,9 +18,8 @@ pub struct Decoded {
     pub invalid_utf8_at: Option<u32>,
 }
 
-/// Decodes bytes as UTF-8, lossily. A leading BOM is kept out of the text
-/// by replacing it with nothing only when the rest is valid, so offsets
-/// stay meaningful either way.
+/// Decodes bytes as UTF-8, lossily: invalid sequences become U+FFFD and
+/// the first one's offset is reported (`file-encoding`).
 pub fn decode(bytes: &[u8]) -> Decoded {
     match std::str::from_utf8(bytes) {
         Ok(text) => Decoded {
@@ -208,7 +207,8 @@ pub fn absolute_path(root: &Path, relative: &str) -> PathBuf {
 /// resolves `..`. Returns `None` when `..` would climb above the start
 /// (a path out of the workspace root) or the path is absolute.
 pub fn normalize(path: &str) -> Option<String> {
-    if path.starts_with('/') || path.contains('\\') && path.contains(":\\") {
+    // Absolute paths (`/etc`, `\\server`, `C:…`) are never workspace paths.
+    if path.starts_with(['/', '\\']) || path.get(1..2) == Some(":") {
         return None;
     }
     let mut parts: Vec<&str> = Vec::new();
@@ -258,6 +258,8 @@ mod tests {
     fn normalize_refuses_to_leave_the_root() {
         assert_eq!(normalize("a/./b/../c").as_deref(), Some("a/c"));
         assert_eq!(normalize("../../etc/passwd"), None);
+        assert_eq!(normalize("C:\\Windows\\win.ini"), None);
+        assert_eq!(normalize("\\\\server\\share"), None);
         assert_eq!(join("threads/sales/x", "../../../../etc/passwd"), None);
         assert_eq!(
             join("threads/sales/x", "../y/1-input.md").as_deref(),

@@ -238,7 +238,6 @@ fn id_boundaries_ok(line: &str, start: usize, end: usize) -> bool {
 struct Lowering<'a> {
     text: &'a str,
     config: &'a Config,
-    kind: PathKind,
     is_stage_file: bool,
     stage: Option<u8>,
     is_canvas_10: bool,
@@ -530,7 +529,6 @@ pub fn lower_markdown(
         stage,
         is_canvas_10: matches!(kind, PathKind::Canvas { number: 10, .. }),
         is_goal: matches!(kind, PathKind::Goal),
-        kind,
         facts,
         taken: Vec::new(),
         last_goal_ref: None,
@@ -728,7 +726,7 @@ impl Lowering<'_> {
                 }
                 if self.is_canvas_10 {
                     if let Some(entry) =
-                        heading_entry(text, content, node.content.start as usize, self.config)
+                        heading_entry(content, node.content.start as usize, self.config)
                     {
                         let mut entry = entry;
                         entry.range = node.range.start..text.len() as u32;
@@ -901,7 +899,6 @@ impl Lowering<'_> {
                 subgoals,
             });
         }
-        let _ = &self.kind;
     }
 }
 
@@ -923,12 +920,7 @@ fn stage_heading(content: &str, range: ByteRange) -> StageHeading {
     }
 }
 
-fn heading_entry(
-    text: &str,
-    content: &str,
-    base: usize,
-    config: &Config,
-) -> Option<AssumptionEntry> {
+fn heading_entry(content: &str, base: usize, config: &Config) -> Option<AssumptionEntry> {
     let captures = ENTRY_HEADING.captures(content)?;
     let id = captures.get(1)?;
     if !is_assumption_id(id.as_str(), config) {
@@ -953,7 +945,6 @@ fn heading_entry(
         _ => title,
     };
     let id_start = base + id.start();
-    let _ = text;
     Some(AssumptionEntry {
         id: id.as_str().to_string(),
         id_range: id_start as u32..(id_start + id.len()) as u32,

@@ -8,7 +8,7 @@ pub mod paths;
 pub mod status;
 
 use crate::config::{Config, Severity};
-use crate::syntax::{ByteRange, Outline};
+use crate::syntax::ByteRange;
 use metadata::{MetaValue, Metadata};
 use paths::PathKind;
 use status::AssumptionStatus;
@@ -200,15 +200,9 @@ pub enum ReadState {
     TooLarge(u64),
 }
 
-/// Lowers one file. `outline` is only used for markdown files (pass
-/// `None` to have it parsed here).
-pub fn lower(
-    path: &str,
-    text: &str,
-    outline: Option<&Outline>,
-    read: ReadState,
-    config: &Config,
-) -> FileFacts {
+/// Lowers one file: the same function for a file on disk and an open
+/// document, so both give identical facts.
+pub fn lower(path: &str, text: &str, read: ReadState, config: &Config) -> FileFacts {
     let kind = paths::classify(path, config);
     let mut facts = FileFacts {
         kind: FileKindSlot(kind.clone()),
@@ -262,15 +256,8 @@ pub fn lower(
         }
         metadata_facts(&mut facts, config);
     } else if name.ends_with(".md") || name.ends_with(".markdown") {
-        let parsed;
-        let outline = match outline {
-            Some(outline) => outline,
-            None => {
-                parsed = crate::syntax::outline_of(text);
-                &parsed
-            }
-        };
-        markdown::lower_markdown(path, text, outline, config, &mut facts);
+        let outline = crate::syntax::outline_of(text);
+        markdown::lower_markdown(path, text, &outline, config, &mut facts);
         metadata_facts(&mut facts, config);
     }
     facts

@@ -77,7 +77,7 @@ impl Workspace {
         let read = ReadState::Read {
             invalid_utf8_at: None,
         };
-        let facts = lower(path, &text, None, read, &config);
+        let facts = lower(path, &text, read, &config);
         let affected = self
             .snapshot
             .upsert(FileData::from_parts(path, text, facts, Some(version)));

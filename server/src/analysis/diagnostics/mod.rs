@@ -214,21 +214,51 @@ mod tests {
     #[test]
     fn leanos_toml_changes_severities_prefixes_ignores_and_threshold() {
         let defaults = check(THREAD, "");
-        assert!(defaults.iter().any(|d| d.contains("link-broken") && d.contains(" warning ")), "{defaults:#?}");
+        assert!(
+            defaults
+                .iter()
+                .any(|d| d.contains("link-broken") && d.contains(" warning ")),
+            "{defaults:#?}"
+        );
         assert!(defaults.iter().any(|d| d.starts_with("drafts/scratch.md")));
-        assert!(!defaults.iter().any(|d| d.contains("`Q7`")), "Q is not a default prefix");
-        assert!(!defaults.iter().any(|d| d.contains("decision-needs-approval")));
+        assert!(
+            !defaults.iter().any(|d| d.contains("`Q7`")),
+            "Q is not a default prefix"
+        );
+        assert!(!defaults
+            .iter()
+            .any(|d| d.contains("decision-needs-approval")));
 
         let configured = format!(
             "//- /leanos.toml\n[rules]\nlink-broken = \"error\"\nstage-missing = \"off\"\nassumption-untested = \"off\"\n\
              [assumptions]\nprefixes = [\"A\", \"Q\"]\n[files]\nignore = [\"drafts/**\"]\n[decisions]\napproval_threshold = 0.7\n{THREAD}"
         );
         let found = check(&configured, "");
-        assert!(found.iter().any(|d| d.contains("link-broken") && d.contains(" error ")), "{found:#?}");
-        assert!(!found.iter().any(|d| d.contains("stage-missing")), "{found:#?}");
-        assert!(!found.iter().any(|d| d.contains("assumption-untested")), "{found:#?}");
-        assert!(found.iter().any(|d| d.contains("`Q7` is not defined")), "{found:#?}");
-        assert!(!found.iter().any(|d| d.starts_with("drafts/")), "{found:#?}");
-        assert!(found.iter().any(|d| d.contains("decision-needs-approval")), "{found:#?}");
+        assert!(
+            found
+                .iter()
+                .any(|d| d.contains("link-broken") && d.contains(" error ")),
+            "{found:#?}"
+        );
+        assert!(
+            !found.iter().any(|d| d.contains("stage-missing")),
+            "{found:#?}"
+        );
+        assert!(
+            !found.iter().any(|d| d.contains("assumption-untested")),
+            "{found:#?}"
+        );
+        assert!(
+            found.iter().any(|d| d.contains("`Q7` is not defined")),
+            "{found:#?}"
+        );
+        assert!(
+            !found.iter().any(|d| d.starts_with("drafts/")),
+            "{found:#?}"
+        );
+        assert!(
+            found.iter().any(|d| d.contains("decision-needs-approval")),
+            "{found:#?}"
+        );
     }
 }
