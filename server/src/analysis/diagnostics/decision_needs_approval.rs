@@ -5,11 +5,10 @@
 //! `[x] Approve`). "Auto-approved" and agents do not count.
 
 use super::{Context, Diagnostic};
-use crate::facts::paths::PathKind;
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let facts = &context.file.facts;
-    if !matches!(facts.path_kind(), PathKind::Stage { number: 4, .. }) || context.archived() {
+    if !matches!(context.stage(), Some((4, _))) {
         return;
     }
     let Some((score, range)) = &facts.impact else {

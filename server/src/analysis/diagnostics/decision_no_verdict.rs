@@ -4,14 +4,10 @@
 //! or frontmatter `status: accepted|rejected|deferred`).
 
 use super::{anchor, Context, Diagnostic};
-use crate::facts::paths::PathKind;
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let facts = &context.file.facts;
-    if !matches!(facts.path_kind(), PathKind::Stage { number: 4, .. })
-        || facts.empty
-        || context.archived()
-    {
+    if !matches!(context.stage(), Some((4, _))) || facts.empty {
         return;
     }
     if facts.verdict.is_none() {

@@ -3,14 +3,10 @@
 //! assumption ID", leanos-formats.md §3.6).
 
 use super::{anchor, Context, Diagnostic};
-use crate::facts::paths::PathKind;
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let facts = &context.file.facts;
-    if !matches!(facts.path_kind(), PathKind::Stage { number: 2, .. })
-        || facts.empty
-        || context.archived()
-    {
+    if !matches!(context.stage(), Some((2, _))) || facts.empty {
         return;
     }
     if facts.refs.is_empty() {

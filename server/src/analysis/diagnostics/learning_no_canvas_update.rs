@@ -4,16 +4,15 @@
 //! in frontmatter, or `Section N` under a Canvas-updates heading counts.
 
 use super::{anchor, Context, Diagnostic};
-use crate::facts::paths::PathKind;
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let facts = &context.file.facts;
-    let is_learning = match facts.path_kind() {
-        PathKind::Stage { number: 7, .. } => true,
-        PathKind::Stage { number: 6, .. } => !context.file.path.ends_with("6-results.md"),
+    let is_learning = match context.stage() {
+        Some((7, _)) => true,
+        Some((6, _)) => !context.file.path.ends_with("6-results.md"),
         _ => false,
     };
-    if !is_learning || facts.empty || context.archived() || facts.names_canvas {
+    if !is_learning || facts.empty || facts.names_canvas {
         return;
     }
     out.push(context.diagnostic(

@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::config::{RuleLevel, Severity};
-use crate::facts::paths::PathKind;
+use crate::facts::paths::{PathKind, StageForm};
 use crate::index::{FileData, Snapshot};
 use crate::syntax::ByteRange;
 
@@ -114,6 +114,21 @@ impl Context<'_> {
     /// (empty at 0 for an empty file): where file-level findings go.
     pub fn anchor(&self) -> ByteRange {
         anchor(self.file)
+    }
+
+    /// The stage number (1..=7) and naming form of a stage file that is
+    /// not archived; `None` for other files and for `archive/` folders,
+    /// which are read-only and get no structure rules.
+    pub fn stage(&self) -> Option<(u8, StageForm)> {
+        match self.file.facts.path_kind() {
+            PathKind::Stage {
+                number,
+                form,
+                archived: false,
+                ..
+            } => Some((*number, *form)),
+            _ => None,
+        }
     }
 
     /// The file is in an `archive/` folder: read-only, no structure rules.

@@ -2,13 +2,12 @@
 //! E1 and E6 example threads commit such files, leanos-formats.md §3.2).
 
 use super::{Context, Diagnostic};
-use crate::facts::paths::PathKind;
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
-    let PathKind::Stage { number, .. } = context.file.facts.path_kind() else {
+    let Some((number, _)) = context.stage() else {
         return;
     };
-    if !context.file.facts.empty || context.archived() {
+    if !context.file.facts.empty {
         return;
     }
     out.push(context.diagnostic(
@@ -16,7 +15,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         0..0,
         format!(
             "stage {} file `{}` is empty",
-            (*number).min(6),
+            number.min(6),
             crate::vfs::file_name(&context.file.path)
         ),
     ));

@@ -4,13 +4,13 @@
 //! `# Name: Title`); a heading that names no stage is not checked.
 
 use super::{Context, Diagnostic};
-use crate::facts::paths::{stage_file_name, PathKind, StageForm};
+use crate::facts::paths::{stage_file_name, StageForm};
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
-    let PathKind::Stage { number, form, .. } = context.file.facts.path_kind() else {
+    let Some((number, form)) = context.stage() else {
         return;
     };
-    if *form == StageForm::ActionFile || context.archived() {
+    if form == StageForm::ActionFile {
         return;
     }
     let Some(heading) = &context.file.facts.stage_heading else {
@@ -19,7 +19,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let Some(named) = heading.stage else {
         return;
     };
-    let own = (*number).min(6);
+    let own = number.min(6);
     if named != own {
         out.push(context.diagnostic(
             "stage-heading",

@@ -2,19 +2,12 @@
 //! (`6-results.md` + `7-learning.md`, leanos-formats.md §3.2).
 
 use super::{anchor, Context, Diagnostic};
-use crate::facts::paths::{PathKind, StageForm};
+use crate::facts::paths::StageForm;
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
-    let PathKind::Stage {
-        form: StageForm::Legacy,
-        ..
-    } = context.file.facts.path_kind()
-    else {
+    let Some((_, StageForm::Legacy)) = context.stage() else {
         return;
     };
-    if context.archived() {
-        return;
-    }
     out.push(context.diagnostic(
         "stage-legacy",
         anchor(context.file),

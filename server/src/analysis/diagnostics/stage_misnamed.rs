@@ -4,27 +4,19 @@
 //! case).
 
 use super::{anchor, Context, Diagnostic};
-use crate::facts::paths::{stage_file_name, PathKind, StageForm};
+use crate::facts::paths::{stage_file_name, StageForm};
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
-    let PathKind::Stage {
-        number,
-        form: StageForm::Misnamed,
-        ..
-    } = context.file.facts.path_kind()
-    else {
+    let Some((number, StageForm::Misnamed)) = context.stage() else {
         return;
     };
-    if context.archived() {
-        return;
-    }
     out.push(context.diagnostic(
         "stage-misnamed",
         anchor(context.file),
         format!(
             "`{}` looks like stage {number} under a wrong name: rename it to `{}`",
             crate::vfs::file_name(&context.file.path),
-            stage_file_name(*number)
+            stage_file_name(number)
         ),
     ));
 }
