@@ -307,6 +307,20 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
                     }
                 }
             }
+            // `goal` names the goal in campaign metadata (leanos-formats.md
+            // §4.3); elsewhere it can be prose, so only an id-shaped value
+            // (no spaces, a dash or underscore) counts.
+            ("goal", MetaValue::String(goal))
+                if !is_placeholder(goal)
+                    && !goal.trim().contains(char::is_whitespace)
+                    && goal.contains(['-', '_']) =>
+            {
+                facts.goal_refs.push(GoalRef {
+                    goal: goal.trim().to_string(),
+                    range: field.value_range.clone(),
+                    subgoal: None,
+                });
+            }
             ("goal_id" | "parent_goal", MetaValue::String(goal)) if !is_placeholder(goal) => {
                 let subgoal = (field.key == "goal_id")
                     .then(|| meta.get("subgoal"))

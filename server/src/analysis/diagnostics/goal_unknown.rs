@@ -65,3 +65,20 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod campaign_tests {
+    use crate::analysis::diagnostics::fixture::check;
+
+    #[test]
+    fn campaign_metadata_goal_key() {
+        let found = check(
+            "//- /strategy/goals/active/g-known.md\n# Goal: Known\n//- /threads/marketing/campaigns/q1/metadata.yaml\ncampaign_name: Q1 push\ngoal: g-unknown\n//- /threads/marketing/campaigns/q2/metadata.yaml\ngoal: g-known\n//- /threads/marketing/campaigns/q3/metadata.yaml\ngoal: grow the newsletter\n",
+            "goal-unknown",
+        );
+        assert_eq!(
+            found,
+            ["threads/marketing/campaigns/q1/metadata.yaml:1:6-1:15 warning goal `g-unknown` does not exist under `strategy/goals`"]
+        );
+    }
+}
