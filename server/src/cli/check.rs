@@ -107,14 +107,14 @@ pub fn write_human(
             counts[d.severity as usize] += 1;
         }
     }
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    // The summary's wording is fixed (SPEC §6) so tools can parse it.
     writeln!(
         out,
-        "{}, {}, {} in {}",
-        plural(counts[0], "error"),
-        plural(counts[1], "warning"),
-        plural(counts[2] + counts[3], "info"),
-        plural(diagnostics.len(), "file")
+        "{} errors, {} warnings, {} infos in {} files",
+        counts[0],
+        counts[1],
+        counts[2] + counts[3],
+        diagnostics.len()
     )
 }
 
