@@ -178,6 +178,16 @@ fn human_format_exit_codes_and_deny() {
         summary.starts_with("7 errors, ") && summary.ends_with(" files"),
         "{summary}"
     );
+    // The wording is fixed, even for one: `N errors, N warnings, N infos in N files`.
+    let odd = check(&[], &corpus("odd-bytes"));
+    let words: Vec<&str> = odd.stdout.lines().last().unwrap().split(' ').collect();
+    assert_eq!(
+        [words[1], words[3], words[5], words[6], words[8]],
+        ["errors,", "warnings,", "infos", "in", "files"],
+        "{}",
+        odd.stdout
+    );
+    assert_eq!(words[7], "1", "one file has diagnostics");
 
     let skeleton = corpus("2025-11-20-skeleton");
     assert_eq!(check(&[], &skeleton).code, 0, "only warnings and infos");
