@@ -471,6 +471,7 @@ pub fn candidates(config: &Config, from: &str, link: &Link) -> Candidates {
                 }
             }
         }
+        LinkKind::Sibling => push(vfs::join(dir, target), &mut out),
         LinkKind::CanvasName(number) => {
             out.canvas = Some(number);
         }

@@ -3,5 +3,6 @@
 //! byte ranges into the files' texts.
 
 pub mod diagnostics;
+pub mod navigation;
 pub mod resolve;
 pub mod thread;

@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::paths::{canvas_file_number, PathKind};
+use super::paths::{canvas_file_number, stage_of_file_name, PathKind};
 use super::status::{parse_confidence, parse_status};
 use super::{
     is_assumption_id, AssumptionEntry, AssumptionRef, EntryForm, FileFacts, GoalDef, GoalRef,
@@ -102,6 +102,8 @@ static APPROVED_BY: LazyLock<Regex> = LazyLock::new(|| {
 });
 static APPROVE_CHECKED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\[[xX✓]\]\s*\**approved?\b").expect("regex"));
+static THREAD_TITLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*\*\*Thread:\*\*\s*(.+?)\s*$").expect("regex"));
 static SECTION_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\bsection\s+[0-9]{1,2}\b").expect("regex"));
 
@@ -354,6 +356,13 @@ impl Lowering<'_> {
                     target: name.as_str().to_string(),
                     range: start as u32..(start + name.len()) as u32,
                     kind: LinkKind::CanvasName(number),
+                });
+            } else if self.is_stage_file && stage_of_file_name(name.as_str()).is_some() {
+                // `see 5-actions.md`: a sibling stage file of this thread.
+                self.facts.links.push(Link {
+                    target: name.as_str().to_string(),
+                    range: start as u32..(start + name.len()) as u32,
+                    kind: LinkKind::Sibling,
                 });
             }
         }
@@ -826,6 +835,16 @@ impl Lowering<'_> {
                 self.pattern_ids(line, start, assumption_section);
             }
 
+            if self.is_stage_file
+                && self.facts.thread_title.is_none()
+                && tag != LineTag::FenceContent
+            {
+                if let Some(title) = THREAD_TITLE.captures(line).and_then(|c| c.get(1)) {
+                    if !looks_like_path(title.as_str()) {
+                        self.facts.thread_title = Some(title.as_str().to_string());
+                    }
+                }
+            }
             if tag != LineTag::FenceContent || self.is_stage_file {
                 self.links_in_line(line, start);
                 self.goal_refs_in_line(line, start);

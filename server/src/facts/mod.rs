@@ -63,6 +63,10 @@ pub enum LinkKind {
     /// A thread path relative to `threads/` (`sales/acme`), or a bare
     /// thread name.
     Thread,
+    /// A stage file named in prose inside a thread (`5-actions.md`): the
+    /// sibling file. Navigable, never reported as broken (prose often names
+    /// stages that do not exist yet).
+    Sibling,
 }
 
 /// A reference to a file, folder, Canvas section or thread.
@@ -164,6 +168,9 @@ pub struct FileFacts {
     pub approved: bool,
     /// Stage 6 names a Canvas section it updates.
     pub names_canvas: bool,
+    /// The thread's title as this file states it (`**Thread:** Title`,
+    /// or `title`/`name`/`campaign_name` in metadata).
+    pub thread_title: Option<String>,
     pub problems: Vec<Problem>,
 }
 
@@ -295,6 +302,12 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
         return;
     };
     let stage = facts.path_kind().stage();
+    if facts.thread_title.is_none() {
+        facts.thread_title = ["title", "name", "campaign_name"]
+            .iter()
+            .find_map(|key| meta.text(key))
+            .filter(|t| !is_placeholder(t));
+    }
     for field in &meta.fields {
         match (field.key.as_str(), &field.value) {
             ("canvas_assumptions" | "linked_assumptions", MetaValue::List(items)) => {

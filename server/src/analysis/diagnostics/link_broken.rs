@@ -9,6 +9,9 @@ use crate::facts::LinkKind;
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let snapshot = context.snapshot;
     for link in &context.file.facts.links {
+        if link.kind == LinkKind::Sibling {
+            continue;
+        }
         let message = match resolve_link(snapshot, &context.file.path, link) {
             Resolution::Found(_) => continue,
             Resolution::OutsideRoot => {
