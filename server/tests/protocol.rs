@@ -493,3 +493,93 @@ async fn every_workspace_folder_is_its_own_root() {
     };
     assert_eq!(codes(&again), ["assumption-unknown"]);
 }
+
+fn result_of(response: Response) -> Value {
+    let (_, result) = response.into_parts();
+    result.expect("the request succeeds")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn definition_references_and_hover() {
+    let dir = workspace();
+    let mut client = Client::new(dir.path());
+    client
+        .initialize(json!({"textDocument": {"definition": {"linkSupport": true}}}))
+        .await;
+    // Wait for the index: the scan publishes beta's diagnostics.
+    client
+        .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
+        .await;
+    let hypothesis = uri(&client.root, "threads/sales/acme/2-hypothesis.md");
+    let canvas = uri(&client.root, "strategy/canvas/10-assumptions.md");
+
+    // `Tests: A4 - buyers` is line 2; A4 spans characters 7..9.
+    let at = |character: u32| json!({"textDocument": {"uri": hypothesis}, "position": {"line": 2, "character": character}});
+    let links = result_of(client.request("textDocument/definition", at(9)).await);
+    assert_eq!(links[0]["targetUri"], canvas);
+    assert_eq!(
+        links[0]["targetSelectionRange"],
+        json!({"start": {"line": 2, "character": 4}, "end": {"line": 2, "character": 6}})
+    );
+    assert_eq!(
+        links[0]["originSelectionRange"],
+        json!({"start": {"line": 2, "character": 7}, "end": {"line": 2, "character": 9}})
+    );
+    assert_eq!(
+        links[0]["targetRange"]["start"],
+        json!({"line": 2, "character": 0})
+    );
+    // Off any token: no definition, no error.
+    assert_eq!(
+        result_of(client.request("textDocument/definition", at(1)).await),
+        Value::Null
+    );
+
+    let mut params = at(7);
+    params["context"] = json!({"includeDeclaration": false});
+    let references = result_of(
+        client
+            .request("textDocument/references", params.clone())
+            .await,
+    );
+    let uris: Vec<&str> = references
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["uri"].as_str().unwrap())
+        .collect();
+    assert_eq!(uris, [hypothesis.as_str()]);
+    params["context"] = json!({"includeDeclaration": true});
+    let references = result_of(client.request("textDocument/references", params).await);
+    assert_eq!(references.as_array().unwrap().len(), 2);
+
+    let hover = result_of(client.request("textDocument/hover", at(8)).await);
+    assert_eq!(hover["contents"]["kind"], "markdown");
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("✅ VALIDATED at 95%"), "{text}");
+    assert!(text.contains("Tested by 1 thread"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn definition_without_link_support_gives_locations() {
+    let dir = workspace();
+    let mut client = Client::new(dir.path());
+    client.initialize(json!({})).await;
+    client
+        .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
+        .await;
+    let hypothesis = uri(&client.root, "threads/sales/acme/2-hypothesis.md");
+    let locations = result_of(
+        client
+            .request("textDocument/definition", json!({"textDocument": {"uri": hypothesis}, "position": {"line": 2, "character": 8}}))
+            .await,
+    );
+    assert_eq!(
+        locations[0]["uri"],
+        uri(&client.root, "strategy/canvas/10-assumptions.md")
+    );
+    assert_eq!(
+        locations[0]["range"],
+        json!({"start": {"line": 2, "character": 4}, "end": {"line": 2, "character": 6}})
+    );
+}

@@ -21,6 +21,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::convert;
 use super::document::{Document, EditPosition};
 use crate::analysis::diagnostics::file_diagnostics;
+use crate::analysis::navigation;
 use crate::config::Settings;
 use crate::facts::{lower, ReadState};
 use crate::index::{lower_source, FileData, Snapshot, Source};
@@ -36,6 +37,7 @@ struct ClientFlags {
     work_done_progress: bool,
     watched_files_dynamic: bool,
     configuration: bool,
+    definition_links: bool,
 }
 
 /// One workspace root and everything the server knows under it.
@@ -443,6 +445,67 @@ impl Backend {
     }
 }
 
+/// What a request handler works on: an immutable snapshot of the root
+/// holding the document, the document's workspace path and the cursor as a
+/// byte offset.
+pub struct Query {
+    pub snapshot: Snapshot,
+    pub root: PathBuf,
+    pub path: String,
+    pub offset: u32,
+    pub unit: ColumnUnit,
+}
+
+impl Query {
+    /// An LSP location for a byte range of a workspace file (files that are
+    /// not lowered, such as CSVs, only have their start).
+    pub fn location(&self, path: &str, range: &std::ops::Range<u32>) -> Option<Location> {
+        Some(Location::new(
+            convert::uri(&self.root, path)?,
+            self.range(path, range),
+        ))
+    }
+
+    /// An LSP range for a byte range of a workspace file.
+    pub fn range(&self, path: &str, range: &std::ops::Range<u32>) -> Range {
+        match self.snapshot.files.get(path) {
+            Some(file) => convert::range(file, range, self.unit),
+            None => Range::default(),
+        }
+    }
+}
+
+impl Backend {
+    /// Runs `f` on a snapshot for the document at `uri` off the async
+    /// runtime; `None` when the document is in no root or the root is still
+    /// indexing.
+    async fn query<T: Send + 'static>(
+        &self,
+        uri: &Uri,
+        position: Position,
+        f: impl FnOnce(&Query) -> T + Send + 'static,
+    ) -> Option<T> {
+        let query = {
+            let session = self.lock();
+            let (index, path) = session.locate(uri)?;
+            let workspace = &session.workspaces[index];
+            if !workspace.ready && !workspace.open.contains_key(&path) {
+                return None;
+            }
+            let file = workspace.snapshot.files.get(&path)?;
+            let offset = convert::offset(&file.line_index, &file.text, position, session.unit);
+            Query {
+                snapshot: workspace.snapshot.clone(),
+                root: workspace.root.clone(),
+                path,
+                offset,
+                unit: session.unit,
+            }
+        };
+        tokio::task::spawn_blocking(move || f(&query)).await.ok()
+    }
+}
+
 fn edit_position(position: Position) -> EditPosition {
     EditPosition {
         line: position.line,
@@ -466,6 +529,12 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.dynamic_registration)
                 .unwrap_or(false),
             configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
+            definition_links: capabilities
+                .text_document
+                .as_ref()
+                .and_then(|t| t.definition.as_ref())
+                .and_then(|d| d.link_support)
+                .unwrap_or(false),
         };
         {
             let mut session = self.lock();
@@ -495,6 +564,9 @@ impl LanguageServer for Backend {
                         ..Default::default()
                     },
                 )),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
                 workspace: Some(WorkspaceServerCapabilities {
                     workspace_folders: Some(WorkspaceFoldersServerCapabilities {
                         supported: Some(true),
@@ -669,6 +741,75 @@ impl LanguageServer for Backend {
             self.client.publish_diagnostics(uri, Vec::new(), None).await;
         }
         self.scan(false).await;
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let position = params.text_document_position_params;
+        let links = self.lock().flags.definition_links;
+        let response = self
+            .query(&position.text_document.uri, position.position, move |q| {
+                let (origin, locations) = navigation::definition(&q.snapshot, &q.path, q.offset)?;
+                if locations.is_empty() {
+                    return None;
+                }
+                let origin = q.range(&q.path, &origin);
+                if links {
+                    let links: Vec<LocationLink> = locations
+                        .iter()
+                        .filter_map(|l| {
+                            Some(LocationLink {
+                                origin_selection_range: Some(origin),
+                                target_uri: convert::uri(&q.root, &l.path)?,
+                                target_range: q.range(&l.path, &l.range),
+                                target_selection_range: q.range(&l.path, &l.selection),
+                            })
+                        })
+                        .collect();
+                    Some(GotoDefinitionResponse::Link(links))
+                } else {
+                    let locations: Vec<Location> = locations
+                        .iter()
+                        .filter_map(|l| q.location(&l.path, &l.selection))
+                        .collect();
+                    Some(GotoDefinitionResponse::Array(locations))
+                }
+            })
+            .await;
+        Ok(response.flatten())
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let position = params.text_document_position;
+        let include = params.context.include_declaration;
+        let response = self
+            .query(&position.text_document.uri, position.position, move |q| {
+                navigation::references(&q.snapshot, &q.path, q.offset, include)
+                    .iter()
+                    .filter_map(|l| q.location(&l.path, &l.selection))
+                    .collect::<Vec<_>>()
+            })
+            .await;
+        Ok(response)
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let position = params.text_document_position_params;
+        let response = self
+            .query(&position.text_document.uri, position.position, |q| {
+                let (range, text) = navigation::hover(&q.snapshot, &q.path, q.offset)?;
+                Some(Hover {
+                    contents: HoverContents::Markup(MarkupContent {
+                        kind: MarkupKind::Markdown,
+                        value: text,
+                    }),
+                    range: Some(q.range(&q.path, &range)),
+                })
+            })
+            .await;
+        Ok(response.flatten())
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
