@@ -583,3 +583,65 @@ async fn definition_without_link_support_gives_locations() {
         json!({"start": {"line": 2, "character": 4}, "end": {"line": 2, "character": 6}})
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn symbols_and_document_links() {
+    let dir = workspace();
+    write(
+        dir.path(),
+        "threads/sales/acme/1-input.md",
+        "# Stage 1: Input\n\nSee [beta](../beta/1-input.md) and `strategy/canvas/10-assumptions.md`.\n",
+    );
+    let mut client = Client::new(dir.path());
+    client.initialize(json!({})).await;
+    client
+        .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
+        .await;
+    let canvas = uri(&client.root, "strategy/canvas/10-assumptions.md");
+    let symbols = result_of(
+        client
+            .request(
+                "textDocument/documentSymbol",
+                json!({"textDocument": {"uri": canvas}}),
+            )
+            .await,
+    );
+    assert_eq!(symbols[0]["name"], "Assumptions");
+    assert_eq!(symbols[0]["children"][0]["name"], "A4");
+    assert_eq!(symbols[0]["children"][0]["kind"], 14, "CONSTANT");
+
+    let found = result_of(
+        client
+            .request("workspace/symbol", json!({"query": "beta"}))
+            .await,
+    );
+    assert_eq!(found[0]["name"], "sales/beta");
+    assert_eq!(
+        found[0]["location"]["uri"],
+        uri(&client.root, "threads/sales/beta/1-input.md")
+    );
+
+    let input = uri(&client.root, "threads/sales/acme/1-input.md");
+    let links = result_of(
+        client
+            .request(
+                "textDocument/documentLink",
+                json!({"textDocument": {"uri": input}}),
+            )
+            .await,
+    );
+    let targets: Vec<&str> = links
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        targets,
+        [uri(&client.root, "threads/sales/beta/1-input.md"), canvas]
+    );
+    assert_eq!(
+        links[0]["range"],
+        json!({"start": {"line": 2, "character": 11}, "end": {"line": 2, "character": 29}})
+    );
+}

@@ -5,4 +5,5 @@
 pub mod diagnostics;
 pub mod navigation;
 pub mod resolve;
+pub mod symbols;
 pub mod thread;

@@ -93,3 +93,45 @@ pub fn diagnostic(
         data: None,
     }
 }
+
+/// The LSP kind of a domain symbol.
+pub fn symbol_kind(kind: crate::analysis::symbols::SymbolKind) -> lsp::SymbolKind {
+    use crate::analysis::symbols::SymbolKind as Domain;
+    match kind {
+        Domain::Section => lsp::SymbolKind::NAMESPACE,
+        Domain::Assumption => lsp::SymbolKind::CONSTANT,
+        Domain::Field => lsp::SymbolKind::PROPERTY,
+        Domain::Thread => lsp::SymbolKind::MODULE,
+        Domain::Goal | Domain::Subgoal => lsp::SymbolKind::EVENT,
+        Domain::Canvas => lsp::SymbolKind::FILE,
+    }
+}
+
+/// Converts a document symbol (and its children) of `file`.
+#[allow(deprecated)]
+pub fn document_symbol(
+    file: &FileData,
+    symbol: &crate::analysis::symbols::DocumentSymbol,
+    unit: ColumnUnit,
+) -> lsp::DocumentSymbol {
+    lsp::DocumentSymbol {
+        name: if symbol.name.is_empty() {
+            " ".into()
+        } else {
+            symbol.name.clone()
+        },
+        detail: symbol.detail.clone(),
+        kind: symbol_kind(symbol.kind),
+        tags: None,
+        deprecated: None,
+        range: range(file, &symbol.range, unit),
+        selection_range: range(file, &symbol.selection, unit),
+        children: Some(
+            symbol
+                .children
+                .iter()
+                .map(|child| document_symbol(file, child, unit))
+                .collect(),
+        ),
+    }
+}

@@ -21,7 +21,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::convert;
 use super::document::{Document, EditPosition};
 use crate::analysis::diagnostics::file_diagnostics;
-use crate::analysis::navigation;
+use crate::analysis::{navigation, symbols};
 use crate::config::Settings;
 use crate::facts::{lower, ReadState};
 use crate::index::{lower_source, FileData, Snapshot, Source};
@@ -567,6 +567,12 @@ impl LanguageServer for Backend {
                 definition_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
+                document_link_provider: Some(DocumentLinkOptions {
+                    resolve_provider: Some(false),
+                    work_done_progress_options: Default::default(),
+                }),
                 workspace: Some(WorkspaceServerCapabilities {
                     workspace_folders: Some(WorkspaceFoldersServerCapabilities {
                         supported: Some(true),
@@ -810,6 +816,87 @@ impl LanguageServer for Backend {
             })
             .await;
         Ok(response.flatten())
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let response = self
+            .query(&params.text_document.uri, Position::default(), |q| {
+                let file = q.snapshot.files.get(&q.path)?;
+                let symbols = symbols::document_symbols(file);
+                Some(DocumentSymbolResponse::Nested(
+                    symbols
+                        .iter()
+                        .map(|s| convert::document_symbol(file, s, q.unit))
+                        .collect(),
+                ))
+            })
+            .await;
+        Ok(response.flatten())
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let (snapshots, unit) = {
+            let session = self.lock();
+            let snapshots: Vec<(PathBuf, Snapshot)> = session
+                .workspaces
+                .iter()
+                .filter(|w| w.ready)
+                .map(|w| (w.root.clone(), w.snapshot.clone()))
+                .collect();
+            (snapshots, session.unit)
+        };
+        let query = params.query;
+        let found = tokio::task::spawn_blocking(move || {
+            let mut out = Vec::new();
+            for (root, snapshot) in &snapshots {
+                for symbol in symbols::workspace_symbols(snapshot, &query, 256) {
+                    let range = match snapshot.files.get(&symbol.path) {
+                        Some(file) => convert::range(file, &symbol.range, unit),
+                        None => Range::default(),
+                    };
+                    let Some(uri) = convert::uri(root, &symbol.path) else {
+                        continue;
+                    };
+                    out.push(WorkspaceSymbol {
+                        name: symbol.name,
+                        kind: convert::symbol_kind(symbol.kind),
+                        tags: None,
+                        container_name: symbol.container,
+                        location: OneOf::Left(Location::new(uri, range)),
+                        data: None,
+                    });
+                }
+            }
+            out
+        })
+        .await
+        .unwrap_or_default();
+        Ok(Some(WorkspaceSymbolResponse::Nested(found)))
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        let response = self
+            .query(&params.text_document.uri, Position::default(), |q| {
+                symbols::document_links(&q.snapshot, &q.path)
+                    .into_iter()
+                    .filter_map(|link| {
+                        Some(DocumentLink {
+                            range: q.range(&q.path, &link.range),
+                            target: Some(convert::uri(&q.root, &link.target)?),
+                            tooltip: Some(link.target),
+                            data: None,
+                        })
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .await;
+        Ok(response)
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {

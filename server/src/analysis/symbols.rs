@@ -1,0 +1,415 @@
+//! Symbols: the outline of one document (headings as sections, assumption
+//! entries inside them, metadata fields) and the workspace's named things
+//! (assumptions, threads, goals, Canvas sections) with a fuzzy match.
+
+use crate::analysis::navigation::{thread_name, thread_title};
+use crate::analysis::thread::thread_info;
+use crate::index::{FileData, Snapshot};
+use crate::syntax::ByteRange;
+
+/// What a symbol is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SymbolKind {
+    Section,
+    Assumption,
+    Field,
+    Thread,
+    Goal,
+    Subgoal,
+    Canvas,
+}
+
+/// A symbol of one document, with its children.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentSymbol {
+    pub name: String,
+    pub detail: Option<String>,
+    pub kind: SymbolKind,
+    /// The whole construct (a heading's section runs to the next heading of
+    /// the same or a higher level).
+    pub range: ByteRange,
+    pub selection: ByteRange,
+    pub children: Vec<DocumentSymbol>,
+}
+
+fn line_start(text: &str, offset: u32) -> u32 {
+    let offset = crate::line_index::floor_char_boundary(text, offset as usize);
+    text[..offset]
+        .rfind('\n')
+        .map(|i| i as u32 + 1)
+        .unwrap_or(0)
+}
+
+/// The hierarchical symbols of a file.
+pub fn document_symbols(file: &FileData) -> Vec<DocumentSymbol> {
+    let facts = &file.facts;
+    if let Some(meta) = &facts.metadata {
+        return meta
+            .fields
+            .iter()
+            .map(|f| DocumentSymbol {
+                name: f.key.clone(),
+                detail: f.value.as_text(),
+                kind: SymbolKind::Field,
+                range: f.key_range.start..f.value_range.end.max(f.key_range.end),
+                selection: f.key_range.clone(),
+                children: Vec::new(),
+            })
+            .collect();
+    }
+    let text = &file.text;
+    let end = text.len() as u32;
+    // Flat list of (level, symbol), then nest by level.
+    let mut flat: Vec<(u8, DocumentSymbol)> = Vec::new();
+    let headings = &facts.headings;
+    for (i, heading) in headings.iter().enumerate() {
+        let start = line_start(text, heading.range.start);
+        let section_end = headings[i + 1..]
+            .iter()
+            .find(|h| h.level <= heading.level)
+            .map(|h| line_start(text, h.range.start).saturating_sub(1).max(start))
+            .unwrap_or(end);
+        let entry = facts.entries.iter().find(|e| {
+            e.id_range.start >= heading.range.start && e.id_range.end <= heading.range.end
+        });
+        let (name, kind, selection, detail) = match entry {
+            Some(e) => (
+                e.id.clone(),
+                SymbolKind::Assumption,
+                e.id_range.clone(),
+                Some(entry_detail(e)),
+            ),
+            None => {
+                let kind = match &facts.goal {
+                    Some(goal)
+                        if goal.subgoals.iter().any(|(_, r)| {
+                            r.start >= heading.range.start && r.end <= heading.range.end
+                        }) =>
+                    {
+                        SymbolKind::Subgoal
+                    }
+                    _ => SymbolKind::Section,
+                };
+                (heading.text.clone(), kind, heading.range.clone(), None)
+            }
+        };
+        flat.push((
+            heading.level,
+            DocumentSymbol {
+                name,
+                detail,
+                kind,
+                range: start..section_end,
+                selection,
+                children: Vec::new(),
+            },
+        ));
+    }
+    // Entries that are not headings (table rows, list items) go under the
+    // innermost section that holds them.
+    for entry in facts
+        .entries
+        .iter()
+        .filter(|e| e.form != crate::facts::EntryForm::Heading)
+    {
+        flat.push((
+            7,
+            DocumentSymbol {
+                name: entry.id.clone(),
+                detail: Some(entry_detail(entry)),
+                kind: SymbolKind::Assumption,
+                range: entry.range.clone(),
+                selection: entry.id_range.clone(),
+                children: Vec::new(),
+            },
+        ));
+    }
+    flat.sort_by_key(|(level, s)| (s.range.start, *level));
+    nest(flat)
+}
+
+fn entry_detail(entry: &crate::facts::AssumptionEntry) -> String {
+    let mut detail = entry.title.clone();
+    if let Some(status) = entry.status {
+        detail.push_str(&format!(" · {}", status.as_str()));
+    }
+    if let Some(confidence) = entry.confidence {
+        detail.push_str(&format!(" · {confidence}%"));
+    }
+    detail
+}
+
+fn nest(flat: Vec<(u8, DocumentSymbol)>) -> Vec<DocumentSymbol> {
+    let mut roots: Vec<DocumentSymbol> = Vec::new();
+    let mut stack: Vec<(u8, DocumentSymbol)> = Vec::new();
+    fn close(stack: &mut Vec<(u8, DocumentSymbol)>, roots: &mut Vec<DocumentSymbol>) {
+        if let Some((_, done)) = stack.pop() {
+            match stack.last_mut() {
+                Some((_, parent)) => parent.children.push(done),
+                None => roots.push(done),
+            }
+        }
+    }
+    for (level, symbol) in flat {
+        while stack
+            .last()
+            .is_some_and(|(l, s)| *l >= level || symbol.range.start > s.range.end)
+        {
+            close(&mut stack, &mut roots);
+        }
+        stack.push((level, symbol));
+    }
+    while !stack.is_empty() {
+        close(&mut stack, &mut roots);
+    }
+    roots
+}
+
+/// A named thing of the workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceSymbol {
+    pub name: String,
+    pub kind: SymbolKind,
+    pub path: String,
+    pub range: ByteRange,
+    pub container: Option<String>,
+}
+
+/// A fuzzy score of `query` against `name`: `None` when the query's
+/// characters do not all appear in order (case-insensitive); lower is
+/// better (a prefix beats a substring beats a scattered match).
+pub fn fuzzy_score(query: &str, name: &str) -> Option<u32> {
+    if query.is_empty() {
+        return Some(1000);
+    }
+    let query = query.to_lowercase();
+    let lower = name.to_lowercase();
+    if lower.starts_with(&query) {
+        return Some(0);
+    }
+    if let Some(i) = lower.find(&query) {
+        return Some(10 + i as u32);
+    }
+    let mut chars = lower.char_indices();
+    let mut first = None;
+    let mut last = 0;
+    for wanted in query.chars() {
+        let (i, _) = chars.find(|(_, c)| *c == wanted)?;
+        first.get_or_insert(i);
+        last = i;
+    }
+    Some(100 + (last - first.unwrap_or(0)) as u32)
+}
+
+/// Workspace symbols matching `query`, best first, at most `limit`.
+pub fn workspace_symbols(snapshot: &Snapshot, query: &str, limit: usize) -> Vec<WorkspaceSymbol> {
+    let mut scored: Vec<(u32, WorkspaceSymbol)> = Vec::new();
+    // `name` is matched whole and by its last path segment (a thread's
+    // folder name is as good as a prefix).
+    let mut consider = |name: String, symbol: WorkspaceSymbol| {
+        let whole = fuzzy_score(query, &name);
+        let last = name
+            .rsplit_once('/')
+            .and_then(|(_, last)| fuzzy_score(query, last));
+        if let Some(score) = whole.into_iter().chain(last).min() {
+            scored.push((score, symbol));
+        }
+    };
+    for (id, locations) in &snapshot.assumptions {
+        let Some(location) = locations.iter().next() else {
+            continue;
+        };
+        let Some(entry) = snapshot
+            .files
+            .get(&location.file)
+            .and_then(|f| f.facts.entries.get(location.index))
+        else {
+            continue;
+        };
+        consider(
+            id.clone(),
+            WorkspaceSymbol {
+                name: format!("{id}: {}", entry.title),
+                kind: SymbolKind::Assumption,
+                path: location.file.clone(),
+                range: entry.id_range.clone(),
+                container: Some("assumptions".into()),
+            },
+        );
+    }
+    for dir in snapshot.threads.keys() {
+        let name = thread_name(snapshot, dir).to_string();
+        if fuzzy_score(query, &name).is_none() {
+            // Cheap pre-filter before building the thread view.
+            continue;
+        }
+        let info = thread_info(snapshot, dir);
+        let Some(entry) = crate::analysis::navigation::thread_entry_file(snapshot, dir) else {
+            continue;
+        };
+        consider(
+            name.clone(),
+            WorkspaceSymbol {
+                name,
+                kind: SymbolKind::Thread,
+                path: entry,
+                range: 0..0,
+                container: Some(thread_title(&info)),
+            },
+        );
+    }
+    for (id, files) in &snapshot.goals {
+        let Some(path) = files.iter().next() else {
+            continue;
+        };
+        let title = snapshot
+            .files
+            .get(path)
+            .and_then(|f| f.facts.goal.as_ref())
+            .map(|g| g.title.clone())
+            .unwrap_or_default();
+        consider(
+            id.clone(),
+            WorkspaceSymbol {
+                name: id.clone(),
+                kind: SymbolKind::Goal,
+                path: path.clone(),
+                range: 0..0,
+                container: Some(title),
+            },
+        );
+    }
+    for (number, files) in &snapshot.canvas {
+        for path in files {
+            let name = crate::vfs::file_name(path)
+                .trim_end_matches(".md")
+                .to_string();
+            consider(
+                name.clone(),
+                WorkspaceSymbol {
+                    name,
+                    kind: SymbolKind::Canvas,
+                    path: path.clone(),
+                    range: 0..0,
+                    container: Some(format!("Canvas section {number:02}")),
+                },
+            );
+        }
+    }
+    scored.sort_by(|a, b| (a.0, &a.1.name).cmp(&(b.0, &b.1.name)));
+    scored.into_iter().take(limit).map(|(_, s)| s).collect()
+}
+
+/// A resolvable link of a document and the workspace path it opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentLink {
+    pub range: ByteRange,
+    pub target: String,
+}
+
+/// Every link of a file that resolves inside the root, with the file it
+/// opens (a thread opens on its first stage file, a folder on its
+/// `index.md`).
+pub fn document_links(snapshot: &Snapshot, path: &str) -> Vec<DocumentLink> {
+    use crate::analysis::navigation::{definition_of, link_target, Target};
+    let Some(file) = snapshot.files.get(path) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for link in &file.facts.links {
+        let target = link_target(snapshot, path, link);
+        if matches!(target, Target::Unresolved(_)) {
+            continue;
+        }
+        if let Some(location) = definition_of(snapshot, &target).into_iter().next() {
+            out.push(DocumentLink {
+                range: link.range.clone(),
+                target: location.path,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::diagnostics::fixture::snapshot;
+
+    fn outline(symbols: &[DocumentSymbol], depth: usize, out: &mut Vec<String>) {
+        for s in symbols {
+            out.push(format!("{}{:?} {}", "  ".repeat(depth), s.kind, s.name));
+            outline(&s.children, depth + 1, out);
+        }
+    }
+
+    #[test]
+    fn assumptions_section_outline() {
+        let snapshot = snapshot("//- /strategy/canvas/10-assumptions.md\n# Assumptions\n\n## Core\n\n### A1: One\n**Status:** validated\n\n### A2: Two\n\n## Hypotheses\n\n| ID | Assumption |\n|---|---|\n| H1 | Three |\n\n- T1: Four\n");
+        let file = &snapshot.files["strategy/canvas/10-assumptions.md"];
+        let mut out = Vec::new();
+        outline(&document_symbols(file), 0, &mut out);
+        assert_eq!(
+            out,
+            [
+                "Section Assumptions",
+                "  Section Core",
+                "    Assumption A1",
+                "    Assumption A2",
+                "  Section Hypotheses",
+                "    Assumption H1",
+                "    Assumption T1",
+            ]
+        );
+        let a1 = &document_symbols(file)[0].children[0].children[0];
+        assert_eq!(a1.detail.as_deref(), Some("One · VALIDATED"));
+    }
+
+    #[test]
+    fn metadata_fields_are_symbols() {
+        let snapshot =
+            snapshot("//- /threads/s/a/meta.json\n{\"type\": \"sales\", \"stage\": 2}\n");
+        let symbols = document_symbols(&snapshot.files["threads/s/a/meta.json"]);
+        let names: Vec<_> = symbols
+            .iter()
+            .map(|s| (s.name.as_str(), s.detail.as_deref()))
+            .collect();
+        assert_eq!(names, [("type", Some("sales")), ("stage", Some("2"))]);
+    }
+
+    #[test]
+    fn fuzzy_matching_ranks_prefix_then_substring_then_scattered() {
+        assert_eq!(fuzzy_score("acm", "acme"), Some(0));
+        assert!(
+            fuzzy_score("acme", "sales/acme").unwrap() < fuzzy_score("sacm", "sales/acme").unwrap()
+        );
+        assert_eq!(fuzzy_score("xyz", "sales/acme"), None);
+        let snapshot = snapshot("//- /strategy/canvas/10-assumptions.md\n### A4: White-label\n//- /threads/sales/acme/1-input.md\n**Thread:** Acme pilot\n//- /threads/sales/beta/1-input.md\n# x\n//- /strategy/goals/active/g-acme.md\n# Goal: Acme\n");
+        let found = workspace_symbols(&snapshot, "acme", 10);
+        let names: Vec<_> = found.iter().map(|s| (s.name.as_str(), s.kind)).collect();
+        assert_eq!(
+            names,
+            [
+                ("sales/acme", SymbolKind::Thread),
+                ("g-acme", SymbolKind::Goal)
+            ]
+        );
+        assert_eq!(found[0].container.as_deref(), Some("Acme pilot"));
+        let found = workspace_symbols(&snapshot, "A4", 10);
+        assert_eq!(found[0].name, "A4: White-label");
+    }
+
+    #[test]
+    fn links_open_files_inside_the_root_only() {
+        let snapshot = snapshot("//- /threads/sales/acme/1-input.md\n# Input\n//- /threads/x/y/1-input.md\n[a](../../sales/acme/) [b](../../../../etc/passwd) [c](missing.md) `threads/sales/acme/1-input.md`\n");
+        let links = document_links(&snapshot, "threads/x/y/1-input.md");
+        let targets: Vec<_> = links.iter().map(|l| l.target.as_str()).collect();
+        assert_eq!(
+            targets,
+            [
+                "threads/sales/acme/1-input.md",
+                "threads/sales/acme/1-input.md"
+            ]
+        );
+    }
+}
