@@ -645,3 +645,90 @@ async fn symbols_and_document_links() {
         json!({"start": {"line": 2, "character": 11}, "end": {"line": 2, "character": 29}})
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rename_an_assumption_everywhere() {
+    let dir = workspace();
+    write(
+        dir.path(),
+        "threads/sales/acme/meta.json",
+        "{\"type\": \"sales\", \"source\": \"outbound\", \"stage\": 2, \"canvas_assumptions\": [\"A4\"]}",
+    );
+    write(
+        dir.path(),
+        "strategy/canvas/10-assumptions.md",
+        &format!("{CANVAS}\n### A5: Already taken\n"),
+    );
+    let mut client = Client::new(dir.path());
+    client
+        .initialize(json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}))
+        .await;
+    client
+        .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
+        .await;
+    let hypothesis = uri(&client.root, "threads/sales/acme/2-hypothesis.md");
+    let text =
+        std::fs::read_to_string(dir.path().join("threads/sales/acme/2-hypothesis.md")).unwrap();
+    client
+        .notify("textDocument/didOpen", json!({"textDocument": {"uri": hypothesis, "languageId": "markdown", "version": 7, "text": text}}))
+        .await;
+    let at = json!({"textDocument": {"uri": hypothesis}, "position": {"line": 2, "character": 8}});
+    let prepared = result_of(
+        client
+            .request("textDocument/prepareRename", at.clone())
+            .await,
+    );
+    assert_eq!(prepared["placeholder"], "A4");
+
+    let mut params = at.clone();
+    params["newName"] = json!("A12");
+    let edit = result_of(client.request("textDocument/rename", params).await);
+    let changes = edit["documentChanges"].as_array().unwrap();
+    let mut touched: Vec<(String, Value)> = changes
+        .iter()
+        .map(|c| {
+            (
+                c["textDocument"]["uri"].as_str().unwrap().to_string(),
+                c["textDocument"]["version"].clone(),
+            )
+        })
+        .collect();
+    touched.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        touched,
+        [
+            (
+                uri(&client.root, "strategy/canvas/10-assumptions.md"),
+                Value::Null
+            ),
+            (hypothesis.clone(), json!(7)),
+            (
+                uri(&client.root, "threads/sales/acme/meta.json"),
+                Value::Null
+            ),
+        ]
+    );
+    assert!(changes.iter().all(|c| c["edits"][0]["newText"] == "A12"));
+
+    // A taken ID and a malformed one are refused with a message.
+    let mut params = at.clone();
+    params["newName"] = json!("A5");
+    let (_, result) = client
+        .request("textDocument/rename", params)
+        .await
+        .into_parts();
+    let error = result.unwrap_err();
+    assert_eq!(error.code.code(), -32602);
+    assert!(
+        error.message.contains("does not exist") || error.message.contains("already exists"),
+        "{}",
+        error.message
+    );
+    let mut params = at;
+    params["newName"] = json!("12");
+    let (_, result) = client
+        .request("textDocument/rename", params)
+        .await
+        .into_parts();
+    assert!(result.unwrap_err().message.contains("not an assumption ID"));
+}

@@ -4,6 +4,7 @@
 
 pub mod diagnostics;
 pub mod navigation;
+pub mod rename;
 pub mod resolve;
 pub mod symbols;
 pub mod thread;

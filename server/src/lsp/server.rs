@@ -21,7 +21,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::convert;
 use super::document::{Document, EditPosition};
 use crate::analysis::diagnostics::file_diagnostics;
-use crate::analysis::{navigation, symbols};
+use crate::analysis::{navigation, rename, symbols};
 use crate::config::Settings;
 use crate::facts::{lower, ReadState};
 use crate::index::{lower_source, FileData, Snapshot, Source};
@@ -38,6 +38,7 @@ struct ClientFlags {
     watched_files_dynamic: bool,
     configuration: bool,
     definition_links: bool,
+    document_changes: bool,
 }
 
 /// One workspace root and everything the server knows under it.
@@ -529,6 +530,10 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.dynamic_registration)
                 .unwrap_or(false),
             configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
+            document_changes: workspace
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|e| e.document_changes)
+                .unwrap_or(false),
             definition_links: capabilities
                 .text_document
                 .as_ref()
@@ -568,6 +573,10 @@ impl LanguageServer for Backend {
                 references_provider: Some(OneOf::Left(true)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: Default::default(),
+                })),
                 workspace_symbol_provider: Some(OneOf::Left(true)),
                 document_link_provider: Some(DocumentLinkOptions {
                     resolve_provider: Some(false),
@@ -816,6 +825,88 @@ impl LanguageServer for Backend {
             })
             .await;
         Ok(response.flatten())
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let response = self
+            .query(&params.text_document.uri, params.position, |q| {
+                rename::prepare_rename(&q.snapshot, &q.path, q.offset).map(|(range, id)| {
+                    PrepareRenameResponse::RangeWithPlaceholder {
+                        range: q.range(&q.path, &range),
+                        placeholder: id,
+                    }
+                })
+            })
+            .await;
+        match response {
+            Some(Ok(response)) => Ok(Some(response)),
+            Some(Err(message)) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(message)),
+            None => Ok(None),
+        }
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let position = params.text_document_position;
+        let new_name = params.new_name;
+        let document_changes = self.lock().flags.document_changes;
+        let versions: HashMap<Uri, i32> = {
+            let session = self.lock();
+            session
+                .workspaces
+                .iter()
+                .flat_map(|w| {
+                    w.open
+                        .iter()
+                        .filter_map(|(p, d)| Some((convert::uri(&w.root, p)?, d.version)))
+                })
+                .collect()
+        };
+        let response = self
+            .query(&position.text_document.uri, position.position, move |q| {
+                let edits = rename::rename(&q.snapshot, &q.path, q.offset, &new_name)?;
+                let mut changes: Vec<(Uri, Vec<TextEdit>)> = Vec::new();
+                for (path, list) in &edits {
+                    let Some(uri) = convert::uri(&q.root, path) else {
+                        continue;
+                    };
+                    let text_edits = list
+                        .iter()
+                        .map(|(range, text)| TextEdit::new(q.range(path, range), text.clone()))
+                        .collect();
+                    changes.push((uri, text_edits));
+                }
+                Ok::<_, String>(if document_changes {
+                    WorkspaceEdit {
+                        document_changes: Some(DocumentChanges::Edits(
+                            changes
+                                .into_iter()
+                                .map(|(uri, edits)| TextDocumentEdit {
+                                    text_document: OptionalVersionedTextDocumentIdentifier {
+                                        version: versions.get(&uri).copied(),
+                                        uri,
+                                    },
+                                    edits: edits.into_iter().map(OneOf::Left).collect(),
+                                })
+                                .collect(),
+                        )),
+                        ..Default::default()
+                    }
+                } else {
+                    WorkspaceEdit {
+                        changes: Some(changes.into_iter().collect()),
+                        ..Default::default()
+                    }
+                })
+            })
+            .await;
+        match response {
+            Some(Ok(edit)) => Ok(Some(edit)),
+            Some(Err(message)) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(message)),
+            None => Ok(None),
+        }
     }
 
     async fn document_symbol(
