@@ -732,3 +732,63 @@ async fn rename_an_assumption_everywhere() {
         .into_parts();
     assert!(result.unwrap_err().message.contains("not an assumption ID"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completion_of_ids_and_templates() {
+    let dir = workspace();
+    write(dir.path(), "threads/sales/acme/4-decision.md", "");
+    let mut client = Client::new(dir.path());
+    client.initialize(json!({})).await;
+    client
+        .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
+        .await;
+    let input = uri(&client.root, "threads/sales/acme/1-input.md");
+    client
+        .notify("textDocument/didOpen", json!({"textDocument": {"uri": input, "languageId": "markdown", "version": 1, "text": "# Stage 1: Input\n\n🚀 Tests: A\n"}}))
+        .await;
+    let items = result_of(
+        client
+            .request(
+                "textDocument/completion",
+                json!({"textDocument": {"uri": input}, "position": {"line": 2, "character": 11}}),
+            )
+            .await,
+    );
+    let a4 = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "A4")
+        .unwrap();
+    assert_eq!(a4["kind"], 21, "CONSTANT");
+    assert_eq!(
+        a4["detail"],
+        "Enterprise buyers prefer white-label · ✅ VALIDATED 95%"
+    );
+    // The partial `A` is replaced: UTF-16 columns 10..11 after the rocket.
+    assert_eq!(
+        a4["textEdit"]["range"],
+        json!({"start": {"line": 2, "character": 10}, "end": {"line": 2, "character": 11}})
+    );
+    assert_eq!(a4["textEdit"]["newText"], "A4");
+
+    // An empty stage file offers its template; without snippet support the
+    // text has no tab stops.
+    let decision = uri(&client.root, "threads/sales/acme/4-decision.md");
+    let items = result_of(
+        client
+            .request(
+                "textDocument/completion",
+                json!({"textDocument": {"uri": decision}, "position": {"line": 0, "character": 0}}),
+            )
+            .await,
+    );
+    let template = &items[0];
+    assert_eq!(template["kind"], 15, "SNIPPET");
+    assert_eq!(template["insertTextFormat"], 1, "plain text");
+    let text = template["textEdit"]["newText"].as_str().unwrap();
+    assert!(
+        text.starts_with("# Stage 4: Decision") && !text.contains("${"),
+        "{text}"
+    );
+}

@@ -549,6 +549,14 @@ pub fn stage_progress(info: &ThreadInfo) -> String {
         .join(" · ")
 }
 
+/// The hover text of a defined assumption (completion documentation).
+pub fn hover_text_for_assumption(snapshot: &Snapshot, id: &str) -> Option<String> {
+    snapshot
+        .assumptions
+        .contains_key(id)
+        .then(|| assumption_hover(snapshot, id))
+}
+
 fn assumption_hover(snapshot: &Snapshot, id: &str) -> String {
     let mut out = String::new();
     let entries: Vec<(Location, AssumptionEntry)> = snapshot

@@ -135,3 +135,50 @@ pub fn document_symbol(
         ),
     }
 }
+
+/// Converts a completion item; `range` is its replace range in LSP
+/// positions. Snippets become plain text for clients without snippets.
+pub fn completion_item(
+    item: crate::analysis::completion::Completion,
+    range: lsp::Range,
+    snippets: bool,
+) -> lsp::CompletionItem {
+    use crate::analysis::completion::CompletionKind as Domain;
+    let kind = match item.kind {
+        Domain::Assumption => lsp::CompletionItemKind::CONSTANT,
+        Domain::File => lsp::CompletionItemKind::FILE,
+        Domain::Folder => lsp::CompletionItemKind::FOLDER,
+        Domain::Goal => lsp::CompletionItemKind::EVENT,
+        Domain::Value => lsp::CompletionItemKind::ENUM_MEMBER,
+        Domain::Key => lsp::CompletionItemKind::PROPERTY,
+        Domain::Snippet => lsp::CompletionItemKind::SNIPPET,
+    };
+    let (new_text, format) = if item.snippet && snippets {
+        (item.insert, lsp::InsertTextFormat::SNIPPET)
+    } else if item.snippet {
+        (
+            crate::analysis::completion::snippet_to_plain(&item.insert),
+            lsp::InsertTextFormat::PLAIN_TEXT,
+        )
+    } else {
+        (item.insert, lsp::InsertTextFormat::PLAIN_TEXT)
+    };
+    lsp::CompletionItem {
+        filter_text: Some(item.label.clone()),
+        label: item.label,
+        kind: Some(kind),
+        detail: item.detail,
+        documentation: item.documentation.map(|value| {
+            lsp::Documentation::MarkupContent(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value,
+            })
+        }),
+        sort_text: Some(item.sort_text),
+        insert_text_format: Some(format),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit::new(
+            range, new_text,
+        ))),
+        ..Default::default()
+    }
+}

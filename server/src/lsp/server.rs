@@ -21,7 +21,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::convert;
 use super::document::{Document, EditPosition};
 use crate::analysis::diagnostics::file_diagnostics;
-use crate::analysis::{navigation, rename, symbols};
+use crate::analysis::{completion, navigation, rename, symbols};
 use crate::config::Settings;
 use crate::facts::{lower, ReadState};
 use crate::index::{lower_source, FileData, Snapshot, Source};
@@ -39,6 +39,7 @@ struct ClientFlags {
     configuration: bool,
     definition_links: bool,
     document_changes: bool,
+    snippets: bool,
 }
 
 /// One workspace root and everything the server knows under it.
@@ -534,6 +535,13 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.workspace_edit.as_ref())
                 .and_then(|e| e.document_changes)
                 .unwrap_or(false),
+            snippets: capabilities
+                .text_document
+                .as_ref()
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.snippet_support)
+                .unwrap_or(false),
             definition_links: capabilities
                 .text_document
                 .as_ref()
@@ -573,6 +581,16 @@ impl LanguageServer for Backend {
                 references_provider: Some(OneOf::Left(true)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(
+                        [":", "/", "\"", "(", " ", "→"]
+                            .iter()
+                            .map(|c| c.to_string())
+                            .collect(),
+                    ),
+                    resolve_provider: Some(false),
+                    ..Default::default()
+                }),
                 rename_provider: Some(OneOf::Right(RenameOptions {
                     prepare_provider: Some(true),
                     work_done_progress_options: Default::default(),
@@ -907,6 +925,26 @@ impl LanguageServer for Backend {
             Some(Err(message)) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(message)),
             None => Ok(None),
         }
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let position = params.text_document_position;
+        let snippets = self.lock().flags.snippets;
+        let today = completion::today();
+        let response = self
+            .query(&position.text_document.uri, position.position, move |q| {
+                let items: Vec<CompletionItem> =
+                    completion::complete(&q.snapshot, &q.path, q.offset, &today)
+                        .into_iter()
+                        .map(|item| {
+                            let range = q.range(&q.path, &item.replace);
+                            convert::completion_item(item, range, snippets)
+                        })
+                        .collect();
+                CompletionResponse::Array(items)
+            })
+            .await;
+        Ok(response)
     }
 
     async fn document_symbol(
