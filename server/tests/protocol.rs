@@ -792,3 +792,95 @@ async fn completion_of_ids_and_templates() {
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lenses_hints_tokens_and_lineage() {
+    let dir = workspace();
+    write(
+        dir.path(),
+        "threads/engineering/sdk/meta.json",
+        "{\"type\": \"engineering\", \"stage\": 1, \"parent_thread\": \"sales/acme\"}",
+    );
+    write(
+        dir.path(),
+        "threads/engineering/sdk/1-input.md",
+        "# Stage 1: Input\n",
+    );
+    let mut client = Client::new(dir.path());
+    client.initialize(json!({})).await;
+    client
+        .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
+        .await;
+    let canvas = uri(&client.root, "strategy/canvas/10-assumptions.md");
+    let lenses = result_of(
+        client
+            .request(
+                "textDocument/codeLens",
+                json!({"textDocument": {"uri": canvas}}),
+            )
+            .await,
+    );
+    assert_eq!(lenses[0]["command"]["title"], "tested by 1 thread");
+    assert_eq!(lenses[0]["command"]["command"], "leanos.showReferences");
+    let arguments = lenses[0]["command"]["arguments"].clone();
+    assert_eq!(arguments[0], canvas);
+    let shown = result_of(
+        client
+            .request(
+                "workspace/executeCommand",
+                json!({"command": "leanos.showReferences", "arguments": arguments}),
+            )
+            .await,
+    );
+    assert_eq!(
+        shown[0]["uri"],
+        uri(&client.root, "threads/sales/acme/2-hypothesis.md")
+    );
+
+    let hypothesis = uri(&client.root, "threads/sales/acme/2-hypothesis.md");
+    let hints = result_of(
+        client
+            .request("textDocument/inlayHint", json!({"textDocument": {"uri": hypothesis}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 9, "character": 0}}}))
+            .await,
+    );
+    assert_eq!(hints[0]["label"], "✅ 95%");
+    assert_eq!(hints[0]["position"], json!({"line": 2, "character": 9}));
+
+    let beta = uri(&client.root, "threads/sales/beta/2-hypothesis.md");
+    let tokens = result_of(
+        client
+            .request(
+                "textDocument/semanticTokens/full",
+                json!({"textDocument": {"uri": beta}}),
+            )
+            .await,
+    );
+    // One token: line 2, column 7, length 2, type 0, modifier `unresolved`.
+    assert_eq!(tokens["data"], json!([2, 7, 2, 0, 2]));
+
+    let sdk = uri(&client.root, "threads/engineering/sdk/1-input.md");
+    let items = result_of(
+        client
+            .request(
+                "textDocument/prepareCallHierarchy",
+                json!({"textDocument": {"uri": sdk}, "position": {"line": 0, "character": 0}}),
+            )
+            .await,
+    );
+    assert_eq!(items[0]["name"], "engineering/sdk");
+    let incoming = result_of(
+        client
+            .request("callHierarchy/incomingCalls", json!({"item": items[0]}))
+            .await,
+    );
+    assert_eq!(incoming[0]["from"]["name"], "sales/acme");
+    let outgoing = result_of(
+        client
+            .request(
+                "callHierarchy/outgoingCalls",
+                json!({"item": incoming[0]["from"]}),
+            )
+            .await,
+    );
+    assert_eq!(outgoing[0]["to"]["name"], "engineering/sdk");
+}

@@ -3,7 +3,9 @@
 //! byte ranges into the files' texts.
 
 pub mod completion;
+pub mod decorations;
 pub mod diagnostics;
+pub mod lineage;
 pub mod navigation;
 pub mod rename;
 pub mod resolve;

@@ -21,12 +21,18 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::convert;
 use super::document::{Document, EditPosition};
 use crate::analysis::diagnostics::file_diagnostics;
-use crate::analysis::{completion, navigation, rename, symbols};
+use crate::analysis::{completion, decorations, lineage, navigation, rename, symbols};
 use crate::config::Settings;
 use crate::facts::{lower, ReadState};
 use crate::index::{lower_source, FileData, Snapshot, Source};
 use crate::line_index::ColumnUnit;
 use crate::vfs;
+
+/// The code lens command that shows an assumption's references; its
+/// arguments have the shape of VS Code's `editor.action.showReferences`
+/// (`[uri, position, locations]`), and executing it on the server returns
+/// the locations (for clients such as Neovim to list).
+pub const SHOW_REFERENCES: &str = "leanos.showReferences";
 
 /// How long edits settle before diagnostics are computed.
 pub const DEBOUNCE: Duration = Duration::from_millis(50);
@@ -508,6 +514,24 @@ impl Backend {
     }
 }
 
+/// The call-hierarchy item of a thread: named by its path under
+/// `threads/`, opening on its first stage file, carrying its folder.
+fn thread_item(q: &Query, dir: &str) -> Option<CallHierarchyItem> {
+    let entry = navigation::thread_entry_file(&q.snapshot, dir)?;
+    let info = crate::analysis::thread::thread_info(&q.snapshot, dir);
+    let range = q.range(&entry, &(0..0));
+    Some(CallHierarchyItem {
+        name: navigation::thread_name(&q.snapshot, dir).to_string(),
+        kind: SymbolKind::MODULE,
+        tags: None,
+        detail: Some(navigation::thread_title(&info)),
+        uri: convert::uri(&q.root, &entry)?,
+        range,
+        selection_range: range,
+        data: Some(serde_json::json!({ "thread": dir })),
+    })
+}
+
 fn edit_position(position: Position) -> EditPosition {
     EditPosition {
         line: position.line,
@@ -581,6 +605,34 @@ impl LanguageServer for Backend {
                 references_provider: Some(OneOf::Left(true)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: vec![SHOW_REFERENCES.into()],
+                    work_done_progress_options: Default::default(),
+                }),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                semantic_tokens_provider: Some(
+                    SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        SemanticTokensOptions {
+                            legend: SemanticTokensLegend {
+                                token_types: decorations::TOKEN_TYPES
+                                    .iter()
+                                    .map(|t| SemanticTokenType::new(t))
+                                    .collect(),
+                                token_modifiers: decorations::TOKEN_MODIFIERS
+                                    .iter()
+                                    .map(|m| SemanticTokenModifier::new(m))
+                                    .collect(),
+                            },
+                            range: Some(false),
+                            full: Some(SemanticTokensFullOptions::Bool(true)),
+                            work_done_progress_options: Default::default(),
+                        },
+                    ),
+                ),
+                call_hierarchy_provider: Some(CallHierarchyServerCapability::Simple(true)),
                 completion_provider: Some(CompletionOptions {
                     trigger_characters: Some(
                         [":", "/", "\"", "(", " ", "→"]
@@ -945,6 +997,224 @@ impl LanguageServer for Backend {
             })
             .await;
         Ok(response)
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let response = self
+            .query(&params.text_document.uri, Position::default(), |q| {
+                let uri = convert::uri(&q.root, &q.path)?;
+                let lenses = decorations::code_lenses(&q.snapshot, &q.path)
+                    .into_iter()
+                    .map(|lens| {
+                        let range = q.range(&q.path, &lens.range);
+                        let locations: Vec<Location> = lens
+                            .references
+                            .iter()
+                            .filter_map(|l| q.location(&l.path, &l.selection))
+                            .collect();
+                        CodeLens {
+                            range,
+                            command: Some(Command {
+                                title: lens.title,
+                                command: SHOW_REFERENCES.into(),
+                                arguments: Some(vec![
+                                    serde_json::json!(uri),
+                                    serde_json::json!(range.start),
+                                    serde_json::json!(locations),
+                                ]),
+                            }),
+                            data: None,
+                        }
+                    })
+                    .collect::<Vec<_>>();
+                Some(lenses)
+            })
+            .await;
+        Ok(response.flatten())
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        if params.command != SHOW_REFERENCES {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
+                "unknown command `{}`",
+                params.command
+            )));
+        }
+        // The locations travel with the command: hand them back.
+        Ok(params.arguments.get(2).cloned())
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let requested = params.range;
+        let response = self
+            .query(&params.text_document.uri, requested.start, move |q| {
+                let file = q.snapshot.files.get(&q.path)?;
+                let end = convert::offset(&file.line_index, &file.text, requested.end, q.unit);
+                let hints = decorations::inlay_hints(&q.snapshot, &q.path, &(q.offset..end))
+                    .into_iter()
+                    .map(|hint| InlayHint {
+                        position: convert::position(
+                            &file.line_index,
+                            &file.text,
+                            hint.offset,
+                            q.unit,
+                        ),
+                        label: InlayHintLabel::String(hint.label),
+                        kind: None,
+                        text_edits: None,
+                        tooltip: Some(InlayHintTooltip::String(hint.tooltip)),
+                        padding_left: Some(true),
+                        padding_right: None,
+                        data: None,
+                    })
+                    .collect::<Vec<_>>();
+                Some(hints)
+            })
+            .await;
+        Ok(response.flatten())
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let response = self
+            .query(&params.text_document.uri, Position::default(), |q| {
+                let file = q.snapshot.files.get(&q.path)?;
+                let mut data = Vec::new();
+                let (mut previous_line, mut previous_start) = (0u32, 0u32);
+                for token in decorations::semantic_tokens(&q.snapshot, &q.path) {
+                    let start =
+                        convert::position(&file.line_index, &file.text, token.range.start, q.unit);
+                    let end =
+                        convert::position(&file.line_index, &file.text, token.range.end, q.unit);
+                    if end.line != start.line {
+                        continue;
+                    }
+                    let delta_line = start.line - previous_line;
+                    let delta_start = if delta_line == 0 {
+                        start.character - previous_start
+                    } else {
+                        start.character
+                    };
+                    data.push(SemanticToken {
+                        delta_line,
+                        delta_start,
+                        length: end.character - start.character,
+                        token_type: token.token_type,
+                        token_modifiers_bitset: token.modifiers,
+                    });
+                    previous_line = start.line;
+                    previous_start = start.character;
+                }
+                Some(SemanticTokensResult::Tokens(SemanticTokens {
+                    result_id: None,
+                    data,
+                }))
+            })
+            .await;
+        Ok(response.flatten())
+    }
+
+    async fn prepare_call_hierarchy(
+        &self,
+        params: CallHierarchyPrepareParams,
+    ) -> Result<Option<Vec<CallHierarchyItem>>> {
+        let position = params.text_document_position_params;
+        let response = self
+            .query(&position.text_document.uri, position.position, |q| {
+                let target = navigation::target_at(&q.snapshot, &q.path, q.offset)
+                    .map(|hit| hit.target)
+                    .filter(|t| matches!(t, navigation::Target::Thread(_)))
+                    .or_else(|| navigation::file_target(&q.snapshot, &q.path));
+                match target {
+                    Some(navigation::Target::Thread(dir)) => {
+                        thread_item(q, &dir).map(|item| vec![item])
+                    }
+                    _ => None,
+                }
+            })
+            .await;
+        Ok(response.flatten())
+    }
+
+    async fn incoming_calls(
+        &self,
+        params: CallHierarchyIncomingCallsParams,
+    ) -> Result<Option<Vec<CallHierarchyIncomingCall>>> {
+        let item = params.item;
+        let Some(dir) = item
+            .data
+            .as_ref()
+            .and_then(|d| d.get("thread"))
+            .and_then(|t| t.as_str())
+            .map(str::to_string)
+        else {
+            return Ok(None);
+        };
+        let response = self
+            .query(&item.uri, Position::default(), move |q| {
+                let calls = lineage::parents(&q.snapshot, &dir)
+                    .into_keys()
+                    .filter_map(|parent| {
+                        let from = thread_item(q, &parent)?;
+                        // Where the parent names this thread (a spawned
+                        // back-link) in the parent's own entry file.
+                        let ranges = lineage::children(&q.snapshot, &parent)
+                            .remove(&dir)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .filter(|(path, _)| {
+                                Some(path)
+                                    == navigation::thread_entry_file(&q.snapshot, &parent).as_ref()
+                            })
+                            .map(|(path, range)| q.range(&path, &range))
+                            .collect();
+                        Some(CallHierarchyIncomingCall {
+                            from,
+                            from_ranges: ranges,
+                        })
+                    })
+                    .collect::<Vec<_>>();
+                Some(calls)
+            })
+            .await;
+        Ok(response.flatten())
+    }
+
+    async fn outgoing_calls(
+        &self,
+        params: CallHierarchyOutgoingCallsParams,
+    ) -> Result<Option<Vec<CallHierarchyOutgoingCall>>> {
+        let item = params.item;
+        let Some(dir) = item
+            .data
+            .as_ref()
+            .and_then(|d| d.get("thread"))
+            .and_then(|t| t.as_str())
+            .map(str::to_string)
+        else {
+            return Ok(None);
+        };
+        let response = self
+            .query(&item.uri, Position::default(), move |q| {
+                let entry = navigation::thread_entry_file(&q.snapshot, &dir);
+                let calls = lineage::children(&q.snapshot, &dir)
+                    .into_iter()
+                    .filter_map(|(child, ranges)| {
+                        let to = thread_item(q, &child)?;
+                        let from_ranges = ranges
+                            .into_iter()
+                            .filter(|(path, _)| Some(path) == entry.as_ref())
+                            .map(|(path, range)| q.range(&path, &range))
+                            .collect();
+                        Some(CallHierarchyOutgoingCall { to, from_ranges })
+                    })
+                    .collect::<Vec<_>>();
+                Some(calls)
+            })
+            .await;
+        Ok(response.flatten())
     }
 
     async fn document_symbol(
