@@ -24,3 +24,17 @@ def test_neovim_receives_diagnostics(workspace: Path):
     )
     assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     assert "ok: neovim received and cleared" in result.stdout
+
+
+NAVIGATION = Path(__file__).resolve().parent / "navigation.lua"
+
+
+def test_neovim_navigates(workspace: Path):
+    result = subprocess.run(
+        [nvim(), "--headless", "--clean", "-l", str(NAVIGATION), server_binary(), str(workspace)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    assert "ok: neovim navigated with leanos" in result.stdout

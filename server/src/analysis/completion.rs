@@ -419,7 +419,13 @@ pub fn complete(snapshot: &Snapshot, path: &str, offset: u32, today: &str) -> Ve
     };
     let text = &file.text;
     let offset = crate::line_index::floor_char_boundary(text, offset as usize);
-    let (start, word) = partial(text, offset);
+    let (mut start, mut word) = partial(text, offset);
+    // A word ending in `:` is a label just typed (`Tests:`, `**Goal:`):
+    // what completes starts after it.
+    if word.ends_with(':') {
+        start = offset;
+        word = "";
+    }
     let replace = start as u32..offset as u32;
     let kind = file.facts.path_kind();
 
@@ -745,6 +751,11 @@ mod tests {
         );
         assert_eq!(
             labels("//- /threads/sales/x/1-input.md\n**Tests:** A$0\n"),
+            ["A2", "H1", "A10"]
+        );
+        // Right after the `:` trigger character, with no space yet.
+        assert_eq!(
+            labels("//- /threads/sales/x/1-input.md\nTests:$0\n"),
             ["A2", "H1", "A10"]
         );
         assert_eq!(
