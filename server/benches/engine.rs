@@ -8,13 +8,16 @@
 //!   (rope and incremental tree-sitter reparse), re-lower, update the index,
 //!   diagnose every affected file and convert to LSP (debounce excluded);
 //! - `edit/assumptions_touching_1000_files`: the same for an edit of the
-//!   assumptions section that changes an entry cited by 1,000 files.
+//!   assumptions section that changes an entry cited by 1,000 files;
+//! - `navigation_10k/*`: definition, references of an assumption cited by
+//!   1,000 files, hover, completion after `Tests: `, workspace symbol.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use leanos_lsp::analysis::diagnostics::{file_diagnostics, workspace_diagnostics};
+use leanos_lsp::analysis::{completion, navigation, symbols};
 use leanos_lsp::config::Settings;
 use leanos_lsp::facts::{lower, ReadState};
 use leanos_lsp::index::{FileData, Snapshot, Source};
@@ -109,15 +112,8 @@ fn benches(c: &mut Criterion) {
         )
     });
 
-    // 10,000 threads; 1,000 hypotheses also cite A1.
-    let mut files = testgen::workspace(10_000, 42);
-    let mut citing = 0;
-    for (path, text) in files.iter_mut() {
-        if citing < 1000 && path.ends_with("/2-hypothesis.md") {
-            text.push_str("\nTests: A1 - the shared assumption\n");
-            citing += 1;
-        }
-    }
+    // 10,000 threads; every tenth hypothesis also cites A1 (1,000 files).
+    let files = testgen::workspace(10_000, 42);
     let base = snapshot_of(files.clone());
     let thread_path = "threads/sales/t8/2-hypothesis.md".to_string();
     let thread_text = files
@@ -154,6 +150,37 @@ fn benches(c: &mut Criterion) {
             },
             BatchSize::SmallInput,
         )
+    });
+    group.finish();
+
+    // Navigation queries at 10,000 threads, on `Tests: A1` in a hypothesis
+    // (A1 is cited by 1,000 files).
+    let cited_path = "threads/engineering/t10/2-hypothesis.md".to_string();
+    let cited_offset = base.files[&cited_path]
+        .text
+        .find("Tests: A1 -")
+        .map(|i| i as u32 + 8)
+        .unwrap_or(0);
+    let mut group = c.benchmark_group("navigation_10k");
+    group.bench_function("definition", |b| {
+        b.iter(|| navigation::definition(&base, &cited_path, cited_offset))
+    });
+    group.bench_function("references_of_a1_cited_by_1000_files", |b| {
+        b.iter(|| {
+            let found = navigation::references(&base, &cited_path, cited_offset, true);
+            assert!(found.len() > 1000);
+            found
+        })
+    });
+    group.bench_function("hover", |b| {
+        b.iter(|| navigation::hover(&base, &cited_path, cited_offset))
+    });
+    let after_tests = cited_offset - 1;
+    group.bench_function("completion_after_tests", |b| {
+        b.iter(|| completion::complete(&base, &cited_path, after_tests, "2026-11-21"))
+    });
+    group.bench_function("workspace_symbol", |b| {
+        b.iter(|| symbols::workspace_symbols(&base, "t1234", 256))
     });
     group.finish();
 }

@@ -163,6 +163,30 @@ def bench_leanos(server, root, edits):
             if message.get("method") == "textDocument/publishDiagnostics" and params.get("uri") == uri and params.get("version") == version:
                 latencies.append((at - sent) * 1000)
                 break
+    # Navigation requests on `Tests: A1` (cited by 1,000 files) in a
+    # hypothesis, each timed from send to response.
+    cited = root / "threads/engineering/t10/2-hypothesis.md"
+    cited_lines = cited.read_text().split("\n")
+    cited_line = next(i for i, l in enumerate(cited_lines) if l.startswith("Tests: A1 -"))
+    cited_uri = cited.as_uri()
+    at = {"textDocument": {"uri": cited_uri}, "position": {"line": cited_line, "character": 8}}
+    requests = {
+        "definition": ("textDocument/definition", at),
+        "references (A1, 1,000 files)": ("textDocument/references", {**at, "context": {"includeDeclaration": True}}),
+        "hover": ("textDocument/hover", at),
+        "completion after `Tests: `": ("textDocument/completion", {"textDocument": {"uri": cited_uri}, "position": {"line": cited_line, "character": 7}}),
+        "workspace symbol": ("workspace/symbol", {"query": "t1234"}),
+    }
+    timings = {}
+    for label, (method, params) in requests.items():
+        times = []
+        for _ in range(edits * 5):
+            sent = time.perf_counter()
+            _, response = conn.wait_response(conn.request(method, params))
+            times.append((time.perf_counter() - sent) * 1000)
+            if response.get("result") in (None, []):
+                raise RuntimeError(f"{method} answered {response}")
+        timings[label] = times
     rss = conn.peak_rss_mb()
     conn.close()
     print(f"files with diagnostics: {len(expected_files)}")
@@ -173,6 +197,8 @@ def bench_leanos(server, root, edits):
     print(f"peak RSS after edits:         {rss:8.0f} MB")
     print(f"didChange -> publish ({len(latencies)} edits): p50 {percentile(latencies, 50):.1f} ms, p99 {percentile(latencies, 99):.1f} ms "
           f"(includes the {DEBOUNCE_MS:.0f} ms debounce: p50 {percentile(latencies, 50) - DEBOUNCE_MS:.1f} ms, p99 {percentile(latencies, 99) - DEBOUNCE_MS:.1f} ms without)")
+    for label, times in timings.items():
+        print(f"{label + ' (' + str(len(times)) + ')':40} p50 {percentile(times, 50):7.2f} ms, p99 {percentile(times, 99):7.2f} ms")
 
 
 def bench_peer(command, root, requests):

@@ -185,6 +185,13 @@ pub fn workspace(threads: usize, seed: u64) -> Vec<(String, String)> {
                 1 + rng.below(4)
             ),
         ));
+        // Every tenth thread also tests A1: a widely cited assumption
+        // (1,000 citing hypotheses at 10,000 threads).
+        let shared = if t % 10 == 0 {
+            "Tests: A1 - the shared assumption\n"
+        } else {
+            ""
+        };
         let related = format!(
             "threads/{}/t{}/",
             TYPES[(t + 1) % 4],
@@ -197,7 +204,7 @@ pub fn workspace(threads: usize, seed: u64) -> Vec<(String, String)> {
                 sentence(&mut rng, 14), sentence(&mut rng, 12), sentence(&mut rng, 8), sentence(&mut rng, 8)
             ),
             format!(
-                "# Stage 2: Hypothesis\n\n**Thread:** {title}\n\n## Assumption Being Tested\n\nTests: {cited} - {}\nCanvas link: 10-assumptions.md → H{h}\n\n## Hypothesis\n\nIf we {}, then {}.\n\n**Prior confidence:** {}%\n",
+                "# Stage 2: Hypothesis\n\n**Thread:** {title}\n\n## Assumption Being Tested\n\nTests: {cited} - {}\nCanvas link: 10-assumptions.md → H{h}\n{shared}\n## Hypothesis\n\nIf we {}, then {}.\n\n**Prior confidence:** {}%\n",
                 sentence(&mut rng, 6), sentence(&mut rng, 6), sentence(&mut rng, 8), rng.below(100)
             ),
             format!(

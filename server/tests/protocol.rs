@@ -884,3 +884,36 @@ async fn lenses_hints_tokens_and_lineage() {
     );
     assert_eq!(outgoing[0]["to"]["name"], "engineering/sdk");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completion_resolve_adds_the_documentation() {
+    let dir = workspace();
+    let mut client = Client::new(dir.path());
+    client.initialize(json!({})).await;
+    client
+        .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
+        .await;
+    let input = uri(&client.root, "threads/sales/acme/1-input.md");
+    client
+        .notify("textDocument/didOpen", json!({"textDocument": {"uri": input, "languageId": "markdown", "version": 1, "text": "Tests: \n"}}))
+        .await;
+    let items = result_of(
+        client
+            .request(
+                "textDocument/completion",
+                json!({"textDocument": {"uri": input}, "position": {"line": 0, "character": 7}}),
+            )
+            .await,
+    );
+    let a4 = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "A4")
+        .unwrap()
+        .clone();
+    assert!(a4.get("documentation").is_none(), "deferred to resolve");
+    let resolved = result_of(client.request("completionItem/resolve", a4).await);
+    let text = resolved["documentation"]["value"].as_str().unwrap();
+    assert!(text.contains("Tested by 1 thread"), "{text}");
+}

@@ -39,6 +39,9 @@ pub struct Completion {
     /// What is inserted: plain text, or a snippet when `snippet`.
     pub insert: String,
     pub snippet: bool,
+    /// The assumption ID whose documentation `completionItem/resolve`
+    /// fills in.
+    pub resolve: Option<String>,
 }
 
 /// Typed actions of stage 5 (leanos-formats.md §3.10).
@@ -194,6 +197,7 @@ fn item(
         sort_text,
         replace,
         snippet: false,
+        resolve: None,
     }
 }
 
@@ -228,8 +232,9 @@ fn assumption_items(snapshot: &Snapshot, replace: &ByteRange) -> Vec<Completion>
             format!("{}{}{number:05}", status_rank(entry.status), &id[..1]),
         );
         completion.detail = Some(format!("{} · {status}{confidence}", entry.title));
-        completion.documentation =
-            crate::analysis::navigation::hover_text_for_assumption(snapshot, id);
+        // The full text (threads testing it, latest result) costs a scan
+        // of the citing files: it comes with `completionItem/resolve`.
+        completion.resolve = Some(id.clone());
         out.push(completion);
     }
     out
@@ -695,6 +700,7 @@ fn stage_template(snapshot: &Snapshot, file: &FileData, number: u8, today: &str)
         replace: 0..file.text.len() as u32,
         insert: body,
         snippet: true,
+        resolve: None,
     }
 }
 
@@ -783,11 +789,10 @@ mod tests {
         let a10 = items.iter().find(|i| i.label == "A10").unwrap();
         assert_eq!(a10.replace, offset - 2..offset);
         assert_eq!(a10.detail.as_deref(), Some("Ten · ✅ VALIDATED"));
-        assert!(a10
-            .documentation
-            .as_deref()
-            .unwrap()
-            .contains("**A10**: Ten"));
+        assert_eq!(a10.resolve.as_deref(), Some("A10"));
+        let documentation =
+            crate::analysis::navigation::hover_text_for_assumption(&snapshot, "A10").unwrap();
+        assert!(documentation.contains("**A10**: Ten"), "{documentation}");
     }
 
     #[test]

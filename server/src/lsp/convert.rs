@@ -179,6 +179,9 @@ pub fn completion_item(
         text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit::new(
             range, new_text,
         ))),
+        data: item
+            .resolve
+            .map(|id| serde_json::json!({ "assumption": id })),
         ..Default::default()
     }
 }

@@ -640,7 +640,7 @@ impl LanguageServer for Backend {
                             .map(|c| c.to_string())
                             .collect(),
                     ),
-                    resolve_provider: Some(false),
+                    resolve_provider: Some(true),
                     ..Default::default()
                 }),
                 rename_provider: Some(OneOf::Right(RenameOptions {
@@ -1215,6 +1215,39 @@ impl LanguageServer for Backend {
             })
             .await;
         Ok(response.flatten())
+    }
+
+    async fn completion_resolve(&self, mut item: CompletionItem) -> Result<CompletionItem> {
+        let Some(id) = item
+            .data
+            .as_ref()
+            .and_then(|d| d.get("assumption"))
+            .and_then(|a| a.as_str())
+            .map(str::to_string)
+        else {
+            return Ok(item);
+        };
+        let snapshots: Vec<Snapshot> = self
+            .lock()
+            .workspaces
+            .iter()
+            .map(|w| w.snapshot.clone())
+            .collect();
+        let text = tokio::task::spawn_blocking(move || {
+            snapshots
+                .iter()
+                .find_map(|s| navigation::hover_text_for_assumption(s, &id))
+        })
+        .await
+        .ok()
+        .flatten();
+        if let Some(value) = text {
+            item.documentation = Some(Documentation::MarkupContent(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value,
+            }));
+        }
+        Ok(item)
     }
 
     async fn document_symbol(
