@@ -311,19 +311,14 @@ fn subgoal_items(snapshot: &Snapshot, goal: &str, replace: &ByteRange) -> Vec<Co
                 replace.clone(),
                 format!("{i:03}"),
             );
-            let line_start = file.text[..range.start as usize]
-                .rfind('\n')
-                .map(|i| i + 1)
-                .unwrap_or(0);
-            let line_end = file.text[range.start as usize..]
+            // The subgoal's text after `SGn:` on its line.
+            let line_end = file.text[range.end as usize..]
                 .find('\n')
-                .map(|i| i + range.start as usize)
+                .map(|i| i + range.end as usize)
                 .unwrap_or(file.text.len());
-            completion.detail = Some(
-                file.text[line_start..line_end]
-                    .trim_start_matches(['#', ' '])
-                    .to_string(),
-            );
+            let title =
+                file.text[range.end as usize..line_end].trim_start_matches([':', ' ', '-', '–']);
+            completion.detail = Some(title.trim().to_string());
             completion
         })
         .collect()
