@@ -81,6 +81,29 @@ if vim.inspect(items) ~= vim.inspect({ "A4", "H1" }) then
   fail("completion after `Tests: `: " .. vim.inspect(items))
 end
 
+-- Rename A4 to A12 from the hypothesis: one edit over markdown and meta.json.
+vim.cmd.edit(root .. "/threads/sales/acme/2-hypothesis.md")
+vim.lsp.buf_attach_client(0, client_id)
+vim.api.nvim_win_set_cursor(0, { 3, 8 })
+local rename_params = vim.lsp.util.make_position_params(0, client.offset_encoding)
+rename_params.newName = "A12"
+local renamed = vim.lsp.buf_request_sync(0, "textDocument/rename", rename_params, 10000)
+local touched = {}
+for _, response in pairs(renamed or {}) do
+  local edit = response.result or {}
+  for uri, _ in pairs(edit.changes or {}) do
+    table.insert(touched, vim.uri_to_fname(uri):sub(#root + 2))
+  end
+  for _, change in ipairs(edit.documentChanges or {}) do
+    table.insert(touched, vim.uri_to_fname(change.textDocument.uri):sub(#root + 2))
+  end
+end
+table.sort(touched)
+local expected = { "strategy/canvas/10-assumptions.md", "threads/sales/acme/2-hypothesis.md", "threads/sales/acme/meta.json" }
+if vim.inspect(touched) ~= vim.inspect(expected) then
+  fail("rename touched " .. vim.inspect(touched))
+end
+
 client:stop()
 io.stdout:write("ok: neovim navigated with leanos\n")
 os.exit(0)

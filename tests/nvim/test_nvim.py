@@ -38,3 +38,20 @@ def test_neovim_navigates(workspace: Path):
     )
     assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     assert "ok: neovim navigated with leanos" in result.stdout
+
+
+CORPUS_SCRIPT = Path(__file__).resolve().parent / "corpus.lua"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "lean-os" / "2026-01-02-example"
+
+
+def test_neovim_on_the_real_example(tmp_path: Path):
+    root = tmp_path / "corpus"
+    shutil.copytree(CORPUS, root)
+    result = subprocess.run(
+        [nvim(), "--headless", "--clean", "-l", str(CORPUS_SCRIPT), server_binary(), str(root.resolve())],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    assert "ok: neovim on the real example" in result.stdout
