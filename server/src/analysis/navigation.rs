@@ -483,10 +483,10 @@ pub fn testing(snapshot: &Snapshot, id: &str) -> Testing {
         ) {
             let status = file
                 .facts
-                .refs
+                .learning_results
                 .iter()
                 .filter(|r| r.id == id)
-                .find_map(|r| status_near(&file.text, r.range.start));
+                .find_map(|r| r.status);
             let candidate = (thread.to_string(), status);
             if latest
                 .as_ref()
@@ -500,32 +500,6 @@ pub fn testing(snapshot: &Snapshot, id: &str) -> Testing {
         threads: threads.into_iter().collect(),
         latest,
     }
-}
-
-/// The status a learning states for a citation: on the citing line, or on
-/// a `Status:` line right below it (the compact update form `A7: …` /
-/// `Status: validated → VALIDATED`, leanos-formats.md §2.2). A blank line,
-/// a fence or a new list item ends the citation's block.
-fn status_near(text: &str, offset: u32) -> Option<AssumptionStatus> {
-    use crate::facts::status::parse_status;
-    let offset = crate::line_index::floor_char_boundary(text, offset as usize);
-    let start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let mut lines = text[start..].lines();
-    if let Some(status) = lines.next().and_then(parse_status) {
-        return Some(status);
-    }
-    for line in lines.take(4) {
-        let trimmed = line.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with("```") || trimmed.starts_with(['-', '*', '+'])
-        {
-            return None;
-        }
-        let label = trimmed.trim_start_matches('*').to_ascii_lowercase();
-        if label.starts_with("status") {
-            return parse_status(trimmed);
-        }
-    }
-    None
 }
 
 fn line_at(text: &str, offset: u32) -> &str {

@@ -104,6 +104,16 @@ static APPROVE_CHECKED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\[[xX✓]\]\s*\**approved?\b").expect("regex"));
 static THREAD_TITLE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*\*\*Thread:\*\*\s*(.+?)\s*$").expect("regex"));
+static OUTCOME_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:[-*+]\s+)?\**(?:status|outcome|result|validation result)\**\s*:")
+        .expect("regex")
+});
+static OUTCOME_CONFIDENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:[-*+]\s+)?\**(?:posterior|final|new)?\s*confidence\**\s*:")
+        .expect("regex")
+});
+static LABELLED_CONFIDENCE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bconfidence\b\**\s*:?\**\s*(.*)$").expect("regex"));
 static SECTION_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\bsection\s+[0-9]{1,2}\b").expect("regex"));
 
@@ -243,6 +253,7 @@ struct Lowering<'a> {
     is_stage_file: bool,
     stage: Option<u8>,
     is_canvas_10: bool,
+    is_canvas_09: bool,
     is_goal: bool,
     facts: &'a mut FileFacts,
     /// Ranges already taken by markdown links and code spans, so the
@@ -537,6 +548,7 @@ pub fn lower_markdown(
         is_stage_file: matches!(kind, PathKind::Stage { .. }),
         stage,
         is_canvas_10: matches!(kind, PathKind::Canvas { number: 10, .. }),
+        is_canvas_09: matches!(kind, PathKind::Canvas { number: 9, .. }),
         is_goal: matches!(kind, PathKind::Goal),
         facts,
         taken: Vec::new(),
@@ -855,6 +867,23 @@ impl Lowering<'_> {
             if self.is_learning() && canvas_updates && SECTION_NUMBER.is_match(line) {
                 self.facts.names_canvas = true;
             }
+            if self.is_learning() {
+                self.facts
+                    .solution_updates
+                    .extend(super::solution::announced_features(line, start));
+                if !canvas_updates && tag != LineTag::FenceContent {
+                    if self.facts.outcome.is_none() && OUTCOME_LINE.is_match(line) {
+                        if let Some(status) = parse_status(line) {
+                            self.facts.outcome =
+                                Some((status, start as u32..(start + line.len()) as u32));
+                        }
+                    }
+                    if self.facts.outcome_confidence.is_none() && OUTCOME_CONFIDENCE.is_match(line)
+                    {
+                        self.facts.outcome_confidence = parse_confidence(line);
+                    }
+                }
+            }
         }
         if let Some((entry_index, _)) = open_entry {
             heading_entries[entry_index].range.end = text.trim_end().len() as u32;
@@ -880,6 +909,19 @@ impl Lowering<'_> {
         entries.sort_by_key(|e| e.range.start);
         self.facts.entries = entries;
         self.dedup_refs();
+
+        if self.is_learning() {
+            let results = self
+                .facts
+                .refs
+                .iter()
+                .filter_map(|r| result_near(text, r))
+                .collect();
+            self.facts.learning_results = results;
+        }
+        if self.is_canvas_09 {
+            self.facts.solution_entries = super::solution::solution_entries(text, outline);
+        }
 
         if self.is_learning() && !self.facts.names_canvas {
             let canvas_dir = format!("{}/", self.config.canvas_dir);
@@ -919,6 +961,50 @@ impl Lowering<'_> {
             });
         }
     }
+}
+
+/// What a learning states for the citation `reference`: on the citing
+/// line (a status word; a confidence only after the word `confidence`), or
+/// in `Status:`, `Confidence:` and `Evidence:` lines right below it. A
+/// blank line, a fence or a new list item ends the citation's block.
+fn result_near(text: &str, reference: &super::AssumptionRef) -> Option<super::LearningResult> {
+    let offset = crate::line_index::floor_char_boundary(text, reference.range.start as usize);
+    let line_start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let mut lines = text[line_start..].lines();
+    let first = lines.next().unwrap_or("");
+    let after_id = &first[(reference.range.end as usize - line_start).min(first.len())..];
+    let mut status = parse_status(after_id);
+    let mut confidence = LABELLED_CONFIDENCE
+        .captures(after_id)
+        .and_then(|c| c.get(1))
+        .and_then(|m| parse_confidence(m.as_str()));
+    let mut evidence = None;
+    for line in lines.take(6) {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with("```") || trimmed.starts_with(['-', '*', '+'])
+        {
+            break;
+        }
+        let label = trimmed.trim_start_matches('*').to_ascii_lowercase();
+        let value = trimmed
+            .split_once(':')
+            .map(|(_, v)| v.trim_start_matches('*').trim())
+            .unwrap_or("");
+        if label.starts_with("status") && status.is_none() {
+            status = parse_status(value);
+        } else if label.starts_with("confidence") && confidence.is_none() {
+            confidence = parse_confidence(value);
+        } else if label.starts_with("evidence") && evidence.is_none() && !value.is_empty() {
+            evidence = Some(value.to_string());
+        }
+    }
+    (status.is_some() || confidence.is_some()).then(|| super::LearningResult {
+        id: reference.id.clone(),
+        range: reference.range.clone(),
+        status,
+        confidence,
+        evidence,
+    })
 }
 
 fn stage_heading(content: &str, range: ByteRange) -> StageHeading {

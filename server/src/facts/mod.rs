@@ -5,6 +5,7 @@
 pub mod markdown;
 pub mod metadata;
 pub mod paths;
+pub mod solution;
 pub mod status;
 
 use crate::config::{Config, Severity};
@@ -75,6 +76,21 @@ pub struct Link {
     pub target: String,
     pub range: ByteRange,
     pub kind: LinkKind,
+}
+
+/// What a learning states about an assumption it cites (`A4 … →
+/// VALIDATED`, `- 10-assumptions.md → A4: confidence 95%`, or the compact
+/// block `A7: …` / `Status: validated → VALIDATED` / `Confidence: 60% →
+/// 95%` / `Evidence: …`, leanos-formats.md §2.2 and §2.6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LearningResult {
+    pub id: String,
+    /// The range of the ID in the learning.
+    pub range: ByteRange,
+    pub status: Option<AssumptionStatus>,
+    /// Percent 0..=100.
+    pub confidence: Option<u8>,
+    pub evidence: Option<String>,
 }
 
 /// A reference to a goal, optionally with a subgoal (`SG2`).
@@ -168,6 +184,18 @@ pub struct FileFacts {
     pub approved: bool,
     /// Stage 6 names a Canvas section it updates.
     pub names_canvas: bool,
+    /// Results a learning (stage 6 or legacy 7) states for the assumptions
+    /// it cites.
+    pub learning_results: Vec<LearningResult>,
+    /// A learning's own outcome (`**Status:** ✅ VALIDATED` outside its
+    /// Canvas updates) and where it is written.
+    pub outcome: Option<(AssumptionStatus, ByteRange)>,
+    /// A learning's own confidence (`**Posterior confidence:** 95%`).
+    pub outcome_confidence: Option<u8>,
+    /// Features a learning announces for the solution section.
+    pub solution_updates: Vec<(String, ByteRange)>,
+    /// Entries of the solution section (Canvas 09).
+    pub solution_entries: Vec<solution::SolutionEntry>,
     /// The thread's title as this file states it (`**Thread:** Title`,
     /// or `title`/`name`/`campaign_name` in metadata).
     pub thread_title: Option<String>,
