@@ -350,6 +350,41 @@ impl Snapshot {
                 affected.extend(locations.iter().map(|l| l.file.clone()));
             }
         }
+        // Learning results: the entries of the IDs whose stated result
+        // changed (learning-not-applied at the Canvas end).
+        let result_key = |r: &crate::facts::LearningResult| (r.id.clone(), r.status, r.confidence);
+        let old_results: BTreeSet<_> = old_facts.learning_results.iter().map(result_key).collect();
+        let new_results: BTreeSet<_> = new_facts.learning_results.iter().map(result_key).collect();
+        for (id, ..) in old_results.symmetric_difference(&new_results) {
+            if let Some(locations) = self.assumptions.get(id) {
+                affected.extend(locations.iter().map(|l| l.file.clone()));
+            }
+        }
+        // Solution drift: 09 entries changed -> every learning that
+        // announces features and every thread learning (stale entries are
+        // reported at both ends); a learning's announcements, outcome or a
+        // decision's verdict changed -> the solution section.
+        if old_facts.solution_entries != new_facts.solution_entries {
+            for (path, file) in &self.files {
+                let facts = &file.facts;
+                if !facts.solution_updates.is_empty() || facts.outcome.is_some() {
+                    affected.insert(path.clone());
+                }
+            }
+        }
+        let drift_key = |f: &FileFacts| {
+            (
+                f.solution_updates.clone(),
+                f.outcome.as_ref().map(|(s, _)| *s),
+                f.outcome_confidence,
+                f.verdict.as_ref().map(|v| v.class),
+            )
+        };
+        if drift_key(old_facts) != drift_key(new_facts) {
+            if let Some(files) = self.canvas.get(&9) {
+                affected.extend(files.iter().cloned());
+            }
+        }
         // Goals: files citing a goal whose definition changed.
         if old_facts.goal != new_facts.goal {
             for goal in old_facts.goal.iter().chain(new_facts.goal.iter()) {
@@ -733,6 +768,36 @@ mod tests {
             "{affected:?}"
         );
         assert!(affected.contains(created));
+    }
+
+    #[test]
+    fn drift_reaches_the_other_end() {
+        let mut snapshot = snapshot(
+            "//- /strategy/canvas/10-assumptions.md\n### A1: One\n**Status:** testing\n//- /strategy/canvas/09-solution.md\n### SDK\n- **Evidence:** threads/eng/sdk/6-learning.md\n//- /threads/eng/sdk/6-learning.md\n**Status:** ✅ VALIDATED\n- A1: VALIDATED\n",
+        );
+        let learning = "threads/eng/sdk/6-learning.md";
+        // A new stated result for A1 reaches the assumptions section and,
+        // through the outcome, the solution section.
+        let affected = snapshot.upsert(file(
+            &snapshot,
+            learning,
+            "**Status:** ❌ INVALIDATED\n- A1: INVALIDATED\n",
+        ));
+        assert!(
+            affected.contains("strategy/canvas/10-assumptions.md"),
+            "{affected:?}"
+        );
+        assert!(
+            affected.contains("strategy/canvas/09-solution.md"),
+            "{affected:?}"
+        );
+        // An edited 09 entry reaches the learning behind it.
+        let affected = snapshot.upsert(file(
+            &snapshot,
+            "strategy/canvas/09-solution.md",
+            "### SDK (Validated)\n- **Evidence:** threads/eng/sdk/6-learning.md\n",
+        ));
+        assert!(affected.contains(learning), "{affected:?}");
     }
 
     #[test]

@@ -252,6 +252,9 @@ fn bundled_example_shows_most_codes() {
         "meta-mismatch",
         "attribution-missing",
         "attribution-broken",
+        "learning-not-applied",
+        "solution-missing-feature",
+        "solution-stale-entry",
     ] {
         assert!(
             codes.contains(&code),

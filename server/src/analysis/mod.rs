@@ -5,6 +5,7 @@
 pub mod completion;
 pub mod decorations;
 pub mod diagnostics;
+pub mod drift;
 pub mod lineage;
 pub mod navigation;
 pub mod rename;

@@ -12,9 +12,12 @@ mod decision_no_verdict;
 mod goal_unknown;
 mod hypothesis_no_assumption;
 mod learning_no_canvas_update;
+mod learning_not_applied;
 mod link_broken;
 mod meta_mismatch;
 mod problems;
+mod solution_missing_feature;
+mod solution_stale_entry;
 mod stage_empty;
 mod stage_heading;
 mod stage_legacy;
@@ -172,6 +175,9 @@ const RULES: &[Rule] = &[
     decision_no_verdict::check,
     decision_needs_approval::check,
     learning_no_canvas_update::check,
+    learning_not_applied::check,
+    solution_missing_feature::check,
+    solution_stale_entry::check,
     meta_mismatch::check,
     attribution_missing::check,
     attribution_broken::check,

@@ -1,0 +1,171 @@
+//! Canvas drift: how learnings and the solution section (09) relate.
+//! A 09 entry is linked to a thread by its `**Evidence:**` path first (the
+//! thread holding that path), then by the feature name a thread's learning
+//! announces (`09-solution.md → "Feature"`), compared with
+//! [`feature_key`](crate::facts::solution::feature_key).
+
+use crate::analysis::thread::{thread_info, ThreadInfo};
+use crate::facts::paths::PathKind;
+use crate::facts::solution::{feature_key, SolutionEntry};
+use crate::facts::status::AssumptionStatus;
+use crate::facts::{AssumptionEntry, LearningResult, VerdictClass};
+use crate::index::{FileData, Snapshot};
+use crate::vfs;
+
+/// Where a 09 entry's evidence leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Evidence {
+    /// No evidence path and no thread announcing the feature.
+    Unlinked,
+    /// The evidence path exists nowhere.
+    Missing(String),
+    /// The evidence is inside an `archive/` folder.
+    Archived(String),
+    /// A live thread folder.
+    Thread(String),
+}
+
+/// The thread folder holding a workspace path, if any.
+pub fn thread_of(snapshot: &Snapshot, path: &str) -> Option<String> {
+    let path = path.trim_end_matches('/');
+    if snapshot.threads.contains_key(path) {
+        return Some(path.to_string());
+    }
+    snapshot
+        .files
+        .get(path)
+        .and_then(|f| f.facts.path_kind().thread().map(str::to_string))
+}
+
+/// Where the entry's evidence leads (or, without evidence, the engineering
+/// thread announcing a feature of the same name).
+pub fn evidence_of(snapshot: &Snapshot, entry: &SolutionEntry) -> Evidence {
+    if let Some((path, _)) = &entry.evidence {
+        let normalized = vfs::normalize(path.trim_end_matches('/')).unwrap_or_default();
+        if normalized.is_empty() || !snapshot.exists(&normalized) {
+            return Evidence::Missing(path.clone());
+        }
+        if normalized.split('/').any(|p| p == "archive") {
+            return Evidence::Archived(normalized);
+        }
+        return match thread_of(snapshot, &normalized) {
+            Some(dir) => Evidence::Thread(dir),
+            None => Evidence::Unlinked,
+        };
+    }
+    let key = feature_key(&entry.name);
+    for file in snapshot.files.values() {
+        if file
+            .facts
+            .solution_updates
+            .iter()
+            .any(|(name, _)| feature_key(name) == key)
+        {
+            if let Some(dir) = file.facts.path_kind().thread() {
+                return Evidence::Thread(dir.to_string());
+            }
+        }
+    }
+    Evidence::Unlinked
+}
+
+/// The learning of a thread: its stage 6 (or legacy 7) file.
+pub fn learning_of(info: &ThreadInfo) -> Option<&FileData> {
+    info.stage_file(6).map(|f| f.as_ref())
+}
+
+/// Why a thread's work did not ship: an invalidated hypothesis or a
+/// stop verdict.
+pub fn abandoned(info: &ThreadInfo) -> Option<String> {
+    if let Some((AssumptionStatus::Invalidated, _)) =
+        learning_of(info).and_then(|f| f.facts.outcome.clone())
+    {
+        return Some("its hypothesis was invalidated".into());
+    }
+    if let Some(verdict) = info.stage_file(4).and_then(|f| f.facts.verdict.as_ref()) {
+        if verdict.class == VerdictClass::Stop {
+            return Some(format!("its decision was {}", verdict.word));
+        }
+    }
+    None
+}
+
+/// How an entry disagrees with its thread's learning, if it does.
+pub fn disagreement(entry: &SolutionEntry, learning: &FileData) -> Option<String> {
+    let mut parts = Vec::new();
+    if let (Some(said), Some((learned, _))) = (entry.status, learning.facts.outcome.as_ref()) {
+        if said != *learned {
+            parts.push(format!(
+                "status {} (the learning: {})",
+                said.as_str(),
+                learned.as_str()
+            ));
+        }
+    }
+    if let (Some(said), Some(learned)) = (entry.confidence, learning.facts.outcome_confidence) {
+        if said != learned {
+            parts.push(format!("confidence {said}% (the learning: {learned}%)"));
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// Every 09 entry with its file, in path then position order.
+pub fn solution_entries(snapshot: &Snapshot) -> Vec<(&FileData, usize, &SolutionEntry)> {
+    snapshot
+        .canvas
+        .get(&9)
+        .into_iter()
+        .flat_map(|files| files.iter())
+        .filter_map(|path| snapshot.files.get(path))
+        .flat_map(|file| {
+            file.facts
+                .solution_entries
+                .iter()
+                .enumerate()
+                .map(move |(i, e)| (file.as_ref(), i, e))
+        })
+        .collect()
+}
+
+/// Whether an engineering thread's learning counts for 09: engineering
+/// type, stage 6 present, not archived, not abandoned.
+pub fn shipping_thread(snapshot: &Snapshot, file: &FileData) -> Option<ThreadInfo> {
+    let PathKind::Stage {
+        thread,
+        number: 6 | 7,
+        archived: false,
+        ..
+    } = file.facts.path_kind()
+    else {
+        return None;
+    };
+    let info = thread_info(snapshot, thread);
+    (info.thread_type == "engineering" && abandoned(&info).is_none()).then_some(info)
+}
+
+/// How a learning's result disagrees with the assumption's entry.
+pub fn result_disagreement(result: &LearningResult, entry: &AssumptionEntry) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(status) = result.status {
+        if entry.status != Some(status) {
+            let shown = entry.status.map(|s| s.as_str()).unwrap_or("no status");
+            parts.push(format!(
+                "{} (the assumptions section shows {shown})",
+                status.as_str()
+            ));
+        }
+    }
+    if let Some(confidence) = result.confidence {
+        if entry.confidence != Some(confidence) {
+            let shown = entry
+                .confidence
+                .map(|c| format!("{c}%"))
+                .unwrap_or_else(|| "no confidence".into());
+            parts.push(format!(
+                "{confidence}% (the assumptions section shows {shown})"
+            ));
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
