@@ -2,6 +2,7 @@
 //! and the resolution of references. No IO, no LSP types: results carry
 //! byte ranges into the files' texts.
 
+pub mod actions;
 pub mod completion;
 pub mod decorations;
 pub mod diagnostics;

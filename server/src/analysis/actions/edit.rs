@@ -74,11 +74,15 @@ pub fn apply(files: &mut BTreeMap<String, String>, ops: &[FileOp]) -> Result<(),
                 if files.contains_key(to) {
                     return Err(ApplyError::Exists(to.clone()));
                 }
-                let text = files.remove(from).ok_or_else(|| ApplyError::Missing(from.clone()))?;
+                let text = files
+                    .remove(from)
+                    .ok_or_else(|| ApplyError::Missing(from.clone()))?;
                 files.insert(to.clone(), text);
             }
             FileOp::Edit { path, edits } => {
-                let text = files.get_mut(path).ok_or_else(|| ApplyError::Missing(path.clone()))?;
+                let text = files
+                    .get_mut(path)
+                    .ok_or_else(|| ApplyError::Missing(path.clone()))?;
                 let mut sorted = edits.clone();
                 sorted.sort_by_key(|(r, _)| (r.start, r.end));
                 for pair in sorted.windows(2) {
@@ -88,7 +92,11 @@ pub fn apply(files: &mut BTreeMap<String, String>, ops: &[FileOp]) -> Result<(),
                 }
                 for (range, replacement) in sorted.iter().rev() {
                     let (start, end) = (range.start as usize, range.end as usize);
-                    if end > text.len() || start > end || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+                    if end > text.len()
+                        || start > end
+                        || !text.is_char_boundary(start)
+                        || !text.is_char_boundary(end)
+                    {
                         return Err(ApplyError::BadRange(path.clone()));
                     }
                     text.replace_range(start..end, replacement);
@@ -103,11 +111,23 @@ pub fn apply(files: &mut BTreeMap<String, String>, ops: &[FileOp]) -> Result<(),
 pub fn unified_diff(path: &str, old: Option<&str>, new: Option<&str>) -> String {
     let old_lines: Vec<&str> = old.map(|t| t.lines().collect()).unwrap_or_default();
     let new_lines: Vec<&str> = new.map(|t| t.lines().collect()).unwrap_or_default();
-    let from = if old.is_some() { format!("a/{path}") } else { "/dev/null".into() };
-    let to = if new.is_some() { format!("b/{path}") } else { "/dev/null".into() };
+    let from = if old.is_some() {
+        format!("a/{path}")
+    } else {
+        "/dev/null".into()
+    };
+    let to = if new.is_some() {
+        format!("b/{path}")
+    } else {
+        "/dev/null".into()
+    };
     // One hunk around the changed middle: common prefix and suffix kept as
     // up to three lines of context.
-    let prefix = old_lines.iter().zip(&new_lines).take_while(|(a, b)| a == b).count();
+    let prefix = old_lines
+        .iter()
+        .zip(&new_lines)
+        .take_while(|(a, b)| a == b)
+        .count();
     let suffix = old_lines[prefix..]
         .iter()
         .rev()
@@ -147,30 +167,58 @@ mod tests {
 
     #[test]
     fn apply_creates_renames_and_edits_without_overwriting() {
-        let mut files: BTreeMap<String, String> = [("a.md".to_string(), "one two three".to_string())].into();
+        let mut files: BTreeMap<String, String> =
+            [("a.md".to_string(), "one two three".to_string())].into();
         apply(
             &mut files,
             &[
-                FileOp::Edit { path: "a.md".into(), edits: vec![(4..7, "2".into()), (0..3, "1".into())] },
-                FileOp::Create { path: "b.md".into(), text: "new".into() },
-                FileOp::Rename { from: "a.md".into(), to: "c.md".into() },
+                FileOp::Edit {
+                    path: "a.md".into(),
+                    edits: vec![(4..7, "2".into()), (0..3, "1".into())],
+                },
+                FileOp::Create {
+                    path: "b.md".into(),
+                    text: "new".into(),
+                },
+                FileOp::Rename {
+                    from: "a.md".into(),
+                    to: "c.md".into(),
+                },
             ],
         )
         .unwrap();
         assert_eq!(files["c.md"], "1 2 three");
         assert_eq!(files["b.md"], "new");
         assert!(!files.contains_key("a.md"));
-        let err = apply(&mut files, &[FileOp::Create { path: "b.md".into(), text: String::new() }]);
+        let err = apply(
+            &mut files,
+            &[FileOp::Create {
+                path: "b.md".into(),
+                text: String::new(),
+            }],
+        );
         assert_eq!(err, Err(ApplyError::Exists("b.md".into())));
-        let err = apply(&mut files, &[FileOp::Edit { path: "c.md".into(), edits: vec![(0..3, "x".into()), (2..4, "y".into())] }]);
+        let err = apply(
+            &mut files,
+            &[FileOp::Edit {
+                path: "c.md".into(),
+                edits: vec![(0..3, "x".into()), (2..4, "y".into())],
+            }],
+        );
         assert_eq!(err, Err(ApplyError::Overlap("c.md".into())));
     }
 
     #[test]
     fn diffs() {
         let diff = unified_diff("x.md", Some("a\nb\nc\n"), Some("a\nB\nc\n"));
-        assert_eq!(diff, "--- a/x.md\n+++ b/x.md\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n");
+        assert_eq!(
+            diff,
+            "--- a/x.md\n+++ b/x.md\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n"
+        );
         let created = unified_diff("n.md", None, Some("hi\n"));
-        assert!(created.starts_with("--- /dev/null\n+++ b/n.md\n") && created.ends_with("+hi\n"), "{created}");
+        assert!(
+            created.starts_with("--- /dev/null\n+++ b/n.md\n") && created.ends_with("+hi\n"),
+            "{created}"
+        );
     }
 }

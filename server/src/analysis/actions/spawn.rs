@@ -1,0 +1,330 @@
+//! Spawning a follow-up thread from a line of a thread (SPEC §4): one
+//! action per target type (engineering, marketing, sales, operations), the
+//! likely one preferred — a content opportunity → marketing, a feature
+//! request or pilot requirement → engineering, a demo request → sales,
+//! otherwise the parent's type. Each creates `threads/{type}/{slug}/meta.json`
+//! and `1-input.md` (never over an existing file) and appends a back-link
+//! to the parent line.
+
+use super::{Action, ActionKind, FileOp};
+use crate::analysis::navigation::{thread_name, thread_title};
+use crate::analysis::thread::thread_info;
+use crate::facts::metadata::MetaValue;
+use crate::facts::paths::PathKind;
+use crate::index::Snapshot;
+use crate::vfs;
+
+/// The types a thread can be spawned as.
+pub const SPAWN_TYPES: [&str; 4] = ["engineering", "marketing", "sales", "operations"];
+
+/// The likely type for a line, given the parent's type.
+pub fn likely_type(line: &str, parent_type: &str) -> &'static str {
+    let lower = line.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    if has(&[
+        "content opportunity",
+        "case study",
+        "blog",
+        "article",
+        "post",
+        "newsletter",
+        "webinar",
+        "publish",
+    ]) {
+        "marketing"
+    } else if has(&[
+        "feature request",
+        "pilot requirement",
+        "requirement",
+        "feature",
+        "integration",
+        "build",
+        "sdk",
+        "api",
+        "bug",
+    ]) {
+        "engineering"
+    } else if has(&[
+        "demo request",
+        "demo",
+        "lead",
+        "prospect",
+        "deal",
+        "pricing request",
+        "trial request",
+    ]) {
+        "sales"
+    } else {
+        SPAWN_TYPES
+            .iter()
+            .find(|t| **t == parent_type)
+            .copied()
+            .unwrap_or("operations")
+    }
+}
+
+/// The text of a line without list markers, checkboxes, emphasis and an
+/// existing back-link.
+fn line_text(line: &str) -> String {
+    let mut text = line.trim();
+    loop {
+        let before = text;
+        text = text
+            .trim_start_matches(['-', '*', '+', '#', '>'])
+            .trim_start()
+            .trim_start_matches("[ ]")
+            .trim_start_matches("[x]")
+            .trim_start_matches("[X]")
+            .trim_start();
+        if let Some(rest) = text
+            .strip_prefix(|c: char| c.is_ascii_digit())
+            .and_then(|r| r.strip_prefix(". "))
+        {
+            text = rest;
+        }
+        if text == before {
+            break;
+        }
+    }
+    let text = text.split(" → spawned:").next().unwrap_or(text);
+    text.replace("**", "").replace('`', "").trim().to_string()
+}
+
+/// A kebab-case slug of at most five words of `text`.
+fn slug(text: &str) -> String {
+    let words: Vec<String> = text
+        .to_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| {
+            !w.is_empty()
+                && !matches!(
+                    *w,
+                    "a" | "an" | "the" | "for" | "of" | "to" | "and" | "with" | "on" | "in"
+                )
+        })
+        .take(5)
+        .map(str::to_string)
+        .collect();
+    words.join("-")
+}
+
+/// A thread folder under `threads/{thread_type}/` that does not exist yet:
+/// `base`, then `base-2`, `base-3`….
+pub fn unique_dir(snapshot: &Snapshot, thread_type: &str, base: &str) -> String {
+    let root = format!("{}/{thread_type}", snapshot.config.threads_dir);
+    let mut candidate = format!("{root}/{base}");
+    let mut n = 2;
+    while snapshot.exists(&candidate) {
+        candidate = format!("{root}/{base}-{n}");
+        n += 1;
+    }
+    candidate
+}
+
+fn json_string(value: &str) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| format!("\"{value}\""))
+}
+
+/// Spawn actions for the line holding byte `offset` of the file at `path`
+/// (a file of a thread); `today` is `YYYY-MM-DD`.
+pub fn spawn_actions(snapshot: &Snapshot, path: &str, offset: u32, today: &str) -> Vec<Action> {
+    let Some(file) = snapshot.files.get(path) else {
+        return Vec::new();
+    };
+    let Some(parent_dir) = file.facts.path_kind().thread() else {
+        return Vec::new();
+    };
+    let text = &file.text;
+    let offset = crate::line_index::floor_char_boundary(text, offset as usize);
+    let start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let end = text[offset..]
+        .find('\n')
+        .map(|i| offset + i)
+        .unwrap_or(text.len());
+    let raw_line = &text[start..end];
+    let title = line_text(raw_line);
+    if title.is_empty() || raw_line.contains("→ spawned:") {
+        return Vec::new();
+    }
+    let info = thread_info(snapshot, parent_dir);
+    let parent_name = thread_name(snapshot, parent_dir).to_string();
+    let parent_title = thread_title(&info);
+    let likely = likely_type(&title, &info.thread_type);
+    // Preferred on the follow-up lines of a learning.
+    let follow_up_line = matches!(
+        file.facts.path_kind(),
+        PathKind::Stage { number: 6 | 7, .. }
+    ) && {
+        let before = text[..start].to_lowercase();
+        let heading = before.rfind("\n#").map(|i| &before[i..]).unwrap_or("");
+        [
+            "follow-up",
+            "follow up",
+            "next action",
+            "next step",
+            "content opportunit",
+            "new threads",
+        ]
+        .iter()
+        .any(|w| heading.contains(w))
+    };
+    let meta = info.metadata();
+    let text_of = |key: &str| meta.and_then(|m| m.text(key));
+    let goal = text_of("goal_id").or_else(|| {
+        snapshot
+            .thread_members(parent_dir)
+            .flat_map(|f| f.facts.goal_refs.iter())
+            .next()
+            .map(|g| g.goal.clone())
+    });
+    let subgoal = text_of("subgoal").or_else(|| {
+        snapshot
+            .thread_members(parent_dir)
+            .flat_map(|f| f.facts.goal_refs.iter())
+            .find_map(|g| g.subgoal.as_ref().map(|(s, _)| s.clone()))
+    });
+    let assumptions: Vec<String> = match meta
+        .and_then(|m| m.get("canvas_assumptions"))
+        .map(|f| &f.value)
+    {
+        Some(MetaValue::List(items)) => items.iter().map(|(s, _)| s.clone()).collect(),
+        _ => {
+            let mut ids: Vec<String> = snapshot
+                .thread_members(parent_dir)
+                .flat_map(|f| f.facts.refs.iter().map(|r| r.id.clone()))
+                .collect();
+            ids.sort();
+            ids.dedup();
+            ids
+        }
+    };
+    let base = {
+        let from_line = slug(&title);
+        if from_line.is_empty() {
+            format!("{}-followup", vfs::file_name(parent_dir))
+        } else {
+            from_line
+        }
+    };
+    let mut actions = Vec::new();
+    for thread_type in SPAWN_TYPES {
+        let dir = unique_dir(snapshot, thread_type, &base);
+        let name = thread_name(snapshot, &dir).to_string();
+        let mut fields = vec![
+            (
+                "id".to_string(),
+                json_string(&format!("thread-{thread_type}-{}", vfs::file_name(&dir))),
+            ),
+            ("type".to_string(), json_string(thread_type)),
+            ("status".to_string(), json_string("active")),
+            ("stage".to_string(), "1".to_string()),
+            ("created".to_string(), json_string(today)),
+            ("parent_thread".to_string(), json_string(&parent_name)),
+        ];
+        if let Some(goal) = &goal {
+            fields.push(("goal_id".into(), json_string(goal)));
+        }
+        if let Some(subgoal) = &subgoal {
+            fields.push(("subgoal".into(), json_string(subgoal)));
+        }
+        if !assumptions.is_empty() {
+            let list: Vec<String> = assumptions.iter().map(|a| json_string(a)).collect();
+            fields.push((
+                "canvas_assumptions".into(),
+                format!("[{}]", list.join(", ")),
+            ));
+        }
+        if thread_type == "sales" && info.thread_type == "marketing" {
+            fields.push(("source".into(), json_string(&format!("{parent_name}/"))));
+            fields.push(("attribution".into(), json_string(&parent_title)));
+        }
+        let meta_text = format!(
+            "{{\n{}\n}}\n",
+            fields
+                .iter()
+                .map(|(k, v)| format!("  \"{k}\": {v}"))
+                .collect::<Vec<_>>()
+                .join(",\n")
+        );
+        let goal_line = match (&goal, &subgoal) {
+            (Some(g), Some(s)) => format!("**Goal:** {g} ({s})\n"),
+            (Some(g), None) => format!("**Goal:** {g}\n"),
+            _ => String::new(),
+        };
+        let source_link = {
+            let from = vfs::parent(&format!("{dir}/1-input.md")).to_string();
+            let up = from.split('/').count();
+            format!("{}{}", "../".repeat(up), path)
+        };
+        let input = format!(
+            "# Stage 1: Input\n\n**Thread:** {title}\n**Type:** {thread_type}\n{goal_line}**Created:** {today}\n**Source:** [{parent_title}]({source_link})\n\n---\n\n## Observation\n\n{title}\n\n## Context\n\n- Spawned from `{path}`\n"
+        );
+        let back_link = format!(" → spawned: {dir}/");
+        actions.push(Action {
+            title: format!("Spawn a {thread_type} thread: {name}"),
+            kind: ActionKind::Spawn,
+            diagnostic: None,
+            // Only the likely type is preferred, and only on a follow-up line
+            // or when the line clearly names another type than the parent's.
+            preferred: thread_type == likely && (follow_up_line || likely != info.thread_type),
+            unambiguous: false,
+            ops: vec![
+                FileOp::Create {
+                    path: format!("{dir}/meta.json"),
+                    text: meta_text,
+                },
+                FileOp::Create {
+                    path: format!("{dir}/1-input.md"),
+                    text: input,
+                },
+                FileOp::insert(path, end as u32, back_link),
+            ],
+        });
+    }
+    actions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn likely_types() {
+        assert_eq!(
+            likely_type("Content opportunity: a case study with Acme", "sales"),
+            "marketing"
+        );
+        assert_eq!(
+            likely_type("Pilot requirement: SSO integration", "sales"),
+            "engineering"
+        );
+        assert_eq!(
+            likely_type("Demo request from Initech", "marketing"),
+            "sales"
+        );
+        assert_eq!(
+            likely_type("Schedule 90-day review", "operations"),
+            "operations"
+        );
+        assert_eq!(
+            likely_type("Schedule 90-day review", "research"),
+            "operations"
+        );
+    }
+
+    #[test]
+    fn slugs_and_line_text() {
+        assert_eq!(
+            line_text("- [ ] **Create onboarding guide** for new developers"),
+            "Create onboarding guide for new developers"
+        );
+        assert_eq!(
+            slug("Create onboarding guide for new developers"),
+            "create-onboarding-guide-new-developers"
+        );
+        assert_eq!(
+            line_text("1. Establish a prompt library"),
+            "Establish a prompt library"
+        );
+    }
+}
