@@ -21,8 +21,14 @@ pub const SPAWN_TYPES: [&str; 4] = ["engineering", "marketing", "sales", "operat
 pub fn likely_type(line: &str, parent_type: &str) -> &'static str {
     let lower = line.to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
-    if has(&[
-        "content opportunity",
+    // The phrases LeanOS uses win over looser hints.
+    if has(&["content opportunity"]) {
+        "marketing"
+    } else if has(&["feature request", "pilot requirement"]) {
+        "engineering"
+    } else if has(&["demo request"]) {
+        "sales"
+    } else if has(&[
         "case study",
         "blog",
         "article",
@@ -33,8 +39,6 @@ pub fn likely_type(line: &str, parent_type: &str) -> &'static str {
     ]) {
         "marketing"
     } else if has(&[
-        "feature request",
-        "pilot requirement",
         "requirement",
         "feature",
         "integration",
@@ -45,7 +49,6 @@ pub fn likely_type(line: &str, parent_type: &str) -> &'static str {
     ]) {
         "engineering"
     } else if has(&[
-        "demo request",
         "demo",
         "lead",
         "prospect",
@@ -99,7 +102,19 @@ fn slug(text: &str) -> String {
             !w.is_empty()
                 && !matches!(
                     *w,
-                    "a" | "an" | "the" | "for" | "of" | "to" | "and" | "with" | "on" | "in"
+                    "a" | "an"
+                        | "the"
+                        | "for"
+                        | "of"
+                        | "to"
+                        | "and"
+                        | "with"
+                        | "on"
+                        | "in"
+                        | "from"
+                        | "by"
+                        | "at"
+                        | "about"
                 )
         })
         .take(5)
@@ -261,7 +276,14 @@ pub fn spawn_actions(snapshot: &Snapshot, path: &str, offset: u32, today: &str) 
         );
         let back_link = format!(" → spawned: {dir}/");
         actions.push(Action {
-            title: format!("Spawn a {thread_type} thread: {name}"),
+            title: format!(
+                "Spawn {} {thread_type} thread: {name}",
+                if thread_type.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                }
+            ),
             kind: ActionKind::Spawn,
             diagnostic: None,
             // Only the likely type is preferred, and only on a follow-up line

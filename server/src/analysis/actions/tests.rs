@@ -405,3 +405,197 @@ fn round_trip_every_fix_on_the_example_clears_its_diagnostic() {
         );
     }
 }
+
+fn spawn_at(fixture: &str, path: &str, needle: &str) -> (Snapshot, Vec<Action>) {
+    let snapshot = snapshot(fixture);
+    let offset = snapshot.files[path].text.find(needle).unwrap() as u32;
+    let actions = spawn::spawn_actions(&snapshot, path, offset, "2026-11-21");
+    (snapshot, actions)
+}
+
+#[test]
+fn spawn_creates_a_linked_thread() {
+    let (before, actions) = spawn_at(
+        "//- /threads/marketing/case/meta.json\n{\"type\": \"marketing\", \"goal_id\": \"g-grow\", \"subgoal\": \"SG2\", \"canvas_assumptions\": [\"H1\"]}\n//- /threads/marketing/case/1-input.md\n**Thread:** Reconciliation case study\n//- /threads/marketing/case/6-learning.md\n## Follow-up Actions\n\n- [ ] Demo request from Initech after the article\n//- /strategy/goals/active/g-grow.md\n# Goal: Grow\n#### SG2: Content\n//- /strategy/canvas/10-assumptions.md\n### H1: Case studies convert\n",
+        "threads/marketing/case/6-learning.md",
+        "Demo request",
+    );
+    let titles: Vec<(&str, bool)> = actions
+        .iter()
+        .map(|a| (a.title.as_str(), a.preferred))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            (
+                "Spawn an engineering thread: engineering/demo-request-initech-after-article",
+                false
+            ),
+            (
+                "Spawn a marketing thread: marketing/demo-request-initech-after-article",
+                false
+            ),
+            (
+                "Spawn a sales thread: sales/demo-request-initech-after-article",
+                true
+            ),
+            (
+                "Spawn an operations thread: operations/demo-request-initech-after-article",
+                false
+            ),
+        ]
+    );
+    let sales = &actions[2];
+    let mut files = texts(&before);
+    apply(&mut files, &sales.ops).unwrap();
+    let dir = "threads/sales/demo-request-initech-after-article";
+    let meta: serde_json::Value =
+        serde_json::from_str(&files[&format!("{dir}/meta.json")]).unwrap();
+    assert_eq!(meta["type"], "sales");
+    assert_eq!(meta["stage"], 1);
+    assert_eq!(meta["parent_thread"], "marketing/case");
+    assert_eq!(meta["goal_id"], "g-grow");
+    assert_eq!(meta["subgoal"], "SG2");
+    assert_eq!(meta["canvas_assumptions"], serde_json::json!(["H1"]));
+    assert_eq!(
+        meta["source"], "marketing/case/",
+        "a sales thread spawned from marketing is attributed"
+    );
+    let input = &files[&format!("{dir}/1-input.md")];
+    assert!(input.starts_with("# Stage 1: Input\n\n**Thread:** Demo request from Initech after the article\n**Type:** sales\n**Goal:** g-grow (SG2)\n"), "{input}");
+    assert!(
+        input
+            .contains("[Reconciliation case study](../../../threads/marketing/case/6-learning.md)"),
+        "{input}"
+    );
+    assert!(files["threads/marketing/case/6-learning.md"].contains(
+        "after the article → spawned: threads/sales/demo-request-initech-after-article/"
+    ));
+    // The new thread is clean: no diagnostics but the expected stage-1-only ones.
+    let after = rebuild(&files);
+    let new: Vec<_> = diagnostics(&after)
+        .into_iter()
+        .filter(|(p, ..)| p.starts_with(dir))
+        .collect();
+    assert!(new.is_empty(), "{new:#?}");
+    // The back-linked line offers no second spawn.
+    let offset = files["threads/marketing/case/6-learning.md"]
+        .find("Demo request")
+        .unwrap() as u32;
+    assert!(spawn::spawn_actions(
+        &after,
+        "threads/marketing/case/6-learning.md",
+        offset,
+        "2026-11-21"
+    )
+    .is_empty());
+}
+
+#[test]
+fn spawn_slugs_are_unique_and_never_overwrite() {
+    let (_, actions) = spawn_at(
+        "//- /threads/ops/x/1-input.md\n# Input\nSchedule review\n//- /threads/operations/schedule-review/1-input.md\n# Input\n//- /threads/operations/schedule-review-2/notes.md\nfolder exists\n",
+        "threads/ops/x/1-input.md",
+        "Schedule review",
+    );
+    let operations = actions
+        .iter()
+        .find(|a| a.title.contains("operations thread"))
+        .unwrap();
+    assert!(
+        operations.title.ends_with("operations/schedule-review-3"),
+        "{}",
+        operations.title
+    );
+    assert!(operations.ops.iter().all(|op| !op
+        .paths()
+        .iter()
+        .any(|p| p.starts_with("threads/operations/schedule-review/"))));
+}
+
+#[test]
+fn spawn_from_an_archived_parent_without_metadata() {
+    let (before, actions) = spawn_at(
+        "//- /threads/sales/archive/old/6-learning.md\n## Follow-up Actions\n- Pilot requirement: SSO\n**Goal:** g-x (SG1)\n",
+        "threads/sales/archive/old/6-learning.md",
+        "Pilot requirement",
+    );
+    let engineering = actions.iter().find(|a| a.preferred).unwrap();
+    assert!(
+        engineering.title.starts_with("Spawn an engineering thread"),
+        "{}",
+        engineering.title
+    );
+    let mut files = texts(&before);
+    apply(&mut files, &engineering.ops).unwrap();
+    let meta: serde_json::Value =
+        serde_json::from_str(&files["threads/engineering/pilot-requirement-sso/meta.json"])
+            .unwrap();
+    assert_eq!(meta["parent_thread"], "sales/archive/old");
+    assert_eq!(meta["goal_id"], "g-x");
+    assert_eq!(meta["subgoal"], "SG1");
+    assert!(meta.get("canvas_assumptions").is_none());
+}
+
+#[test]
+fn the_real_example_defines_a7_and_spawns_follow_ups() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/corpus/lean-os/2026-01-02-example");
+    let (before, _) = crate::load::load_workspace(&root, &crate::config::Settings::default());
+    let learning = "threads/operations/example/6-learning.md";
+    let a7 = crate::analysis::diagnostics::file_diagnostics(&before, learning)
+        .into_iter()
+        .find(|d| d.code == "assumption-unknown")
+        .unwrap();
+    let actions = quick_fixes(&before, learning, &a7.range);
+    let define = actions
+        .iter()
+        .find(|a| a.title.starts_with("Define A7"))
+        .unwrap();
+    // No assumptions section exists: a new one, named as the thread's own
+    // broken link expects it, holding what the learning says about A7.
+    assert_eq!(
+        define.title,
+        "Define A7 in a new assumptions section (10.assumptions.md)"
+    );
+    let FileOp::Create { path, text } = &define.ops[0] else {
+        panic!("{define:?}")
+    };
+    assert_eq!(path, "strategy/canvas/10.assumptions.md");
+    assert!(text.contains("### A7: AI code assistants can reduce development time by 20%+\n**Status:** ✅ VALIDATED\n**Confidence:** 95%\n"), "{text}");
+    let mut files = texts(&before);
+    apply(&mut files, &define.ops).unwrap();
+    let after = rebuild(&files);
+    let remaining: Vec<_> = diagnostics(&after)
+        .into_iter()
+        .filter(|(p, c, ..)| {
+            p.starts_with("threads/operations/example/")
+                && (*c == "assumption-unknown" || *c == "link-broken")
+        })
+        .collect();
+    assert!(remaining.is_empty(), "{remaining:#?}");
+
+    // Every Follow-up Actions line spawns a valid thread.
+    let text = before.files[learning].text.to_string();
+    let section = text.find("## Follow-up Actions").unwrap();
+    for line in text[section..].lines().filter(|l| l.starts_with("- [ ]")) {
+        let offset = (section + text[section..].find(line).unwrap()) as u32;
+        let actions = spawn::spawn_actions(&before, learning, offset, "2026-11-21");
+        let preferred: Vec<_> = actions.iter().filter(|a| a.preferred).collect();
+        assert_eq!(
+            preferred.len(),
+            1,
+            "{line}: {:?}",
+            actions.iter().map(|a| &a.title).collect::<Vec<_>>()
+        );
+        let mut files = texts(&before);
+        apply(&mut files, &preferred[0].ops).unwrap();
+        let FileOp::Create { path, .. } = &preferred[0].ops[0] else {
+            panic!()
+        };
+        let meta: serde_json::Value = serde_json::from_str(&files[path]).unwrap();
+        assert_eq!(meta["parent_thread"], "operations/example");
+        assert_eq!(meta["goal_id"], "g-developer-productivity");
+        assert_eq!(meta["subgoal"], "SG2");
+    }
+}
