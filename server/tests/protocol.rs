@@ -917,3 +917,126 @@ async fn completion_resolve_adds_the_documentation() {
     let text = resolved["documentation"]["value"].as_str().unwrap();
     assert!(text.contains("Tested by 1 thread"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn code_actions_with_and_without_resource_operations() {
+    let dir = workspace();
+    write(
+        dir.path(),
+        "threads/sales/gamma/3-implication.md",
+        "# Stage 3: Implication\n\nNext: content opportunity, a case study with Globex\n",
+    );
+    write(
+        dir.path(),
+        "threads/sales/gamma/meta.json",
+        "{\"type\": \"sales\", \"source\": \"outbound\", \"stage\": 1}",
+    );
+    let full = json!({"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create", "rename", "delete"]}}});
+    for (capabilities, resource_ops) in [(full, true), (json!({}), false)] {
+        let mut client = Client::new(dir.path());
+        client.initialize(capabilities).await;
+        client
+            .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
+            .await;
+        let implication = uri(&client.root, "threads/sales/gamma/3-implication.md");
+        let at = json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 5}});
+        let actions = result_of(
+            client
+                .request("textDocument/codeAction", json!({"textDocument": {"uri": implication}, "range": at, "context": {"diagnostics": []}}))
+                .await,
+        );
+        let titles: Vec<&str> = actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["title"].as_str().unwrap())
+            .collect();
+        if resource_ops {
+            let create = actions
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|a| a["title"] == "Create 1-input.md from its template")
+                .unwrap();
+            assert_eq!(create["kind"], "quickfix");
+            let op = &create["edit"]["documentChanges"][0];
+            assert_eq!(op["kind"], "create");
+            assert_eq!(
+                op["uri"],
+                uri(&client.root, "threads/sales/gamma/1-input.md")
+            );
+            assert_eq!(
+                op["options"],
+                json!({"overwrite": false, "ignoreIfExists": false})
+            );
+            // On the content-opportunity line, marketing is preferred.
+            let line =
+                json!({"start": {"line": 2, "character": 3}, "end": {"line": 2, "character": 3}});
+            let on_line = result_of(
+                client
+                    .request(
+                        "textDocument/codeAction",
+                        json!({"textDocument": {"uri": implication}, "range": line, "context": {"diagnostics": []}}),
+                    )
+                    .await,
+            );
+            let spawns: Vec<&Value> = on_line
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|a| a["kind"] == "refactor.leanos.spawn")
+                .collect();
+            assert_eq!(spawns.len(), 4, "{titles:?}");
+            let preferred: Vec<&str> = spawns
+                .iter()
+                .filter(|a| a["isPreferred"] == true)
+                .map(|a| a["title"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                preferred,
+                ["Spawn a marketing thread: marketing/next-content-opportunity-case-study"],
+                "{on_line:#}"
+            );
+        } else {
+            // Nothing that creates or renames files is offered.
+            assert!(
+                titles
+                    .iter()
+                    .all(|t| !t.starts_with("Create") && !t.starts_with("Spawn")),
+                "{titles:?}"
+            );
+            let log = client.next("window/logMessage").await;
+            let log = if log["message"].as_str().unwrap().contains("indexed") {
+                client.next("window/logMessage").await
+            } else {
+                log
+            };
+            assert!(
+                log["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("does not support"),
+                "{log}"
+            );
+        }
+        // fixAll on demand only.
+        let meta = uri(&client.root, "threads/sales/gamma/meta.json");
+        let fix_all = result_of(
+            client
+                .request(
+                    "textDocument/codeAction",
+                    json!({"textDocument": {"uri": meta}, "range": at, "context": {"diagnostics": [], "only": ["source.fixAll.leanos"]}}),
+                )
+                .await,
+        );
+        assert_eq!(fix_all.as_array().unwrap().len(), 1, "{fix_all}");
+        assert_eq!(fix_all[0]["kind"], "source.fixAll.leanos");
+        let edit = &fix_all[0]["edit"];
+        let text = if resource_ops {
+            edit["documentChanges"][0]["edits"][0]["newText"].clone()
+        } else {
+            edit["changes"][meta.as_str()][0]["newText"].clone()
+        };
+        assert_eq!(text, "3", "stage synced with the highest stage file");
+    }
+}

@@ -185,3 +185,142 @@ pub fn completion_item(
         ..Default::default()
     }
 }
+
+/// Converts a code action: its operations become a workspace edit
+/// (`documentChanges` when the client supports them, with `CreateFile` /
+/// `RenameFile` that never overwrite and versioned edits of open
+/// documents; else plain `changes`). `None` when the action needs a
+/// resource operation the client cannot apply.
+pub fn code_action(
+    q: &super::server::Query,
+    action: &crate::analysis::actions::Action,
+    document_changes: bool,
+    create_files: bool,
+    rename_files: bool,
+    versions: &std::collections::HashMap<String, i32>,
+    client_diagnostics: &[lsp::Diagnostic],
+) -> Option<lsp::CodeAction> {
+    use crate::analysis::actions::{ActionKind, FileOp};
+    let needs_create = action
+        .ops
+        .iter()
+        .any(|op| matches!(op, FileOp::Create { .. }));
+    let needs_rename = action
+        .ops
+        .iter()
+        .any(|op| matches!(op, FileOp::Rename { .. }));
+    if (needs_create || needs_rename) && !document_changes
+        || needs_create && !create_files
+        || needs_rename && !rename_files
+    {
+        return None;
+    }
+    let text_edits = |path: &str, edits: &[(std::ops::Range<u32>, String)]| -> Vec<lsp::TextEdit> {
+        edits
+            .iter()
+            .map(|(range, text)| lsp::TextEdit::new(q.range(path, range), text.clone()))
+            .collect()
+    };
+    let edit = if document_changes {
+        let mut operations = Vec::new();
+        for op in &action.ops {
+            match op {
+                FileOp::Create { path, text } => {
+                    let target = uri(&q.root, path)?;
+                    operations.push(lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(
+                        lsp::CreateFile {
+                            uri: target.clone(),
+                            options: Some(lsp::CreateFileOptions {
+                                overwrite: Some(false),
+                                ignore_if_exists: Some(false),
+                            }),
+                            annotation_id: None,
+                        },
+                    )));
+                    operations.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+                        text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                            uri: target,
+                            version: None,
+                        },
+                        edits: vec![lsp::OneOf::Left(lsp::TextEdit::new(
+                            lsp::Range::default(),
+                            text.clone(),
+                        ))],
+                    }));
+                }
+                FileOp::Rename { from, to } => {
+                    operations.push(lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Rename(
+                        lsp::RenameFile {
+                            old_uri: uri(&q.root, from)?,
+                            new_uri: uri(&q.root, to)?,
+                            options: Some(lsp::RenameFileOptions {
+                                overwrite: Some(false),
+                                ignore_if_exists: Some(false),
+                            }),
+                            annotation_id: None,
+                        },
+                    )));
+                }
+                FileOp::Edit { path, edits } => {
+                    let target = uri(&q.root, path)?;
+                    let version = versions.get(target.as_str()).copied();
+                    operations.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+                        text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                            uri: target,
+                            version,
+                        },
+                        edits: text_edits(path, edits)
+                            .into_iter()
+                            .map(lsp::OneOf::Left)
+                            .collect(),
+                    }));
+                }
+            }
+        }
+        lsp::WorkspaceEdit {
+            document_changes: Some(lsp::DocumentChanges::Operations(operations)),
+            ..Default::default()
+        }
+    } else {
+        let mut changes: std::collections::HashMap<Uri, Vec<lsp::TextEdit>> =
+            std::collections::HashMap::new();
+        for op in &action.ops {
+            if let FileOp::Edit { path, edits } = op {
+                changes
+                    .entry(uri(&q.root, path)?)
+                    .or_default()
+                    .extend(text_edits(path, edits));
+            }
+        }
+        lsp::WorkspaceEdit {
+            changes: Some(changes),
+            ..Default::default()
+        }
+    };
+    let kind = match action.kind {
+        ActionKind::QuickFix => lsp::CodeActionKind::QUICKFIX,
+        ActionKind::Spawn => lsp::CodeActionKind::new(super::server::SPAWN_KIND),
+        ActionKind::FixAll => lsp::CodeActionKind::new(super::server::FIX_ALL_KIND),
+    };
+    let diagnostics = action.diagnostic.as_ref().map(|(code, range)| {
+        let lsp_range = q.range(&q.path, range);
+        client_diagnostics
+            .iter()
+            .filter(|d| {
+                d.range == lsp_range
+                    && d.code == Some(lsp::NumberOrString::String(code.to_string()))
+            })
+            .cloned()
+            .collect::<Vec<_>>()
+    });
+    Some(lsp::CodeAction {
+        title: action.title.clone(),
+        kind: Some(kind),
+        diagnostics: diagnostics.filter(|d| !d.is_empty()),
+        edit: Some(edit),
+        command: None,
+        is_preferred: action.preferred.then_some(true),
+        disabled: None,
+        data: None,
+    })
+}

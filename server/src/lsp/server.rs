@@ -21,7 +21,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::convert;
 use super::document::{Document, EditPosition};
 use crate::analysis::diagnostics::file_diagnostics;
-use crate::analysis::{completion, decorations, lineage, navigation, rename, symbols};
+use crate::analysis::{actions, completion, decorations, lineage, navigation, rename, symbols};
 use crate::config::Settings;
 use crate::facts::{lower, ReadState};
 use crate::index::{lower_source, FileData, Snapshot, Source};
@@ -34,6 +34,11 @@ use crate::vfs;
 /// the locations (for clients such as Neovim to list).
 pub const SHOW_REFERENCES: &str = "leanos.showReferences";
 
+/// The code action kind of spawning a follow-up thread.
+pub const SPAWN_KIND: &str = "refactor.leanos.spawn";
+/// The code action kind of applying every unambiguous fix of a file.
+pub const FIX_ALL_KIND: &str = "source.fixAll.leanos";
+
 /// How long edits settle before diagnostics are computed.
 pub const DEBOUNCE: Duration = Duration::from_millis(50);
 
@@ -45,6 +50,8 @@ struct ClientFlags {
     configuration: bool,
     definition_links: bool,
     document_changes: bool,
+    create_files: bool,
+    rename_files: bool,
     snippets: bool,
 }
 
@@ -555,6 +562,14 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.dynamic_registration)
                 .unwrap_or(false),
             configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
+            create_files: workspace
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|e| e.resource_operations.as_ref())
+                .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create)),
+            rename_files: workspace
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|e| e.resource_operations.as_ref())
+                .is_some_and(|ops| ops.contains(&ResourceOperationKind::Rename)),
             document_changes: workspace
                 .and_then(|w| w.workspace_edit.as_ref())
                 .and_then(|e| e.document_changes)
@@ -605,6 +620,17 @@ impl LanguageServer for Backend {
                 references_provider: Some(OneOf::Left(true)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::new(SPAWN_KIND),
+                            CodeActionKind::new(FIX_ALL_KIND),
+                        ]),
+                        resolve_provider: Some(false),
+                        work_done_progress_options: Default::default(),
+                    },
+                )),
                 code_lens_provider: Some(CodeLensOptions {
                     resolve_provider: Some(false),
                 }),
@@ -997,6 +1023,82 @@ impl LanguageServer for Backend {
             })
             .await;
         Ok(response)
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let flags = self.lock().flags;
+        let versions: HashMap<String, i32> = {
+            let session = self.lock();
+            session
+                .workspaces
+                .iter()
+                .flat_map(|w| {
+                    w.open.iter().filter_map(|(p, d)| {
+                        Some((convert::uri(&w.root, p)?.to_string(), d.version))
+                    })
+                })
+                .collect()
+        };
+        let range = params.range;
+        let only = params.context.only.clone();
+        let client_diagnostics = params.context.diagnostics.clone();
+        let response = self
+            .query(&params.text_document.uri, range.start, move |q| {
+                let file = q.snapshot.files.get(&q.path)?;
+                let end = convert::offset(&file.line_index, &file.text, range.end, q.unit);
+                let wanted = |kind: &str| match &only {
+                    None => true,
+                    Some(kinds) => kinds.iter().any(|k| {
+                        kind == k.as_str() || kind.starts_with(&format!("{}.", k.as_str()))
+                    }),
+                };
+                let mut found: Vec<actions::Action> = Vec::new();
+                if wanted("quickfix") {
+                    found.extend(actions::quick_fixes(&q.snapshot, &q.path, &(q.offset..end)));
+                }
+                if wanted(SPAWN_KIND) {
+                    found.extend(actions::spawn::spawn_actions(
+                        &q.snapshot,
+                        &q.path,
+                        q.offset,
+                        &completion::today(),
+                    ));
+                }
+                if wanted(FIX_ALL_KIND) {
+                    found.extend(actions::fix_all(&q.snapshot, &q.path));
+                }
+                let mut out = Vec::new();
+                let mut skipped = 0;
+                for action in found {
+                    match convert::code_action(
+                        q,
+                        &action,
+                        flags.document_changes,
+                        flags.create_files,
+                        flags.rename_files,
+                        &versions,
+                        &client_diagnostics,
+                    ) {
+                        Some(converted) => out.push(CodeActionOrCommand::CodeAction(converted)),
+                        None => skipped += 1,
+                    }
+                }
+                Some((out, skipped))
+            })
+            .await
+            .flatten();
+        let Some((actions, skipped)) = response else {
+            return Ok(None);
+        };
+        if skipped > 0 {
+            self.client
+                .log_message(
+                    MessageType::INFO,
+                    format!("leanos: {skipped} code action(s) need file creation or renaming, which this client does not support"),
+                )
+                .await;
+        }
+        Ok(Some(actions))
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
