@@ -35,6 +35,13 @@ enum Command {
         /// (error, warning, info, hint).
         #[arg(long, default_value = "error", value_parser = parse_severity)]
         deny: Severity,
+        /// Apply every unambiguous quick fix to the files, then report what
+        /// remains.
+        #[arg(long)]
+        fix: bool,
+        /// With --fix: print the changes as a unified diff and change nothing.
+        #[arg(long, requires = "fix")]
+        dry_run: bool,
     },
 }
 
@@ -65,12 +72,24 @@ fn main() {
     init_tracing(cli.log_level.as_deref());
     let code = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => leanos_lsp::lsp::serve_stdio(),
-        Command::Check { path, format, deny } => {
+        Command::Check {
+            path,
+            format,
+            deny,
+            fix,
+            dry_run,
+        } => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             let stderr = std::io::stderr();
             let mut err = stderr.lock();
-            let code = leanos_lsp::cli::check::run(&path, format, deny, &mut out, &mut err);
+            let mode = match (fix, dry_run) {
+                (false, _) => leanos_lsp::cli::check::Fix::No,
+                (true, false) => leanos_lsp::cli::check::Fix::Apply,
+                (true, true) => leanos_lsp::cli::check::Fix::DryRun,
+            };
+            let code =
+                leanos_lsp::cli::check::run_with(&path, format, deny, mode, &mut out, &mut err);
             let flushed = std::io::Write::flush(&mut out);
             if flushed.is_err() {
                 2

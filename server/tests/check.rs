@@ -326,3 +326,99 @@ fn hostile_input_gives_diagnostics_not_crashes() {
         .unwrap()
         .contains("outside the workspace root"));
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn snapshot_dir(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push((
+                    path.strip_prefix(root).unwrap().display().to_string(),
+                    std::fs::read(&path).unwrap(),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn fix_dry_run_changes_nothing_and_fix_applies_unambiguous_fixes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("ws");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/quillfeather"),
+        &root,
+    );
+    let before = snapshot_dir(&root);
+
+    let dry = check(&["--fix", "--dry-run"], &root);
+    assert_eq!(dry.code, 1, "something to fix");
+    assert!(dry.stdout.contains("--- a/threads/marketing/cpa-newsletter/meta.json\n+++ b/threads/marketing/cpa-newsletter/meta.json\n"), "{}", dry.stdout);
+    assert!(
+        dry.stdout
+            .contains("-  \"type\": \"sales\",\n+  \"type\": \"marketing\",\n"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout
+            .contains("+++ b/threads/sales/tallyhouse/2-hypothesis.md"),
+        "{}",
+        dry.stdout
+    );
+    assert_eq!(snapshot_dir(&root), before, "--dry-run wrote nothing");
+
+    let fixed = check(&["--fix"], &root);
+    assert!(
+        fixed
+            .stdout
+            .contains("fixed threads/sales/tallyhouse/2-hypotesis.md: Rename to 2-hypothesis.md"),
+        "{}",
+        fixed.stdout
+    );
+    assert!(root
+        .join("threads/sales/tallyhouse/2-hypothesis.md")
+        .exists());
+    assert!(!root
+        .join("threads/sales/tallyhouse/2-hypotesis.md")
+        .exists());
+    assert!(root
+        .join("threads/sales/ledgerworks/3-implication.md")
+        .exists());
+    let after = json(&root);
+    for code in [
+        "stage-misnamed",
+        "stage-heading",
+        "meta-mismatch",
+        "stage-missing",
+        "solution-missing-feature",
+    ] {
+        assert!(
+            after.iter().all(|d| d["code"] != code),
+            "{code} left after --fix"
+        );
+    }
+    // A second run has nothing left to do.
+    assert!(check(&["--fix", "--dry-run"], &root)
+        .stdout
+        .ends_with("0 fixes would change 0 files\n"));
+}

@@ -599,4 +599,3 @@ fn the_real_example_defines_a7_and_spawns_follow_ups() {
         assert_eq!(meta["subgoal"], "SG2");
     }
 }
-
