@@ -55,3 +55,17 @@ def test_neovim_on_the_real_example(tmp_path: Path):
     )
     assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     assert "ok: neovim on the real example" in result.stdout
+
+
+CODE_ACTIONS = Path(__file__).resolve().parent / "code_actions.lua"
+
+
+def test_neovim_applies_code_actions(workspace: Path):
+    result = subprocess.run(
+        [nvim(), "--headless", "--clean", "-l", str(CODE_ACTIONS), server_binary(), str(workspace)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    assert "ok: neovim applied leanos code actions" in result.stdout

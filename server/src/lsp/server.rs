@@ -570,10 +570,16 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.workspace_edit.as_ref())
                 .and_then(|e| e.resource_operations.as_ref())
                 .is_some_and(|ops| ops.contains(&ResourceOperationKind::Rename)),
+            // Resource operations only exist inside `documentChanges`: a
+            // client that declares them (Neovim) applies those too.
             document_changes: workspace
                 .and_then(|w| w.workspace_edit.as_ref())
-                .and_then(|e| e.document_changes)
-                .unwrap_or(false),
+                .is_some_and(|e| {
+                    e.document_changes.unwrap_or(false)
+                        || e.resource_operations
+                            .as_ref()
+                            .is_some_and(|ops| !ops.is_empty())
+                }),
             snippets: capabilities
                 .text_document
                 .as_ref()
