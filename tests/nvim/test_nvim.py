@@ -69,3 +69,18 @@ def test_neovim_applies_code_actions(workspace: Path):
     )
     assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     assert "ok: neovim applied leanos code actions" in result.stdout
+
+
+PLUGIN = Path(__file__).resolve().parents[2] / "editors" / "nvim"
+PLUGIN_SCRIPT = Path(__file__).resolve().parent / "plugin.lua"
+
+
+def test_neovim_plugin(workspace: Path):
+    result = subprocess.run(
+        [nvim(), "--headless", "--clean", "--cmd", f"set rtp^={PLUGIN}", "-l", str(PLUGIN_SCRIPT), server_binary(), str(workspace)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    assert "ok: the leanos.nvim plugin works" in result.stdout
