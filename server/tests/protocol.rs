@@ -1040,3 +1040,21 @@ async fn code_actions_with_and_without_resource_operations() {
         assert_eq!(text, "3", "stage synced with the highest stage file");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_notifications_for_status_bars() {
+    let dir = workspace();
+    let mut client = Client::new(dir.path());
+    client.initialize(json!({})).await;
+    let indexing = client.next("leanos/status").await;
+    assert_eq!(indexing, json!({"state": "indexing"}));
+    // Ready with the counts; problems follow the published diagnostics.
+    let mut ready = client.next("leanos/status").await;
+    assert_eq!(ready["state"], "ready");
+    assert_eq!(ready["files"], 6);
+    assert_eq!(ready["threads"], 2);
+    while ready["problems"] != 1 {
+        ready = client.next("leanos/status").await;
+    }
+    assert_eq!(ready["problems"], 1, "beta's unknown A9");
+}

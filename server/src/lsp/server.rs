@@ -39,6 +39,17 @@ pub const SPAWN_KIND: &str = "refactor.leanos.spawn";
 /// The code action kind of applying every unambiguous fix of a file.
 pub const FIX_ALL_KIND: &str = "source.fixAll.leanos";
 
+/// `leanos/status`: what the server is doing, for status bars.
+/// Params: `{"state": "indexing"}` when a scan starts, then
+/// `{"state": "ready", "files": N, "threads": N, "problems": N}` (source
+/// files, threads, and files with diagnostics, over every root).
+pub enum StatusNotification {}
+
+impl notification::Notification for StatusNotification {
+    type Params = serde_json::Value;
+    const METHOD: &'static str = "leanos/status";
+}
+
 /// How long edits settle before diagnostics are computed.
 pub const DEBOUNCE: Duration = Duration::from_millis(50);
 
@@ -144,6 +155,8 @@ struct Session {
     /// Bumped on every change; a debounced publish runs only if it is
     /// still the latest.
     generation: u64,
+    /// The last `leanos/status` counts sent (files, threads, problems).
+    status: Option<(usize, usize, usize)>,
 }
 
 impl Session {
@@ -225,6 +238,7 @@ impl Backend {
                 flags: ClientFlags::default(),
                 settings: Settings::default(),
                 generation: 0,
+                status: None,
             })),
         }
     }
@@ -343,6 +357,14 @@ impl Backend {
                     .await;
             }
         }
+        let counts = {
+            let session = self.lock();
+            let ready = session.workspaces.iter().filter(|w| w.ready);
+            ready.fold((0, 0), |(f, t), w| {
+                (f + w.snapshot.files.len(), t + w.snapshot.threads.len())
+            })
+        };
+        self.send_status(counts.0, counts.1).await;
     }
 
     /// Loads every root that is not ready (all of them when `all`) from
@@ -396,6 +418,9 @@ impl Backend {
         } else {
             None
         };
+        self.client
+            .send_notification::<StatusNotification>(serde_json::json!({"state": "indexing"}))
+            .await;
         let mut summaries = Vec::new();
         for root in roots {
             let scan_root = root.clone();
@@ -426,11 +451,41 @@ impl Backend {
             self.schedule(&mut session);
         }
         let summary = summaries.join("; ");
+        let counts = {
+            let session = self.lock();
+            let workspaces = session.workspaces.iter().filter(|w| w.ready);
+            let (mut files, mut threads) = (0, 0);
+            for w in workspaces {
+                files += w.snapshot.files.len();
+                threads += w.snapshot.threads.len();
+            }
+            (files, threads)
+        };
+        self.send_status(counts.0, counts.1).await;
         if let Some(ongoing) = ongoing {
             ongoing.finish_with_message(summary.clone()).await;
         }
         self.client
             .log_message(MessageType::INFO, format!("leanos: {summary}"))
+            .await;
+    }
+
+    /// Sends `leanos/status` `ready` when the counts changed since the last
+    /// one. Problems are the files whose published diagnostics are not
+    /// empty (pending ones count once published).
+    async fn send_status(&self, files: usize, threads: usize) {
+        let message = {
+            let mut session = self.lock();
+            let problems = session.workspaces.iter().map(|w| w.published.len()).sum();
+            let counts = (files, threads, problems);
+            if session.status == Some(counts) {
+                return;
+            }
+            session.status = Some(counts);
+            serde_json::json!({"state": "ready", "files": files, "threads": threads, "problems": problems})
+        };
+        self.client
+            .send_notification::<StatusNotification>(message)
             .await;
     }
 
