@@ -12,6 +12,21 @@ cargo clippy --all-targets --locked -- -D warnings
 cargo test --locked
 cargo build --release --locked
 
+# The VS Code extension: lint, types, unit tests, bundle, and a .vsix with
+# the server for this platform (tests/vscode checks what it holds).
+(
+  cd editors/vscode
+  npm ci --no-audit --no-fund --loglevel=error
+  npm run --silent lint
+  npm run --silent typecheck
+  npm test --silent
+  npm run --silent build
+  target="server/$(node -p 'process.platform + "-" + process.arch')"
+  rm -rf server && mkdir -p "$target"
+  cp ../../target/release/leanos-lsp "$target/"
+  npx --no-install vsce package --no-dependencies -o leanos-lsp.vsix
+)
+
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi

@@ -1,0 +1,9 @@
+// Lint for the extension's TypeScript (eslint flat config).
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(...tseslint.configs.recommended, {
+  rules: {
+    "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+    eqeqeq: "error",
+  },
+});
