@@ -1058,3 +1058,28 @@ async fn status_notifications_for_status_bars() {
     }
     assert_eq!(ready["problems"], 1, "beta's unknown A9");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn initialization_options_in_every_client_shape() {
+    for options in [
+        json!({"settings": {"rules": {"assumption-unknown": "hint"}}}),
+        json!({"leanos": {"rules": {"assumption-unknown": "hint"}}}),
+        json!({"rules": {"assumption-unknown": "hint"}}),
+    ] {
+        let dir = workspace();
+        let mut client = Client::new(dir.path());
+        let root_uri = format!("file://{}", client.root.display());
+        let response = client
+            .request(
+                "initialize",
+                json!({"processId": null, "rootUri": root_uri, "capabilities": {}, "initializationOptions": options}),
+            )
+            .await;
+        assert!(response.is_ok());
+        client.notify("initialized", json!({})).await;
+        let beta = client
+            .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
+            .await;
+        assert_eq!(beta["diagnostics"][0]["severity"], 4, "{options}");
+    }
+}

@@ -62,6 +62,8 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     ],
     outputChannel: output,
     initializationOptions: { settings: settings() },
+    // Setting changes reach the server, which asks for the section again.
+    synchronize: { configurationSection: "leanos" },
     middleware: {
       workspace: {
         // The server asks for the `leanos` section: answer in its shape.

@@ -658,7 +658,12 @@ impl LanguageServer for Backend {
             session.flags = flags;
         }
         if let Some(options) = &params.initialization_options {
-            let value = options.get("settings").unwrap_or(options);
+            // `{"settings": …}` (VS Code, Neovim), `{"leanos": …}` (Helix's
+            // `config` table), or the settings themselves.
+            let value = options
+                .get("settings")
+                .or_else(|| options.get("leanos"))
+                .unwrap_or(options);
             let (settings, _) = crate::config::parse_client_settings(value);
             self.lock().settings = settings;
         }
