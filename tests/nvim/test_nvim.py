@@ -84,3 +84,13 @@ def test_neovim_plugin(workspace: Path):
     )
     assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     assert "ok: the leanos.nvim plugin works" in result.stdout
+
+
+def test_lsp_config_file_for_lspconfig_users(workspace: Path):
+    result = subprocess.run(
+        [nvim(), "--headless", "--clean", "--cmd", f"set rtp^={PLUGIN}", "-l", str(Path(__file__).resolve().parent / "lsp_config.lua"), str(workspace)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
