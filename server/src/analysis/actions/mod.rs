@@ -845,7 +845,8 @@ fn meta_mismatch(snapshot: &Snapshot, file: &FileData, d: &Diagnostic) -> Vec<Ac
     let Some(field) = field else {
         return Vec::new();
     };
-    let json = file.path.ends_with(".json");
+    // The value's range excludes JSON quotes: a string stays quoted, a
+    // number stays a number.
     let replacement = match field.key.as_str() {
         "type" => info.thread_type.clone(),
         "stage" => match info.highest_stage() {
@@ -855,8 +856,6 @@ fn meta_mismatch(snapshot: &Snapshot, file: &FileData, d: &Diagnostic) -> Vec<Ac
         "status" => "active".to_string(),
         _ => return Vec::new(),
     };
-    // A JSON stage stays a number; a YAML string stays a string.
-    let _ = json;
     vec![fix(
         format!("Set `{}` to `{replacement}`", field.key),
         d,

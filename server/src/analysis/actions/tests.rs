@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::analysis::diagnostics::fixture::{snapshot, sources};
+use crate::analysis::diagnostics::fixture::snapshot;
 use crate::config::Severity;
 use crate::index::Source;
 use crate::vfs::FileRead;
@@ -386,7 +386,6 @@ fn round_trip_every_fix_on_the_example_clears_its_diagnostic() {
             }
         }
     }
-    let _ = sources;
     for code in [
         "stage-missing",
         "stage-misnamed",
