@@ -126,6 +126,22 @@ impl Snapshot {
         snapshot
     }
 
+    /// The first definition of assumption `id` (by file, then position):
+    /// where it is and the entry.
+    pub fn first_entry(
+        &self,
+        id: &str,
+    ) -> Option<(&EntryLocation, &crate::facts::AssumptionEntry)> {
+        let location = self.assumptions.get(id)?.iter().next()?;
+        let entry = self
+            .files
+            .get(&location.file)?
+            .facts
+            .entries
+            .get(location.index)?;
+        Some((location, entry))
+    }
+
     /// Whether a file or folder exists at workspace path `path`.
     pub fn exists(&self, path: &str) -> bool {
         path.is_empty() || self.paths.contains(path) || self.dirs.contains_key(path)

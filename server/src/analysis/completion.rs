@@ -203,15 +203,8 @@ fn item(
 
 fn assumption_items(snapshot: &Snapshot, replace: &ByteRange) -> Vec<Completion> {
     let mut out = Vec::new();
-    for (id, locations) in &snapshot.assumptions {
-        let Some(location) = locations.iter().next() else {
-            continue;
-        };
-        let Some(entry) = snapshot
-            .files
-            .get(&location.file)
-            .and_then(|f| f.facts.entries.get(location.index))
-        else {
+    for id in snapshot.assumptions.keys() {
+        let Some((_, entry)) = snapshot.first_entry(id) else {
             continue;
         };
         let number: u32 = id[1..].parse().unwrap_or(0);

@@ -65,18 +65,7 @@ pub fn inlay_hints(snapshot: &Snapshot, path: &str, range: &ByteRange) -> Vec<In
         if reference.range.end < range.start || reference.range.start > range.end {
             continue;
         }
-        let Some(location) = snapshot
-            .assumptions
-            .get(&reference.id)
-            .and_then(|l| l.iter().next())
-        else {
-            continue;
-        };
-        let Some(entry) = snapshot
-            .files
-            .get(&location.file)
-            .and_then(|f| f.facts.entries.get(location.index))
-        else {
+        let Some((_, entry)) = snapshot.first_entry(&reference.id) else {
             continue;
         };
         let mut parts = Vec::new();

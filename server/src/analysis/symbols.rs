@@ -215,15 +215,8 @@ pub fn workspace_symbols(snapshot: &Snapshot, query: &str, limit: usize) -> Vec<
             scored.push((score, symbol));
         }
     };
-    for (id, locations) in &snapshot.assumptions {
-        let Some(location) = locations.iter().next() else {
-            continue;
-        };
-        let Some(entry) = snapshot
-            .files
-            .get(&location.file)
-            .and_then(|f| f.facts.entries.get(location.index))
-        else {
+    for id in snapshot.assumptions.keys() {
+        let Some((location, entry)) = snapshot.first_entry(id) else {
             continue;
         };
         consider(

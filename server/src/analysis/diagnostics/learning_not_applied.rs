@@ -13,18 +13,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     // The learning end.
     if matches!(context.stage(), Some((6 | 7, _))) {
         for result in &facts.learning_results {
-            let Some(location) = snapshot
-                .assumptions
-                .get(&result.id)
-                .and_then(|l| l.iter().next())
-            else {
-                continue;
-            };
-            let Some(entry) = snapshot
-                .files
-                .get(&location.file)
-                .and_then(|f| f.facts.entries.get(location.index))
-            else {
+            let Some((location, entry)) = snapshot.first_entry(&result.id) else {
                 continue;
             };
             if let Some(difference) = result_disagreement(result, entry) {
