@@ -594,6 +594,13 @@ fn thread_item(q: &Query, dir: &str) -> Option<CallHierarchyItem> {
     })
 }
 
+/// The string under `key` in an item's `data` round-tripped through the
+/// client (call-hierarchy and completion items), or `None` when the client
+/// sent no data or a different shape.
+fn data_str(data: Option<&serde_json::Value>, key: &str) -> Option<String> {
+    data?.get(key)?.as_str().map(str::to_string)
+}
+
 fn edit_position(position: Position) -> EditPosition {
     EditPosition {
         line: position.line,
@@ -1311,13 +1318,7 @@ impl LanguageServer for Backend {
         params: CallHierarchyIncomingCallsParams,
     ) -> Result<Option<Vec<CallHierarchyIncomingCall>>> {
         let item = params.item;
-        let Some(dir) = item
-            .data
-            .as_ref()
-            .and_then(|d| d.get("thread"))
-            .and_then(|t| t.as_str())
-            .map(str::to_string)
-        else {
+        let Some(dir) = data_str(item.data.as_ref(), "thread") else {
             return Ok(None);
         };
         let response = self
@@ -1355,13 +1356,7 @@ impl LanguageServer for Backend {
         params: CallHierarchyOutgoingCallsParams,
     ) -> Result<Option<Vec<CallHierarchyOutgoingCall>>> {
         let item = params.item;
-        let Some(dir) = item
-            .data
-            .as_ref()
-            .and_then(|d| d.get("thread"))
-            .and_then(|t| t.as_str())
-            .map(str::to_string)
-        else {
+        let Some(dir) = data_str(item.data.as_ref(), "thread") else {
             return Ok(None);
         };
         let response = self
@@ -1386,13 +1381,7 @@ impl LanguageServer for Backend {
     }
 
     async fn completion_resolve(&self, mut item: CompletionItem) -> Result<CompletionItem> {
-        let Some(id) = item
-            .data
-            .as_ref()
-            .and_then(|d| d.get("assumption"))
-            .and_then(|a| a.as_str())
-            .map(str::to_string)
-        else {
+        let Some(id) = data_str(item.data.as_ref(), "assumption") else {
             return Ok(item);
         };
         let snapshots: Vec<Snapshot> = self
