@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test of the project, in the order a reviewer wants them to fail:
 # formatting, lints, Rust tests (unit, fixture, protocol, CLI on the real
-# corpus), then the real-client suites (pytest-lsp and headless Neovim)
+# corpus), the VS Code extension (lint, types, unit tests, .vsix), then the
+# real-client suites (pytest-lsp and headless Neovim)
 # against the release binary. The Python tools live in .venv (created here
 # from tests/requirements.txt when missing).
 set -euo pipefail
