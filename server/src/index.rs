@@ -12,6 +12,7 @@ use imbl::{HashMap, HashSet, OrdMap, OrdSet};
 
 use crate::config::Config;
 use crate::facts::paths::PathKind;
+use crate::facts::solution::feature_key;
 use crate::facts::{FileFacts, Link, LinkKind, ReadState};
 use crate::line_index::LineIndex;
 use crate::vfs;
@@ -91,6 +92,9 @@ pub struct Snapshot {
     pub goal_refs: HashMap<String, HashSet<String>>,
     /// Link resolution key -> files with a link that could resolve to it.
     pub link_dependents: HashMap<String, HashSet<String>>,
+    /// Feature key ([`feature_key`]) -> files announcing that feature as a
+    /// 09 update (`09-solution.md → "Feature"`), in path order.
+    pub solution_announcements: HashMap<String, OrdSet<String>>,
 }
 
 impl Snapshot {
@@ -108,6 +112,7 @@ impl Snapshot {
             goals: HashMap::new(),
             goal_refs: HashMap::new(),
             link_dependents: HashMap::new(),
+            solution_announcements: HashMap::new(),
         }
     }
 
@@ -250,6 +255,22 @@ impl Snapshot {
             .collect::<BTreeSet<_>>()
         {
             update_set(&mut self.goal_refs, goal, path, add);
+        }
+        for key in facts
+            .solution_updates
+            .iter()
+            .map(|(name, _)| feature_key(name))
+            .collect::<BTreeSet<_>>()
+        {
+            let set = self.solution_announcements.entry(key.clone()).or_default();
+            if add {
+                set.insert(path.clone());
+            } else {
+                set.remove(path);
+                if set.is_empty() {
+                    self.solution_announcements.remove(&key);
+                }
+            }
         }
         let mut keys = BTreeSet::new();
         for link in &facts.links {
@@ -814,6 +835,29 @@ mod tests {
             "### SDK (Validated)\n- **Evidence:** threads/eng/sdk/6-learning.md\n",
         ));
         assert!(affected.contains(learning), "{affected:?}");
+    }
+
+    #[test]
+    fn announcements_follow_edits_and_link_unevidenced_entries() {
+        use crate::analysis::drift::{evidence_of, solution_entries, Evidence};
+        let mut snapshot = snapshot(
+            "//- /strategy/canvas/09-solution.md\n### Bank Feed SDK\n//- /threads/eng/b/6-learning.md\nCanvas update: 09-solution.md → \"Bank feed SDK\"\n//- /threads/eng/a/6-learning.md\nCanvas update: 09-solution.md → \"Bank-Feed SDK (4 banks)\"\n",
+        );
+        let linked = |s: &Snapshot| {
+            let entries = solution_entries(s);
+            evidence_of(s, entries[0].2)
+        };
+        // Both threads announce it; the first in path order wins.
+        assert_eq!(linked(&snapshot), Evidence::Thread("threads/eng/a".into()));
+        snapshot.upsert(file(
+            &snapshot,
+            "threads/eng/a/6-learning.md",
+            "# Learning\n",
+        ));
+        assert_eq!(linked(&snapshot), Evidence::Thread("threads/eng/b".into()));
+        snapshot.remove("threads/eng/b/6-learning.md");
+        assert_eq!(linked(&snapshot), Evidence::Unlinked);
+        assert!(snapshot.solution_announcements.is_empty());
     }
 
     #[test]

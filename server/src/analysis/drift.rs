@@ -53,20 +53,16 @@ pub fn evidence_of(snapshot: &Snapshot, entry: &SolutionEntry) -> Evidence {
             None => Evidence::Unlinked,
         };
     }
-    let key = feature_key(&entry.name);
-    for file in snapshot.files.values() {
-        if file
-            .facts
-            .solution_updates
-            .iter()
-            .any(|(name, _)| feature_key(name) == key)
-        {
-            if let Some(dir) = file.facts.path_kind().thread() {
-                return Evidence::Thread(dir.to_string());
-            }
-        }
-    }
-    Evidence::Unlinked
+    // The first announcing thread file in path order.
+    snapshot
+        .solution_announcements
+        .get(&feature_key(&entry.name))
+        .into_iter()
+        .flatten()
+        .filter_map(|path| snapshot.files.get(path)?.facts.path_kind().thread())
+        .map(|dir| Evidence::Thread(dir.to_string()))
+        .next()
+        .unwrap_or(Evidence::Unlinked)
 }
 
 /// The learning of a thread: its stage 6 (or legacy 7) file.
