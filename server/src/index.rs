@@ -238,15 +238,7 @@ impl Snapshot {
             update_set(&mut self.assumption_refs, id, path, add);
         }
         if let Some(goal) = &facts.goal {
-            let set = self.goals.entry(goal.id.clone()).or_default();
-            if add {
-                set.insert(path.clone());
-            } else {
-                set.remove(path);
-                if set.is_empty() {
-                    self.goals.remove(&goal.id);
-                }
-            }
+            update_set(&mut self.goals, &goal.id, path, add);
         }
         for goal in facts
             .goal_refs
@@ -262,15 +254,7 @@ impl Snapshot {
             .map(|(name, _)| feature_key(name))
             .collect::<BTreeSet<_>>()
         {
-            let set = self.solution_announcements.entry(key.clone()).or_default();
-            if add {
-                set.insert(path.clone());
-            } else {
-                set.remove(path);
-                if set.is_empty() {
-                    self.solution_announcements.remove(&key);
-                }
-            }
+            update_set(&mut self.solution_announcements, &key, path, add);
         }
         let mut keys = BTreeSet::new();
         for link in &facts.links {
@@ -473,16 +457,40 @@ impl Snapshot {
     }
 }
 
-fn update_set(map: &mut HashMap<String, HashSet<String>>, key: &str, path: &str, add: bool) {
+/// A set of workspace paths held by a reverse map.
+trait PathSet: Default + Clone {
+    fn add(&mut self, path: &str);
+    /// Removes `path`; whether the set is now empty.
+    fn remove_path(&mut self, path: &str) -> bool;
+}
+
+impl PathSet for HashSet<String> {
+    fn add(&mut self, path: &str) {
+        self.insert(path.to_string());
+    }
+    fn remove_path(&mut self, path: &str) -> bool {
+        self.remove(path);
+        self.is_empty()
+    }
+}
+
+impl PathSet for OrdSet<String> {
+    fn add(&mut self, path: &str) {
+        self.insert(path.to_string());
+    }
+    fn remove_path(&mut self, path: &str) -> bool {
+        self.remove(path);
+        self.is_empty()
+    }
+}
+
+/// Adds `path` under `key`, or removes it and drops the key once its set
+/// is empty.
+fn update_set<S: PathSet>(map: &mut HashMap<String, S>, key: &str, path: &str, add: bool) {
     if add {
-        map.entry(key.to_string())
-            .or_default()
-            .insert(path.to_string());
-    } else if let Some(set) = map.get_mut(key) {
-        set.remove(path);
-        if set.is_empty() {
-            map.remove(key);
-        }
+        map.entry(key.to_string()).or_default().add(path);
+    } else if map.get_mut(key).is_some_and(|set| set.remove_path(path)) {
+        map.remove(key);
     }
 }
 
