@@ -273,19 +273,33 @@ impl Backend {
             if session.generation != generation {
                 return;
             }
+            // Open documents first, in a job of their own, so the file
+            // being typed in is not kept waiting by the files its edit
+            // reaches elsewhere in the workspace.
             let jobs: Vec<(usize, Job)> = session
                 .workspaces
                 .iter_mut()
                 .enumerate()
                 .filter(|(_, w)| w.ready && !w.pending.is_empty())
-                .map(|(i, w)| {
-                    let job = Job {
-                        root: w.root.clone(),
-                        snapshot: w.snapshot.clone(),
-                        pending: std::mem::take(&mut w.pending).into_iter().collect(),
-                        versions: w.open.iter().map(|(p, d)| (p.clone(), d.version)).collect(),
-                    };
-                    (i, job)
+                .flat_map(|(i, w)| {
+                    let (open, rest): (Vec<String>, Vec<String>) = std::mem::take(&mut w.pending)
+                        .into_iter()
+                        .partition(|path| w.open.contains_key(path));
+                    let versions: HashMap<String, i32> =
+                        w.open.iter().map(|(p, d)| (p.clone(), d.version)).collect();
+                    [open, rest]
+                        .into_iter()
+                        .filter(|pending| !pending.is_empty())
+                        .map(|pending| {
+                            let job = Job {
+                                root: w.root.clone(),
+                                snapshot: w.snapshot.clone(),
+                                pending,
+                                versions: versions.clone(),
+                            };
+                            (i, job)
+                        })
+                        .collect::<Vec<_>>()
                 })
                 .collect();
             (jobs, session.unit)
