@@ -95,6 +95,9 @@ pub struct Snapshot {
     /// Feature key ([`feature_key`]) -> files announcing that feature as a
     /// 09 update (`09-solution.md → "Feature"`), in path order.
     pub solution_announcements: HashMap<String, OrdSet<String>>,
+    /// Assumption ID -> live learnings (stage 6, or legacy 7, outside
+    /// `archive/`) recording a result for it, in path order.
+    pub learning_records: HashMap<String, OrdSet<String>>,
 }
 
 impl Snapshot {
@@ -113,6 +116,7 @@ impl Snapshot {
             goal_refs: HashMap::new(),
             link_dependents: HashMap::new(),
             solution_announcements: HashMap::new(),
+            learning_records: HashMap::new(),
         }
     }
 
@@ -255,6 +259,23 @@ impl Snapshot {
             .collect::<BTreeSet<_>>()
         {
             update_set(&mut self.solution_announcements, &key, path, add);
+        }
+        if matches!(
+            facts.path_kind(),
+            PathKind::Stage {
+                number: 6 | 7,
+                archived: false,
+                ..
+            }
+        ) {
+            for id in facts
+                .learning_results
+                .iter()
+                .map(|r| &r.id)
+                .collect::<BTreeSet<_>>()
+            {
+                update_set(&mut self.learning_records, id, path, add);
+            }
         }
         let mut keys = BTreeSet::new();
         for link in &facts.links {

@@ -47,24 +47,14 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         for path in snapshot
-            .assumption_refs
+            .learning_records
             .get(&entry.id)
             .into_iter()
-            .flat_map(|s| s.iter())
+            .flatten()
         {
             let Some(learning) = snapshot.files.get(path) else {
                 continue;
             };
-            if !matches!(
-                learning.facts.path_kind(),
-                PathKind::Stage {
-                    number: 6 | 7,
-                    archived: false,
-                    ..
-                }
-            ) {
-                continue;
-            }
             for result in learning
                 .facts
                 .learning_results
