@@ -311,6 +311,8 @@ impl Backend {
                 pending,
                 versions,
             } = job;
+            let started = std::time::Instant::now();
+            let files = pending.len();
             let computed = tokio::task::spawn_blocking(move || {
                 use rayon::prelude::*;
                 pending
@@ -339,6 +341,7 @@ impl Backend {
                 tracing::error!("diagnostics task failed");
                 continue;
             };
+            tracing::debug!(files, elapsed = ?started.elapsed(), "diagnostics computed");
             let mut to_send: Vec<Publication> = Vec::new();
             {
                 let mut session = self.lock();
