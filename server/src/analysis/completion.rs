@@ -7,7 +7,7 @@
 //! empty stage file. Each item replaces the partial word before the
 //! cursor (`replace`, a byte range).
 
-use crate::analysis::navigation::{status_emoji, thread_name, thread_title};
+use crate::analysis::navigation::{status_label, thread_name, thread_title};
 use crate::analysis::thread::thread_info;
 use crate::facts::paths::PathKind;
 use crate::facts::status::AssumptionStatus;
@@ -208,10 +208,7 @@ fn assumption_items(snapshot: &Snapshot, replace: &ByteRange) -> Vec<Completion>
             continue;
         };
         let number: u32 = id[1..].parse().unwrap_or(0);
-        let status = entry
-            .status
-            .map(|s| format!("{} {}", status_emoji(s), s.as_str()))
-            .unwrap_or_else(|| "no status".into());
+        let status = status_label(entry.status);
         let confidence = entry
             .confidence
             .map(|c| format!(" {c}%"))

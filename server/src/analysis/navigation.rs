@@ -437,6 +437,14 @@ pub fn references(
     }
 }
 
+/// An entry's status as hover and completion show it (`✅ VALIDATED`), or
+/// `no status`.
+pub fn status_label(status: Option<AssumptionStatus>) -> String {
+    status
+        .map(|s| format!("{} {}", status_emoji(s), s.as_str()))
+        .unwrap_or_else(|| "no status".into())
+}
+
 /// The emoji shown for a status (hover, inlay hints, code lens).
 pub fn status_emoji(status: AssumptionStatus) -> &'static str {
     match status {
@@ -573,10 +581,7 @@ fn assumption_hover(snapshot: &Snapshot, id: &str) -> String {
         return format!("**{id}**: not defined in any assumptions section");
     };
     out.push_str(&format!("**{id}**: {}\n\n", entry.title));
-    let status = entry
-        .status
-        .map(|s| format!("{} {}", status_emoji(s), s.as_str()))
-        .unwrap_or_else(|| "no status".into());
+    let status = status_label(entry.status);
     let confidence = entry
         .confidence
         .map(|c| format!(" at {c}%"))
