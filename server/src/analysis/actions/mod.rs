@@ -554,42 +554,39 @@ fn apply_result_edits(
 }
 
 fn learning_not_applied(snapshot: &Snapshot, file: &FileData, d: &Diagnostic) -> Vec<Action> {
-    // Which learning result and which entry: from this end or the other.
-    let (result, learning_path, entry_location) = if let Some(result) = file
+    // Which learning results: the one at this end, or every learning the
+    // Canvas end lists.
+    let results: Vec<(LearningResult, String)> = match file
         .facts
         .learning_results
         .iter()
         .find(|r| r.range == d.range)
     {
-        let location = snapshot
-            .assumptions
-            .get(&result.id)
-            .and_then(|l| l.iter().next())
-            .cloned();
-        (result.clone(), file.path.clone(), location)
-    } else {
-        let Some(related) = d.related.first() else {
-            return Vec::new();
-        };
-        let Some(learning) = snapshot.files.get(&related.path) else {
-            return Vec::new();
-        };
-        let Some(result) = learning
-            .facts
-            .learning_results
+        Some(result) => vec![(result.clone(), file.path.clone())],
+        None => d
+            .related
             .iter()
-            .find(|r| r.range == related.range)
-        else {
-            return Vec::new();
-        };
-        let location = snapshot
-            .assumptions
-            .get(&result.id)
-            .and_then(|l| l.iter().next())
-            .cloned();
-        (result.clone(), learning.path.clone(), location)
+            .filter_map(|related| {
+                let learning = snapshot.files.get(&related.path)?;
+                let result = learning
+                    .facts
+                    .learning_results
+                    .iter()
+                    .find(|r| r.range == related.range)?;
+                Some((result.clone(), learning.path.clone()))
+            })
+            .collect(),
     };
-    let Some(location) = entry_location else {
+    let Some((first, _)) = results.first() else {
+        return Vec::new();
+    };
+    let id = first.id.clone();
+    let Some(location) = snapshot
+        .assumptions
+        .get(&id)
+        .and_then(|l| l.iter().next())
+        .cloned()
+    else {
         return Vec::new();
     };
     let Some(canvas) = snapshot.files.get(&location.file) else {
@@ -598,38 +595,48 @@ fn learning_not_applied(snapshot: &Snapshot, file: &FileData, d: &Diagnostic) ->
     let Some(entry) = canvas.facts.entries.get(location.index) else {
         return Vec::new();
     };
-    let edits = apply_result_edits(canvas, entry, &result, &learning_path);
-    if edits.is_empty() {
-        return Vec::new();
-    }
-    // Unambiguous when no other learning states something else for this ID.
-    let others = snapshot
-        .assumption_refs
-        .get(&result.id)
+    // Unambiguous when every learning of this ID records the same result.
+    let proposals: std::collections::BTreeSet<_> = snapshot
+        .learning_records
+        .get(&id)
         .into_iter()
-        .flat_map(|s| s.iter())
+        .flatten()
         .filter_map(|p| snapshot.files.get(p))
-        .flat_map(|f| {
-            f.facts
-                .learning_results
-                .iter()
-                .filter(|r| r.id == result.id)
+        .flat_map(|f| f.facts.learning_results.iter().filter(|r| r.id == id))
+        .map(|r| (r.status, r.confidence))
+        .collect();
+    let unambiguous = proposals.len() <= 1;
+    let canvas_name = vfs::file_name(&location.file);
+    let mut seen = std::collections::BTreeSet::new();
+    let distinct: Vec<&(LearningResult, String)> = results
+        .iter()
+        .filter(|(result, _)| seen.insert((result.status, result.confidence)))
+        .collect();
+    distinct
+        .iter()
+        .filter_map(|(result, learning_path)| {
+            let edits = apply_result_edits(canvas, entry, result, learning_path);
+            if edits.is_empty() {
+                return None;
+            }
+            let title = if distinct.len() == 1 {
+                format!("Apply the learning to {id} in {canvas_name}")
+            } else {
+                let thread = crate::analysis::drift::thread_of(snapshot, learning_path)
+                    .unwrap_or_else(|| learning_path.clone());
+                format!("Apply the learning of {thread} to {id} in {canvas_name}")
+            };
+            Some(fix(
+                title,
+                d,
+                unambiguous,
+                vec![FileOp::Edit {
+                    path: location.file.clone(),
+                    edits,
+                }],
+            ))
         })
-        .filter(|r| r.status != result.status || r.confidence != result.confidence)
-        .count();
-    vec![fix(
-        format!(
-            "Apply the learning to {} in {}",
-            result.id,
-            vfs::file_name(&location.file)
-        ),
-        d,
-        others == 0,
-        vec![FileOp::Edit {
-            path: location.file.clone(),
-            edits,
-        }],
-    )]
+        .collect()
 }
 
 fn meta_insert(file: &FileData, key: &str, value: &str) -> FileOp {

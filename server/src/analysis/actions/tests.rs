@@ -208,6 +208,40 @@ fn learning_not_applied_updates_the_entry_in_its_form() {
 }
 
 #[test]
+fn learning_not_applied_offers_each_learning_from_the_canvas_end() {
+    let fixture = "//- /strategy/canvas/10-assumptions.md\n### A4: White-label\n**Status:** ⏳ TESTING\n**Confidence:** 60%\n//- /threads/sales/a/6-learning.md\n- A4: VALIDATED, confidence 95%\n//- /threads/sales/b/6-learning.md\n- A4: INVALIDATED\n";
+    let before = snapshot(fixture);
+    let canvas = "strategy/canvas/10-assumptions.md";
+    let diagnostic = crate::analysis::diagnostics::file_diagnostics(&before, canvas)
+        .into_iter()
+        .find(|d| d.code == "learning-not-applied")
+        .unwrap();
+    let actions = quick_fixes(&before, canvas, &diagnostic.range);
+    let titles: Vec<&str> = actions.iter().map(|a| a.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Apply the learning of threads/sales/a to A4 in 10-assumptions.md",
+            "Apply the learning of threads/sales/b to A4 in 10-assumptions.md",
+        ]
+    );
+    // Two learnings disagree with each other: neither is preferred, and
+    // `check --fix` applies neither.
+    assert!(actions.iter().all(|a| !a.preferred && !a.unambiguous));
+    let files = apply_fix(
+        fixture,
+        canvas,
+        "learning-not-applied",
+        "of threads/sales/b",
+    );
+    assert!(
+        files[canvas].contains("**Status:** ❌ INVALIDATED"),
+        "{}",
+        files[canvas]
+    );
+}
+
+#[test]
 fn attribution_missing_adds_a_source() {
     let files = apply_fix(
         "//- /threads/sales/acme/meta.json\n{\n  \"type\": \"sales\"\n}\n//- /threads/sales/acme/1-input.md\n# Input\n//- /threads/marketing/acme-case-study/1-input.md\n# Input\n",

@@ -34,7 +34,9 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    // The Canvas end.
+    // The Canvas end: one diagnostic per entry, however many learnings
+    // disagree with it (an assumption cited by hundreds of threads must
+    // not stack hundreds of warnings on one line).
     if !matches!(facts.path_kind(), PathKind::Canvas { number: 10, .. }) {
         return;
     }
@@ -46,41 +48,65 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         if first.is_some_and(|l| l.file != context.file.path || l.index != index) {
             continue;
         }
-        for path in snapshot
+        let mut disagreeing = snapshot
             .learning_records
             .get(&entry.id)
             .into_iter()
             .flatten()
-        {
-            let Some(learning) = snapshot.files.get(path) else {
-                continue;
-            };
-            for result in learning
-                .facts
-                .learning_results
-                .iter()
-                .filter(|r| r.id == entry.id)
-            {
-                if let Some(difference) = result_disagreement(result, entry) {
-                    let mut diagnostic = context.diagnostic(
-                        "learning-not-applied",
-                        entry.id_range.clone(),
-                        format!(
-                            "`{}` is not up to date: `{path}` records {difference}",
-                            entry.id
-                        ),
-                    );
-                    diagnostic.related.push(Related {
-                        path: path.clone(),
-                        range: result.range.clone(),
-                        message: "the learning".into(),
-                    });
-                    out.push(diagnostic);
-                }
+            .filter_map(|path| Some((path, snapshot.files.get(path)?)))
+            .flat_map(|(path, learning)| {
+                learning
+                    .facts
+                    .learning_results
+                    .iter()
+                    .filter(|r| r.id == entry.id)
+                    .filter_map(move |r| Some((path, r, result_disagreement(r, entry)?)))
+            });
+        let Some((path, result, difference)) = disagreeing.next() else {
+            continue;
+        };
+        let mut related = vec![Related {
+            path: path.clone(),
+            range: result.range.clone(),
+            message: format!("the learning records {difference}"),
+        }];
+        let mut count = 1;
+        for (path, result, difference) in disagreeing {
+            count += 1;
+            if related.len() < MAX_RELATED {
+                related.push(Related {
+                    path: path.clone(),
+                    range: result.range.clone(),
+                    message: format!("the learning records {difference}"),
+                });
             }
         }
+        let message = if count == 1 {
+            format!(
+                "`{}` is not up to date: `{path}` records {difference}",
+                entry.id
+            )
+        } else {
+            let listed = if count > related.len() {
+                format!("; the first {} are listed", related.len())
+            } else {
+                String::new()
+            };
+            format!(
+                "`{}` is not up to date: {count} learnings record other results, first `{path}`: {difference}{listed}",
+                entry.id
+            )
+        };
+        let mut diagnostic =
+            context.diagnostic("learning-not-applied", entry.id_range.clone(), message);
+        diagnostic.related = related;
+        out.push(diagnostic);
     }
 }
+
+/// At most this many learnings are listed in the `relatedInformation` of
+/// the Canvas end; the message gives the full count.
+pub const MAX_RELATED: usize = 20;
 
 #[cfg(test)]
 mod tests {
@@ -109,5 +135,66 @@ mod tests {
             "{CANVAS}//- /threads/sales/a/6-learning.md\n- A4: still testing, 60% confidence\n- A5: VALIDATED, confidence 90%\n//- /threads/sales/b/2-hypothesis.md\nTests: A4 - VALIDATED soon\n//- /threads/sales/archive/c/6-learning.md\n- A4: INVALIDATED\n"
         );
         assert!(check(&fixture, "learning-not-applied").is_empty());
+    }
+
+    #[test]
+    fn the_canvas_end_is_one_diagnostic_listing_every_learning() {
+        let fixture = format!(
+            "{CANVAS}//- /threads/sales/a/6-learning.md\n- A4: VALIDATED, confidence 95%\n//- /threads/sales/b/6-learning.md\n- A4: INVALIDATED\n//- /threads/sales/c/6-learning.md\n- A4: still testing, 60% confidence\n"
+        );
+        let snapshot = crate::analysis::diagnostics::fixture::snapshot(&fixture);
+        let canvas: Vec<_> = crate::analysis::diagnostics::file_diagnostics(
+            &snapshot,
+            "strategy/canvas/10-assumptions.md",
+        )
+        .into_iter()
+        .filter(|d| d.code == "learning-not-applied")
+        .collect();
+        assert_eq!(canvas.len(), 1, "{canvas:?}");
+        assert_eq!(
+            canvas[0].message,
+            "`A4` is not up to date: 2 learnings record other results, first `threads/sales/a/6-learning.md`: VALIDATED (the assumptions section shows TESTING), 95% (the assumptions section shows 60%)"
+        );
+        let related: Vec<&str> = canvas[0].related.iter().map(|r| r.path.as_str()).collect();
+        assert_eq!(
+            related,
+            [
+                "threads/sales/a/6-learning.md",
+                "threads/sales/b/6-learning.md"
+            ]
+        );
+        // The learning end still gets one each.
+        assert_eq!(check(&fixture, "learning-not-applied").len(), 3);
+    }
+
+    #[test]
+    fn related_information_is_capped_and_the_count_is_exact() {
+        let mut fixture = CANVAS.to_string();
+        for i in 0..(super::MAX_RELATED + 5) {
+            fixture.push_str(&format!(
+                "//- /threads/sales/t{i:02}/6-learning.md\n- A4: VALIDATED\n"
+            ));
+        }
+        let snapshot = crate::analysis::diagnostics::fixture::snapshot(&fixture);
+        let found = crate::analysis::diagnostics::file_diagnostics(
+            &snapshot,
+            "strategy/canvas/10-assumptions.md",
+        );
+        let canvas: Vec<_> = found
+            .iter()
+            .filter(|d| d.code == "learning-not-applied")
+            .collect();
+        assert_eq!(canvas.len(), 1);
+        assert_eq!(canvas[0].related.len(), super::MAX_RELATED);
+        assert!(
+            canvas[0].message.contains(&format!(
+                "{} learnings record other results",
+                super::MAX_RELATED + 5
+            )) && canvas[0]
+                .message
+                .ends_with(&format!("the first {} are listed", super::MAX_RELATED)),
+            "{}",
+            canvas[0].message
+        );
     }
 }
