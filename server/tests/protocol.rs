@@ -1083,3 +1083,62 @@ async fn initialization_options_in_every_client_shape() {
         assert_eq!(beta["diagnostics"][0]["severity"], 4, "{options}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unchanged_diagnostics_are_not_sent_again() {
+    let dir = workspace();
+    // A closed thread that cites A4 and keeps a broken link whatever the
+    // Canvas says.
+    let gamma = "threads/sales/gamma/2-hypothesis.md";
+    write(
+        dir.path(),
+        gamma,
+        "# Stage 2: Hypothesis\n\nTests: A4 - buyers\n\nSee [gone](missing.md).\n",
+    );
+    let mut client = Client::new(dir.path());
+    client.initialize(json!({})).await;
+    let first = client.diagnostics_until(gamma, |_| true).await;
+    assert!(codes(&first).contains(&"link-broken".to_string()));
+    let beta = "threads/sales/beta/2-hypothesis.md";
+    let canvas = "strategy/canvas/10-assumptions.md";
+    client
+        .notify("textDocument/didOpen", json!({"textDocument": {"uri": uri(&client.root, canvas), "languageId": "markdown", "version": 1, "text": CANVAS}}))
+        .await;
+    // Retitle A4 (gamma is re-diagnosed, to the same result) and define
+    // A9 (beta's diagnostic goes away).
+    let end = CANVAS.lines().count();
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri(&client.root, canvas), "version": 2},
+                   "contentChanges": [
+                       {"range": {"start": {"line": 2, "character": 8}, "end": {"line": 2, "character": 18}}, "text": "Large"},
+                       {"range": {"start": {"line": end, "character": 0}, "end": {"line": end, "character": 0}}, "text": "\n### A9: Now defined\n"}]}),
+        )
+        .await;
+    // Everything sent up to the status update that follows beta's cleared
+    // diagnostics (the problem count drops with it): the end of that
+    // publish.
+    let beta_uri = uri(&client.root, beta);
+    let gamma_uri = uri(&client.root, gamma);
+    let mut sent = Vec::new();
+    let wait = async {
+        let mut cleared = false;
+        loop {
+            let request = client.incoming.recv().await.unwrap();
+            let params = request.params().cloned().unwrap_or(Value::Null);
+            match request.method() {
+                "textDocument/publishDiagnostics" => {
+                    cleared |= params["uri"] == beta_uri && params["diagnostics"] == json!([]);
+                    sent.push(params);
+                }
+                "leanos/status" if cleared => break,
+                _ => {}
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(20), wait)
+        .await
+        .expect("beta cleared, then a status update");
+    assert!(!sent.iter().any(|p| p["uri"] == gamma_uri), "{sent:#?}");
+}

@@ -9,7 +9,7 @@
 //! Every folder of a multi-root workspace is its own LeanOS root with its
 //! own snapshot; a file belongs to the innermost root that contains it.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -76,8 +76,10 @@ struct Workspace {
     pending: BTreeSet<String>,
     /// The cold scan has finished.
     ready: bool,
-    /// Files whose last published diagnostics were not empty.
-    published: HashSet<String>,
+    /// Files whose last published diagnostics were not empty, with the
+    /// [`fingerprint`] of that publication: a file whose diagnostics come
+    /// out the same is not sent again.
+    published: HashMap<String, u64>,
 }
 
 impl Workspace {
@@ -88,7 +90,7 @@ impl Workspace {
             open: HashMap::new(),
             pending: BTreeSet::new(),
             ready: false,
-            published: HashSet::new(),
+            published: HashMap::new(),
         }
     }
 
@@ -143,7 +145,7 @@ impl Workspace {
         self.ready = true;
         self.pending.extend(self.snapshot.files.keys().cloned());
         // Files that had diagnostics and may be gone now get cleared.
-        self.pending.extend(self.published.iter().cloned());
+        self.pending.extend(self.published.keys().cloned());
     }
 }
 
@@ -226,6 +228,28 @@ fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
 }
 
 type Publication = (Uri, Vec<Diagnostic>, Option<i32>);
+
+/// A hash of a publication as it goes over the wire: its document version
+/// and its diagnostics serialized to JSON (so ranges are compared in the
+/// client's encoding, not as byte offsets).
+fn fingerprint(diagnostics: &[Diagnostic], version: Option<i32>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    struct HashWriter<'a>(&'a mut std::hash::DefaultHasher);
+    impl std::io::Write for HashWriter<'_> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hasher = std::hash::DefaultHasher::new();
+    version.hash(&mut hasher);
+    // Serializing plain data into a writer that cannot fail cannot fail.
+    let _ = serde_json::to_writer(HashWriter(&mut hasher), diagnostics);
+    hasher.finish()
+}
 
 impl Backend {
     /// Creates the server for `client`.
@@ -327,11 +351,13 @@ impl Backend {
                             None => Vec::new(),
                         };
                         let version = file.and_then(|f| f.version);
+                        let fingerprint = fingerprint(&diagnostics, version);
                         (
                             path.clone(),
                             convert::uri(&root, path),
                             diagnostics,
                             version,
+                            fingerprint,
                         )
                     })
                     .collect::<Vec<_>>()
@@ -348,7 +374,7 @@ impl Backend {
                 let Some(workspace) = session.workspaces.get_mut(index) else {
                     continue;
                 };
-                for (path, uri, diagnostics, version) in computed {
+                for (path, uri, diagnostics, version, fingerprint) in computed {
                     // Stale: the document changed after this snapshot was
                     // taken; the change queued it for a newer generation.
                     let current = workspace.open.get(&path).map(|d| d.version);
@@ -357,11 +383,15 @@ impl Backend {
                     {
                         continue;
                     }
-                    if diagnostics.is_empty() && !workspace.published.remove(&path) {
+                    if diagnostics.is_empty() {
+                        if workspace.published.remove(&path).is_none() {
+                            continue;
+                        }
+                    } else if workspace.published.insert(path.clone(), fingerprint)
+                        == Some(fingerprint)
+                    {
+                        // The client already shows exactly these.
                         continue;
-                    }
-                    if !diagnostics.is_empty() {
-                        workspace.published.insert(path.clone());
                     }
                     if let Some(uri) = uri {
                         to_send.push((uri, diagnostics, version));
@@ -927,7 +957,7 @@ impl LanguageServer for Backend {
                     cleared.extend(
                         workspace
                             .published
-                            .iter()
+                            .keys()
                             .filter_map(|p| convert::uri(&workspace.root, p)),
                     );
                 }
