@@ -8,7 +8,13 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use imbl::{HashMap, HashSet, OrdMap, OrdSet};
+use imbl::{HashMap, HashSet, OrdMap};
+
+mod small_set;
+pub use small_set::SmallSet;
+
+/// The set of workspace paths an index table maps a key to, in path order.
+pub type PathSet = SmallSet<String>;
 
 use crate::config::Config;
 use crate::facts::paths::PathKind;
@@ -78,26 +84,26 @@ pub struct Snapshot {
     /// Every folder that holds at least one file, with how many.
     pub dirs: HashMap<String, u32>,
     /// Canvas section number -> its files (normally one).
-    pub canvas: OrdMap<u8, OrdSet<String>>,
+    pub canvas: OrdMap<u8, PathSet>,
     /// Assumption ID -> where it is defined.
-    pub assumptions: HashMap<String, OrdSet<EntryLocation>>,
+    pub assumptions: HashMap<String, SmallSet<EntryLocation>>,
     /// Assumption ID -> files that reference it.
-    pub assumption_refs: HashMap<String, HashSet<String>>,
+    pub assumption_refs: HashMap<String, PathSet>,
     /// Thread folder -> its member files (stage files, action files,
     /// metadata).
-    pub threads: OrdMap<String, OrdSet<String>>,
+    pub threads: OrdMap<String, PathSet>,
     /// Goal ID -> goal files defining it.
-    pub goals: HashMap<String, OrdSet<String>>,
+    pub goals: HashMap<String, PathSet>,
     /// Goal ID -> files that reference it.
-    pub goal_refs: HashMap<String, HashSet<String>>,
+    pub goal_refs: HashMap<String, PathSet>,
     /// Link resolution key -> files with a link that could resolve to it.
-    pub link_dependents: HashMap<String, HashSet<String>>,
+    pub link_dependents: HashMap<String, PathSet>,
     /// Feature key ([`feature_key`]) -> files announcing that feature as a
     /// 09 update (`09-solution.md → "Feature"`), in path order.
-    pub solution_announcements: HashMap<String, OrdSet<String>>,
+    pub solution_announcements: HashMap<String, PathSet>,
     /// Assumption ID -> live learnings (stage 6, or legacy 7, outside
     /// `archive/`) recording a result for it, in path order.
-    pub learning_records: HashMap<String, OrdSet<String>>,
+    pub learning_records: HashMap<String, PathSet>,
 }
 
 impl Snapshot {
@@ -478,39 +484,17 @@ impl Snapshot {
     }
 }
 
-/// A set of workspace paths held by a reverse map.
-trait PathSet: Default + Clone {
-    fn add(&mut self, path: &str);
-    /// Removes `path`; whether the set is now empty.
-    fn remove_path(&mut self, path: &str) -> bool;
-}
-
-impl PathSet for HashSet<String> {
-    fn add(&mut self, path: &str) {
-        self.insert(path.to_string());
-    }
-    fn remove_path(&mut self, path: &str) -> bool {
-        self.remove(path);
-        self.is_empty()
-    }
-}
-
-impl PathSet for OrdSet<String> {
-    fn add(&mut self, path: &str) {
-        self.insert(path.to_string());
-    }
-    fn remove_path(&mut self, path: &str) -> bool {
-        self.remove(path);
-        self.is_empty()
-    }
-}
-
 /// Adds `path` under `key`, or removes it and drops the key once its set
 /// is empty.
-fn update_set<S: PathSet>(map: &mut HashMap<String, S>, key: &str, path: &str, add: bool) {
+fn update_set(map: &mut HashMap<String, PathSet>, key: &str, path: &str, add: bool) {
     if add {
-        map.entry(key.to_string()).or_default().add(path);
-    } else if map.get_mut(key).is_some_and(|set| set.remove_path(path)) {
+        map.entry(key.to_string())
+            .or_default()
+            .insert(path.to_string());
+    } else if map.get_mut(key).is_some_and(|set| {
+        set.remove(path);
+        set.is_empty()
+    }) {
         map.remove(key);
     }
 }
