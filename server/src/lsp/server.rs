@@ -229,6 +229,10 @@ fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
 
 type Publication = (Uri, Vec<Diagnostic>, Option<i32>);
 
+/// A publish job with at least this many files computes them on every
+/// core; smaller ones (what an edit reaches) on one thread.
+const PARALLEL_FILES: usize = 512;
+
 /// A hash of a publication as it goes over the wire: its document version
 /// and its diagnostics serialized to JSON (so ranges are compared in the
 /// client's encoding, not as byte offsets).
@@ -339,28 +343,33 @@ impl Backend {
             let files = pending.len();
             let computed = tokio::task::spawn_blocking(move || {
                 use rayon::prelude::*;
-                pending
-                    .par_iter()
-                    .map(|path| {
-                        let file = snapshot.files.get(path);
-                        let diagnostics = match file {
-                            Some(file) => file_diagnostics(&snapshot, path)
-                                .iter()
-                                .map(|d| convert::diagnostic(&root, &snapshot, file, d, unit))
-                                .collect(),
-                            None => Vec::new(),
-                        };
-                        let version = file.and_then(|f| f.version);
-                        let fingerprint = fingerprint(&diagnostics, version);
-                        (
-                            path.clone(),
-                            convert::uri(&root, path),
-                            diagnostics,
-                            version,
-                            fingerprint,
-                        )
-                    })
-                    .collect::<Vec<_>>()
+                let one = |path: &String| {
+                    let file = snapshot.files.get(path);
+                    let diagnostics = match file {
+                        Some(file) => file_diagnostics(&snapshot, path)
+                            .iter()
+                            .map(|d| convert::diagnostic(&root, &snapshot, file, d, unit))
+                            .collect(),
+                        None => Vec::new(),
+                    };
+                    let version = file.and_then(|f| f.version);
+                    let fingerprint = fingerprint(&diagnostics, version);
+                    (
+                        path.clone(),
+                        convert::uri(&root, path),
+                        diagnostics,
+                        version,
+                        fingerprint,
+                    )
+                };
+                // An edit's few files stay on this one thread, leaving the
+                // other cores to the next keystroke; a scan's thousands
+                // use them all.
+                if pending.len() < PARALLEL_FILES {
+                    pending.iter().map(one).collect::<Vec<_>>()
+                } else {
+                    pending.par_iter().map(one).collect::<Vec<_>>()
+                }
             })
             .await;
             let Ok(computed) = computed else {
