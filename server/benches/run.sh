@@ -37,5 +37,8 @@ if [ ! -x "$work/tools/bin/iwes" ]; then
 fi
 python3 server/benches/lsp_bench.py peer "$work/tools/bin/iwes" "$work/ws10000" --requests 200
 
+echo "== server time of requests, in-process (p50/p99)"
+cargo bench --bench requests
+
 echo "== criterion (server work per edit, lowering, 1k cold build)"
 cargo bench --bench engine

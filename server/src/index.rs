@@ -13,12 +13,8 @@ use imbl::OrdMap;
 /// The index's persistent hash map, with foldhash instead of SipHash:
 /// keys are workspace paths and IDs the workspace itself names, and
 /// lookups are most of the time of every query.
-pub type HashMap<K, V> = imbl::GenericHashMap<
-    K,
-    V,
-    foldhash::fast::RandomState,
-    imbl::shared_ptr::DefaultSharedPtr,
->;
+pub type HashMap<K, V> =
+    imbl::GenericHashMap<K, V, foldhash::fast::RandomState, imbl::shared_ptr::DefaultSharedPtr>;
 /// The index's persistent hash set (see [`HashMap`]).
 pub type HashSet<A> =
     imbl::GenericHashSet<A, foldhash::fast::RandomState, imbl::shared_ptr::DefaultSharedPtr>;

@@ -583,13 +583,27 @@ pub struct Query {
 }
 
 impl Query {
-    /// An LSP location for a byte range of a workspace file (files that are
-    /// not lowered, such as CSVs, only have their start).
-    pub fn location(&self, path: &str, range: &std::ops::Range<u32>) -> Option<Location> {
-        Some(Location::new(
-            convert::uri(&self.root, path)?,
-            self.range(path, range),
-        ))
+    /// The LSP locations of the selections of `locations` (files that are
+    /// not lowered, such as CSVs, only have their start), the URI of a
+    /// file computed once for its run of consecutive locations (references
+    /// come sorted by path).
+    pub fn locations(&self, locations: &[navigation::Location]) -> Vec<Location> {
+        let mut out: Vec<Location> = Vec::with_capacity(locations.len());
+        let mut last: Option<(&str, Uri)> = None;
+        for l in locations {
+            let uri = match &last {
+                Some((path, uri)) if *path == l.path => uri.clone(),
+                _ => match convert::uri(&self.root, &l.path) {
+                    Some(uri) => {
+                        last = Some((&l.path, uri.clone()));
+                        uri
+                    }
+                    None => continue,
+                },
+            };
+            out.push(Location::new(uri, self.range(&l.path, &l.selection)));
+        }
+        out
     }
 
     /// An LSP range for a byte range of a workspace file.
@@ -1010,11 +1024,7 @@ impl LanguageServer for Backend {
                         .collect();
                     Some(GotoDefinitionResponse::Link(links))
                 } else {
-                    let locations: Vec<Location> = locations
-                        .iter()
-                        .filter_map(|l| q.location(&l.path, &l.selection))
-                        .collect();
-                    Some(GotoDefinitionResponse::Array(locations))
+                    Some(GotoDefinitionResponse::Array(q.locations(&locations)))
                 }
             })
             .await;
@@ -1026,10 +1036,12 @@ impl LanguageServer for Backend {
         let include = params.context.include_declaration;
         let response = self
             .query(&position.text_document.uri, position.position, move |q| {
-                navigation::references(&q.snapshot, &q.path, q.offset, include)
-                    .iter()
-                    .filter_map(|l| q.location(&l.path, &l.selection))
-                    .collect::<Vec<_>>()
+                q.locations(&navigation::references(
+                    &q.snapshot,
+                    &q.path,
+                    q.offset,
+                    include,
+                ))
             })
             .await;
         Ok(response)
@@ -1238,11 +1250,7 @@ impl LanguageServer for Backend {
                     .into_iter()
                     .map(|lens| {
                         let range = q.range(&q.path, &lens.range);
-                        let locations: Vec<Location> = lens
-                            .references
-                            .iter()
-                            .filter_map(|l| q.location(&l.path, &l.selection))
-                            .collect();
+                        let locations = q.locations(&lens.references);
                         CodeLens {
                             range,
                             command: Some(Command {
