@@ -229,6 +229,9 @@ fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
 
 type Publication = (Uri, Vec<Diagnostic>, Option<i32>);
 
+/// Publications handed to the client's queue together.
+const PUBLISH_BATCH: usize = 64;
+
 /// A publish job with at least this many files computes them on every
 /// core; smaller ones (what an edit reaches) on one thread.
 const PARALLEL_FILES: usize = 512;
@@ -280,11 +283,20 @@ impl Backend {
 
     /// Schedules a debounced publish of the pending diagnostics.
     fn schedule(&self, session: &mut Session) {
+        self.schedule_after(session, DEBOUNCE);
+    }
+
+    /// Schedules a publish of the pending diagnostics after `delay` (zero
+    /// after a scan: nobody is typing into a workspace that was not
+    /// loaded), unless another change comes first.
+    fn schedule_after(&self, session: &mut Session, delay: std::time::Duration) {
         session.generation += 1;
         let generation = session.generation;
         let this = self.clone();
         tokio::spawn(async move {
-            tokio::time::sleep(DEBOUNCE).await;
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
             this.publish(generation).await;
         });
     }
@@ -407,11 +419,22 @@ impl Backend {
                     }
                 }
             }
-            for (uri, diagnostics, version) in to_send {
-                self.client
-                    .publish_diagnostics(uri, diagnostics, version)
-                    .await;
+            let sent = to_send.len();
+            // Handed over in batches: each send has its own slot in the
+            // client's queue, so a batch goes out without a thread switch
+            // per message (a scan publishes thousands of files).
+            let mut to_send = to_send.into_iter().peekable();
+            while to_send.peek().is_some() {
+                let batch =
+                    to_send
+                        .by_ref()
+                        .take(PUBLISH_BATCH)
+                        .map(|(uri, diagnostics, version)| {
+                            self.client.publish_diagnostics(uri, diagnostics, version)
+                        });
+                futures::future::join_all(batch).await;
             }
+            tracing::debug!(sent, elapsed = ?started.elapsed(), "diagnostics published");
         }
         let counts = {
             let session = self.lock();
@@ -504,7 +527,7 @@ impl Backend {
             if let Some(workspace) = session.workspaces.iter_mut().find(|w| w.root == root) {
                 workspace.install(snapshot);
             }
-            self.schedule(&mut session);
+            self.schedule_after(&mut session, std::time::Duration::ZERO);
         }
         let summary = summaries.join("; ");
         let counts = {
