@@ -154,9 +154,12 @@ pub fn target_at(snapshot: &Snapshot, path: &str, offset: u32) -> Option<Hit> {
             });
         }
     }
-    if let Some(link) = facts.links.iter().find(|l| contains(&l.range, offset)) {
+    // A markdown link navigates from its label too, and highlights whole.
+    if let Some(link) = facts.links.iter().find(|l| {
+        contains(&l.range, offset) || l.span.as_ref().is_some_and(|s| contains(s, offset))
+    }) {
         return Some(Hit {
-            range: link.range.clone(),
+            range: link.span.clone().unwrap_or_else(|| link.range.clone()),
             target: link_target(snapshot, path, link),
         });
     }
@@ -803,6 +806,14 @@ mod tests {
             ),
             (
                 "[acme](../ac$0me/2-hypothesis.md)",
+                "threads/sales/acme/2-hypothesis.md:0:0-0:0",
+            ),
+            (
+                "See [ac$0me](../acme/2-hypothesis.md) from its label",
+                "threads/sales/acme/2-hypothesis.md:0:0-0:0",
+            ),
+            (
+                "See $0[acme](../acme/2-hypothesis.md) from its bracket",
                 "threads/sales/acme/2-hypothesis.md:0:0-0:0",
             ),
             (

@@ -343,6 +343,7 @@ impl Lowering<'_> {
                     target: token.to_string(),
                     range: start as u32..(start + token.len()) as u32,
                     kind: LinkKind::Path,
+                    span: None,
                 });
                 self.taken.push(start as u32..(start + token.len()) as u32);
             } else if is_thread_label && token.contains('/') && !token.contains('.') {
@@ -350,6 +351,7 @@ impl Lowering<'_> {
                     target: token.to_string(),
                     range: start as u32..(start + token.len()) as u32,
                     kind: LinkKind::Thread,
+                    span: None,
                 });
                 self.taken.push(start as u32..(start + token.len()) as u32);
             }
@@ -367,6 +369,7 @@ impl Lowering<'_> {
                     target: name.as_str().to_string(),
                     range: start as u32..(start + name.len()) as u32,
                     kind: LinkKind::CanvasName(number),
+                    span: None,
                 });
             } else if self.is_stage_file && stage_of_file_name(name.as_str()).is_some() {
                 // `see 5-actions.md`: a sibling stage file of this thread.
@@ -374,6 +377,7 @@ impl Lowering<'_> {
                     target: name.as_str().to_string(),
                     range: start as u32..(start + name.len()) as u32,
                     kind: LinkKind::Sibling,
+                    span: None,
                 });
             }
         }
@@ -665,6 +669,7 @@ impl Lowering<'_> {
                     target: target.to_string(),
                     range: link.destination.clone(),
                     kind: LinkKind::Markdown,
+                    span: Some(link.range.clone()),
                 });
             }
         }
@@ -676,12 +681,14 @@ impl Lowering<'_> {
                     target: content.to_string(),
                     range: span.clone(),
                     kind: LinkKind::Path,
+                    span: None,
                 });
             } else if let Some(number) = canvas_name_number(content) {
                 self.facts.links.push(Link {
                     target: content.to_string(),
                     range: span.clone(),
                     kind: LinkKind::CanvasName(number),
+                    span: None,
                 });
             }
         }

@@ -74,8 +74,12 @@ pub enum LinkKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
     pub target: String,
+    /// The target as written (a markdown link's destination).
     pub range: ByteRange,
     pub kind: LinkKind,
+    /// A markdown link's whole `[label](target)`, where navigation also
+    /// starts; `None` for the other forms.
+    pub span: Option<ByteRange>,
 }
 
 /// What a learning states about an assumption it cites (`A4 … →
@@ -396,6 +400,7 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
                             target: thread.trim().to_string(),
                             range: range.clone(),
                             kind: LinkKind::Thread,
+                            span: None,
                         });
                     }
                 }
@@ -405,6 +410,7 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
                     target: thread.trim().to_string(),
                     range: field.value_range.clone(),
                     kind: LinkKind::Thread,
+                    span: None,
                 });
             }
             ("source_thread", MetaValue::String(path)) if !is_placeholder(path) => {
@@ -412,6 +418,7 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
                     target: path.trim().to_string(),
                     range: field.value_range.clone(),
                     kind: LinkKind::Path,
+                    span: None,
                 });
             }
             ("canvas_refs", MetaValue::List(items)) => {
@@ -421,6 +428,7 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
                             target: name.trim().to_string(),
                             range: range.clone(),
                             kind: LinkKind::CanvasName(number),
+                            span: None,
                         });
                     }
                 }
