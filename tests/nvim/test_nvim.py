@@ -1,4 +1,4 @@
-"""Runs the headless Neovim client script against the built server."""
+"""Runs the headless Neovim client scripts against the built server."""
 
 import shutil
 import subprocess
@@ -6,7 +6,9 @@ from pathlib import Path
 
 from conftest import server_binary
 
-SCRIPT = Path(__file__).resolve().parent / "diagnostics.lua"
+HERE = Path(__file__).resolve().parent
+PLUGIN = HERE.parents[1] / "editors" / "nvim"
+CORPUS = HERE.parents[2] / "shared" / "corpus" / "lean-os" / "2026-01-02-example"
 
 
 def nvim() -> str:
@@ -15,82 +17,46 @@ def nvim() -> str:
     return path
 
 
-def test_neovim_receives_diagnostics(workspace: Path):
-    result = subprocess.run(
-        [nvim(), "--headless", "--clean", "-l", str(SCRIPT), server_binary(), str(workspace)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def run_script(script: str, *args: str, plugin: bool = False, timeout: int = 120) -> str:
+    """Runs `script` (a Lua file next to this one) in a headless Neovim with
+    `args`, the plugin on the runtime path when `plugin`; asserts it exits
+    cleanly and returns what it printed."""
+    command = [nvim(), "--headless", "--clean"]
+    if plugin:
+        command += ["--cmd", f"set rtp^={PLUGIN}"]
+    command += ["-l", str(HERE / script), *args]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-    assert "ok: neovim received and cleared" in result.stdout
+    return result.stdout
 
 
-NAVIGATION = Path(__file__).resolve().parent / "navigation.lua"
+def test_neovim_receives_diagnostics(workspace: Path):
+    out = run_script("diagnostics.lua", server_binary(), str(workspace))
+    assert "ok: neovim received and cleared" in out
 
 
 def test_neovim_navigates(workspace: Path):
-    result = subprocess.run(
-        [nvim(), "--headless", "--clean", "-l", str(NAVIGATION), server_binary(), str(workspace)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-    assert "ok: neovim navigated with leanos" in result.stdout
-
-
-CORPUS_SCRIPT = Path(__file__).resolve().parent / "corpus.lua"
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "lean-os" / "2026-01-02-example"
+    out = run_script("navigation.lua", server_binary(), str(workspace))
+    assert "ok: neovim navigated with leanos" in out
 
 
 def test_neovim_on_the_real_example(tmp_path: Path):
     root = tmp_path / "corpus"
     shutil.copytree(CORPUS, root)
-    result = subprocess.run(
-        [nvim(), "--headless", "--clean", "-l", str(CORPUS_SCRIPT), server_binary(), str(root.resolve())],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-    assert "ok: neovim on the real example" in result.stdout
-
-
-CODE_ACTIONS = Path(__file__).resolve().parent / "code_actions.lua"
+    out = run_script("corpus.lua", server_binary(), str(root.resolve()))
+    assert "ok: neovim on the real example" in out
 
 
 def test_neovim_applies_code_actions(workspace: Path):
-    result = subprocess.run(
-        [nvim(), "--headless", "--clean", "-l", str(CODE_ACTIONS), server_binary(), str(workspace)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-    assert "ok: neovim applied leanos code actions" in result.stdout
-
-
-PLUGIN = Path(__file__).resolve().parents[2] / "editors" / "nvim"
-PLUGIN_SCRIPT = Path(__file__).resolve().parent / "plugin.lua"
+    out = run_script("code_actions.lua", server_binary(), str(workspace))
+    assert "ok: neovim applied leanos code actions" in out
 
 
 def test_neovim_plugin(workspace: Path):
-    result = subprocess.run(
-        [nvim(), "--headless", "--clean", "--cmd", f"set rtp^={PLUGIN}", "-l", str(PLUGIN_SCRIPT), server_binary(), str(workspace)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-    assert "ok: the leanos.nvim plugin works" in result.stdout
+    out = run_script("plugin.lua", server_binary(), str(workspace), plugin=True)
+    assert "ok: the leanos.nvim plugin works" in out
 
 
 def test_lsp_config_file_for_lspconfig_users(workspace: Path):
-    result = subprocess.run(
-        [nvim(), "--headless", "--clean", "--cmd", f"set rtp^={PLUGIN}", "-l", str(Path(__file__).resolve().parent / "lsp_config.lua"), str(workspace)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    out = run_script("lsp_config.lua", str(workspace), plugin=True, timeout=60)
+    assert "ok: lsp/leanos.lua" in out
