@@ -169,6 +169,7 @@ def bench_leanos(server, root, edits):
     # hypothesis, each timed from send to response, once the last edit's
     # background diagnostics are done (they take about 25 ms).
     time.sleep(0.5)
+    rss_edits = conn.peak_rss_mb()
     cited = root / "threads/engineering/t10/2-hypothesis.md"
     cited_lines = cited.read_text().split("\n")
     cited_line = next(i for i, l in enumerate(cited_lines) if l.startswith("Tests: A1 -"))
@@ -202,7 +203,8 @@ def bench_leanos(server, root, edits):
     print(f"index ready ($/progress end): {t_ready * 1000:8.0f} ms")
     print(f"all diagnostics published:    {t_all * 1000:8.0f} ms")
     print(f"peak RSS at ready:            {rss_ready:8.0f} MB")
-    print(f"peak RSS after edits:         {rss:8.0f} MB")
+    print(f"peak RSS after edits:         {rss_edits:8.0f} MB")
+    print(f"peak RSS after requests:      {rss:8.0f} MB")
     print(f"didChange -> publish ({len(latencies)} edits): p50 {percentile(latencies, 50):.1f} ms, p99 {percentile(latencies, 99):.1f} ms "
           f"(includes the {DEBOUNCE_MS:.0f} ms debounce: p50 {percentile(latencies, 50) - DEBOUNCE_MS:.1f} ms, p99 {percentile(latencies, 99) - DEBOUNCE_MS:.1f} ms without)")
     for label, times in timings.items():
