@@ -102,6 +102,31 @@ impl Client {
         result
     }
 
+    /// A client of a server on `root`, initialized with `capabilities`,
+    /// once the scan is done (it publishes beta's diagnostics).
+    async fn ready(root: &Path, capabilities: Value) -> Client {
+        let mut client = Client::new(root);
+        client.initialize(capabilities).await;
+        client
+            .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
+            .await;
+        client
+    }
+
+    /// Opens the markdown document at `uri` (version 1) with `text`.
+    async fn open_uri(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+        )
+        .await;
+    }
+
+    /// The result of a request that must succeed.
+    async fn result(&mut self, method: &'static str, params: Value) -> Value {
+        result_of(self.request(method, params).await)
+    }
+
     /// The next message the server sends to the client with `method`.
     async fn next(&mut self, method: &str) -> Value {
         let wait = async {
@@ -515,7 +540,7 @@ async fn definition_references_and_hover() {
 
     // `Tests: A4 - buyers` is line 2; A4 spans characters 7..9.
     let at = |character: u32| json!({"textDocument": {"uri": hypothesis}, "position": {"line": 2, "character": character}});
-    let links = result_of(client.request("textDocument/definition", at(9)).await);
+    let links = client.result("textDocument/definition", at(9)).await;
     assert_eq!(links[0]["targetUri"], canvas);
     assert_eq!(
         links[0]["targetSelectionRange"],
@@ -531,17 +556,15 @@ async fn definition_references_and_hover() {
     );
     // Off any token: no definition, no error.
     assert_eq!(
-        result_of(client.request("textDocument/definition", at(1)).await),
+        client.result("textDocument/definition", at(1)).await,
         Value::Null
     );
 
     let mut params = at(7);
     params["context"] = json!({"includeDeclaration": false});
-    let references = result_of(
-        client
-            .request("textDocument/references", params.clone())
-            .await,
-    );
+    let references = client
+        .result("textDocument/references", params.clone())
+        .await;
     let uris: Vec<&str> = references
         .as_array()
         .unwrap()
@@ -550,10 +573,10 @@ async fn definition_references_and_hover() {
         .collect();
     assert_eq!(uris, [hypothesis.as_str()]);
     params["context"] = json!({"includeDeclaration": true});
-    let references = result_of(client.request("textDocument/references", params).await);
+    let references = client.result("textDocument/references", params).await;
     assert_eq!(references.as_array().unwrap().len(), 2);
 
-    let hover = result_of(client.request("textDocument/hover", at(8)).await);
+    let hover = client.result("textDocument/hover", at(8)).await;
     assert_eq!(hover["contents"]["kind"], "markdown");
     let text = hover["contents"]["value"].as_str().unwrap();
     assert!(text.contains("✅ VALIDATED at 95%"), "{text}");
@@ -563,17 +586,14 @@ async fn definition_references_and_hover() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn definition_without_link_support_gives_locations() {
     let dir = workspace();
-    let mut client = Client::new(dir.path());
-    client.initialize(json!({})).await;
-    client
-        .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
-        .await;
+    let mut client = Client::ready(dir.path(), json!({})).await;
     let hypothesis = uri(&client.root, "threads/sales/acme/2-hypothesis.md");
-    let locations = result_of(
-        client
-            .request("textDocument/definition", json!({"textDocument": {"uri": hypothesis}, "position": {"line": 2, "character": 8}}))
-            .await,
-    );
+    let locations = client
+        .result(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": hypothesis}, "position": {"line": 2, "character": 8}}),
+        )
+        .await;
     assert_eq!(
         locations[0]["uri"],
         uri(&client.root, "strategy/canvas/10-assumptions.md")
@@ -592,29 +612,21 @@ async fn symbols_and_document_links() {
         "threads/sales/acme/1-input.md",
         "# Stage 1: Input\n\nSee [beta](../beta/1-input.md) and `strategy/canvas/10-assumptions.md`.\n",
     );
-    let mut client = Client::new(dir.path());
-    client.initialize(json!({})).await;
-    client
-        .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
-        .await;
+    let mut client = Client::ready(dir.path(), json!({})).await;
     let canvas = uri(&client.root, "strategy/canvas/10-assumptions.md");
-    let symbols = result_of(
-        client
-            .request(
-                "textDocument/documentSymbol",
-                json!({"textDocument": {"uri": canvas}}),
-            )
-            .await,
-    );
+    let symbols = client
+        .result(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": canvas}}),
+        )
+        .await;
     assert_eq!(symbols[0]["name"], "Assumptions");
     assert_eq!(symbols[0]["children"][0]["name"], "A4");
     assert_eq!(symbols[0]["children"][0]["kind"], 14, "CONSTANT");
 
-    let found = result_of(
-        client
-            .request("workspace/symbol", json!({"query": "beta"}))
-            .await,
-    );
+    let found = client
+        .result("workspace/symbol", json!({"query": "beta"}))
+        .await;
     assert_eq!(found[0]["name"], "sales/beta");
     assert_eq!(
         found[0]["location"]["uri"],
@@ -622,14 +634,12 @@ async fn symbols_and_document_links() {
     );
 
     let input = uri(&client.root, "threads/sales/acme/1-input.md");
-    let links = result_of(
-        client
-            .request(
-                "textDocument/documentLink",
-                json!({"textDocument": {"uri": input}}),
-            )
-            .await,
-    );
+    let links = client
+        .result(
+            "textDocument/documentLink",
+            json!({"textDocument": {"uri": input}}),
+        )
+        .await;
     let targets: Vec<&str> = links
         .as_array()
         .unwrap()
@@ -659,13 +669,11 @@ async fn rename_an_assumption_everywhere() {
         "strategy/canvas/10-assumptions.md",
         &format!("{CANVAS}\n### A5: Already taken\n"),
     );
-    let mut client = Client::new(dir.path());
-    client
-        .initialize(json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}))
-        .await;
-    client
-        .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
-        .await;
+    let mut client = Client::ready(
+        dir.path(),
+        json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}),
+    )
+    .await;
     let hypothesis = uri(&client.root, "threads/sales/acme/2-hypothesis.md");
     let text =
         std::fs::read_to_string(dir.path().join("threads/sales/acme/2-hypothesis.md")).unwrap();
@@ -673,16 +681,14 @@ async fn rename_an_assumption_everywhere() {
         .notify("textDocument/didOpen", json!({"textDocument": {"uri": hypothesis, "languageId": "markdown", "version": 7, "text": text}}))
         .await;
     let at = json!({"textDocument": {"uri": hypothesis}, "position": {"line": 2, "character": 8}});
-    let prepared = result_of(
-        client
-            .request("textDocument/prepareRename", at.clone())
-            .await,
-    );
+    let prepared = client
+        .result("textDocument/prepareRename", at.clone())
+        .await;
     assert_eq!(prepared["placeholder"], "A4");
 
     let mut params = at.clone();
     params["newName"] = json!("A12");
-    let edit = result_of(client.request("textDocument/rename", params).await);
+    let edit = client.result("textDocument/rename", params).await;
     let changes = edit["documentChanges"].as_array().unwrap();
     let mut touched: Vec<(String, Value)> = changes
         .iter()
@@ -737,23 +743,17 @@ async fn rename_an_assumption_everywhere() {
 async fn completion_of_ids_and_templates() {
     let dir = workspace();
     write(dir.path(), "threads/sales/acme/4-decision.md", "");
-    let mut client = Client::new(dir.path());
-    client.initialize(json!({})).await;
-    client
-        .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
-        .await;
+    let mut client = Client::ready(dir.path(), json!({})).await;
     let input = uri(&client.root, "threads/sales/acme/1-input.md");
     client
-        .notify("textDocument/didOpen", json!({"textDocument": {"uri": input, "languageId": "markdown", "version": 1, "text": "# Stage 1: Input\n\n🚀 Tests: A\n"}}))
+        .open_uri(&input, "# Stage 1: Input\n\n🚀 Tests: A\n")
         .await;
-    let items = result_of(
-        client
-            .request(
-                "textDocument/completion",
-                json!({"textDocument": {"uri": input}, "position": {"line": 2, "character": 11}}),
-            )
-            .await,
-    );
+    let items = client
+        .result(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": input}, "position": {"line": 2, "character": 11}}),
+        )
+        .await;
     let a4 = items
         .as_array()
         .unwrap()
@@ -775,14 +775,12 @@ async fn completion_of_ids_and_templates() {
     // An empty stage file offers its template; without snippet support the
     // text has no tab stops.
     let decision = uri(&client.root, "threads/sales/acme/4-decision.md");
-    let items = result_of(
-        client
-            .request(
-                "textDocument/completion",
-                json!({"textDocument": {"uri": decision}, "position": {"line": 0, "character": 0}}),
-            )
-            .await,
-    );
+    let items = client
+        .result(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": decision}, "position": {"line": 0, "character": 0}}),
+        )
+        .await;
     let template = &items[0];
     assert_eq!(template["kind"], 15, "SNIPPET");
     assert_eq!(template["insertTextFormat"], 1, "plain text");
@@ -806,105 +804,77 @@ async fn lenses_hints_tokens_and_lineage() {
         "threads/engineering/sdk/1-input.md",
         "# Stage 1: Input\n",
     );
-    let mut client = Client::new(dir.path());
-    client.initialize(json!({})).await;
-    client
-        .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
-        .await;
+    let mut client = Client::ready(dir.path(), json!({})).await;
     let canvas = uri(&client.root, "strategy/canvas/10-assumptions.md");
-    let lenses = result_of(
-        client
-            .request(
-                "textDocument/codeLens",
-                json!({"textDocument": {"uri": canvas}}),
-            )
-            .await,
-    );
+    let lenses = client
+        .result(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": canvas}}),
+        )
+        .await;
     assert_eq!(lenses[0]["command"]["title"], "tested by 1 thread");
     assert_eq!(lenses[0]["command"]["command"], "leanos.showReferences");
     let arguments = lenses[0]["command"]["arguments"].clone();
     assert_eq!(arguments[0], canvas);
-    let shown = result_of(
-        client
-            .request(
-                "workspace/executeCommand",
-                json!({"command": "leanos.showReferences", "arguments": arguments}),
-            )
-            .await,
-    );
+    let shown = client
+        .result(
+            "workspace/executeCommand",
+            json!({"command": "leanos.showReferences", "arguments": arguments}),
+        )
+        .await;
     assert_eq!(
         shown[0]["uri"],
         uri(&client.root, "threads/sales/acme/2-hypothesis.md")
     );
 
     let hypothesis = uri(&client.root, "threads/sales/acme/2-hypothesis.md");
-    let hints = result_of(
-        client
-            .request("textDocument/inlayHint", json!({"textDocument": {"uri": hypothesis}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 9, "character": 0}}}))
-            .await,
-    );
+    let hints = client.result("textDocument/inlayHint", json!({"textDocument": {"uri": hypothesis}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 9, "character": 0}}})).await;
     assert_eq!(hints[0]["label"], "✅ 95%");
     assert_eq!(hints[0]["position"], json!({"line": 2, "character": 9}));
 
     let beta = uri(&client.root, "threads/sales/beta/2-hypothesis.md");
-    let tokens = result_of(
-        client
-            .request(
-                "textDocument/semanticTokens/full",
-                json!({"textDocument": {"uri": beta}}),
-            )
-            .await,
-    );
+    let tokens = client
+        .result(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": beta}}),
+        )
+        .await;
     // One token: line 2, column 7, length 2, type 0, modifier `unresolved`.
     assert_eq!(tokens["data"], json!([2, 7, 2, 0, 2]));
 
     let sdk = uri(&client.root, "threads/engineering/sdk/1-input.md");
-    let items = result_of(
-        client
-            .request(
-                "textDocument/prepareCallHierarchy",
-                json!({"textDocument": {"uri": sdk}, "position": {"line": 0, "character": 0}}),
-            )
-            .await,
-    );
+    let items = client
+        .result(
+            "textDocument/prepareCallHierarchy",
+            json!({"textDocument": {"uri": sdk}, "position": {"line": 0, "character": 0}}),
+        )
+        .await;
     assert_eq!(items[0]["name"], "engineering/sdk");
-    let incoming = result_of(
-        client
-            .request("callHierarchy/incomingCalls", json!({"item": items[0]}))
-            .await,
-    );
+    let incoming = client
+        .result("callHierarchy/incomingCalls", json!({"item": items[0]}))
+        .await;
     assert_eq!(incoming[0]["from"]["name"], "sales/acme");
-    let outgoing = result_of(
-        client
-            .request(
-                "callHierarchy/outgoingCalls",
-                json!({"item": incoming[0]["from"]}),
-            )
-            .await,
-    );
+    let outgoing = client
+        .result(
+            "callHierarchy/outgoingCalls",
+            json!({"item": incoming[0]["from"]}),
+        )
+        .await;
     assert_eq!(outgoing[0]["to"]["name"], "engineering/sdk");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn completion_resolve_adds_the_documentation() {
     let dir = workspace();
-    let mut client = Client::new(dir.path());
-    client.initialize(json!({})).await;
-    client
-        .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
-        .await;
+    let mut client = Client::ready(dir.path(), json!({})).await;
     let input = uri(&client.root, "threads/sales/acme/1-input.md");
-    client
-        .notify("textDocument/didOpen", json!({"textDocument": {"uri": input, "languageId": "markdown", "version": 1, "text": "Tests: \n"}}))
+    client.open_uri(&input, "Tests: \n").await;
+    let items = client
+        .result(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": input}, "position": {"line": 0, "character": 7}}),
+        )
         .await;
-    let items = result_of(
-        client
-            .request(
-                "textDocument/completion",
-                json!({"textDocument": {"uri": input}, "position": {"line": 0, "character": 7}}),
-            )
-            .await,
-    );
     let a4 = items
         .as_array()
         .unwrap()
@@ -913,7 +883,7 @@ async fn completion_resolve_adds_the_documentation() {
         .unwrap()
         .clone();
     assert!(a4.get("documentation").is_none(), "deferred to resolve");
-    let resolved = result_of(client.request("completionItem/resolve", a4).await);
+    let resolved = client.result("completionItem/resolve", a4).await;
     let text = resolved["documentation"]["value"].as_str().unwrap();
     assert!(text.contains("Tested by 1 thread"), "{text}");
 }
@@ -940,11 +910,7 @@ async fn code_actions_with_and_without_resource_operations() {
             .await;
         let implication = uri(&client.root, "threads/sales/gamma/3-implication.md");
         let at = json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 5}});
-        let actions = result_of(
-            client
-                .request("textDocument/codeAction", json!({"textDocument": {"uri": implication}, "range": at, "context": {"diagnostics": []}}))
-                .await,
-        );
+        let actions = client.result("textDocument/codeAction", json!({"textDocument": {"uri": implication}, "range": at, "context": {"diagnostics": []}})).await;
         let titles: Vec<&str> = actions
             .as_array()
             .unwrap()
@@ -972,14 +938,8 @@ async fn code_actions_with_and_without_resource_operations() {
             // On the content-opportunity line, marketing is preferred.
             let line =
                 json!({"start": {"line": 2, "character": 3}, "end": {"line": 2, "character": 3}});
-            let on_line = result_of(
-                client
-                    .request(
-                        "textDocument/codeAction",
-                        json!({"textDocument": {"uri": implication}, "range": line, "context": {"diagnostics": []}}),
-                    )
-                    .await,
-            );
+            let on_line = client.result("textDocument/codeAction",
+                        json!({"textDocument": {"uri": implication}, "range": line, "context": {"diagnostics": []}})).await;
             let spawns: Vec<&Value> = on_line
                 .as_array()
                 .unwrap()
@@ -1021,14 +981,8 @@ async fn code_actions_with_and_without_resource_operations() {
         }
         // fixAll on demand only.
         let meta = uri(&client.root, "threads/sales/gamma/meta.json");
-        let fix_all = result_of(
-            client
-                .request(
-                    "textDocument/codeAction",
-                    json!({"textDocument": {"uri": meta}, "range": at, "context": {"diagnostics": [], "only": ["source.fixAll.leanos"]}}),
-                )
-                .await,
-        );
+        let fix_all = client.result("textDocument/codeAction",
+                    json!({"textDocument": {"uri": meta}, "range": at, "context": {"diagnostics": [], "only": ["source.fixAll.leanos"]}})).await;
         assert_eq!(fix_all.as_array().unwrap().len(), 1, "{fix_all}");
         assert_eq!(fix_all[0]["kind"], "source.fixAll.leanos");
         let edit = &fix_all[0]["edit"];
