@@ -514,7 +514,7 @@ impl Lowering<'_> {
         // evidence win; among equals the first one wins.
         if self.verdict_priority < priority {
             self.verdict_priority = priority;
-            self.facts.verdict = Some(verdict);
+            self.facts.verdict = Some(Box::new(verdict));
         }
     }
 }
@@ -581,11 +581,11 @@ pub fn lower_markdown(
     {
         if let super::metadata::MetaValue::String(word) = &status.value {
             if let Some(class) = verdict_class(&word.trim().to_ascii_uppercase()) {
-                lowering.facts.verdict = Some(Verdict {
+                lowering.facts.verdict = Some(Box::new(Verdict {
                     word: word.trim().to_string(),
                     class,
                     range: status.value_range.clone(),
-                });
+                }));
                 lowering.verdict_priority = 4;
             }
         }
@@ -960,12 +960,12 @@ impl Lowering<'_> {
                 name.trim_end_matches(".md").to_string()
             };
             let status = meta.and_then(|m| m.text("status"));
-            self.facts.goal = Some(GoalDef {
+            self.facts.goal = Some(Box::new(GoalDef {
                 id: from_meta.or(goal_id_line).unwrap_or(from_path),
                 title: goal_title.unwrap_or_default(),
                 status,
                 subgoals,
-            });
+            }));
         }
     }
 }

@@ -179,9 +179,9 @@ pub struct FileFacts {
     pub refs: Vec<AssumptionRef>,
     pub links: Vec<Link>,
     pub goal_refs: Vec<GoalRef>,
-    pub goal: Option<GoalDef>,
+    pub goal: Option<Box<GoalDef>>,
     pub stage_heading: Option<StageHeading>,
-    pub verdict: Option<Verdict>,
+    pub verdict: Option<Box<Verdict>>,
     /// Stage 4 impact score (0.0..=1.0) and its range.
     pub impact: Option<(f64, ByteRange)>,
     /// Stage 4 records an approval by a person.
@@ -451,11 +451,11 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
                     _ => None,
                 };
                 if let Some(class) = class {
-                    facts.verdict = Some(Verdict {
+                    facts.verdict = Some(Box::new(Verdict {
                         word: status.trim().to_string(),
                         class,
                         range: field.value_range.clone(),
-                    });
+                    }));
                 }
             }
             ("approved_by" | "decided_by", MetaValue::String(who))
