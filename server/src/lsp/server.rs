@@ -353,8 +353,10 @@ impl Backend {
             } = job;
             let started = std::time::Instant::now();
             let files = pending.len();
+            let job_root = root.clone();
             let computed = tokio::task::spawn_blocking(move || {
                 use rayon::prelude::*;
+                let root = job_root;
                 let one = |path: &String| {
                     let file = snapshot.files.get(path);
                     let diagnostics = match file {
@@ -366,13 +368,7 @@ impl Backend {
                     };
                     let version = file.and_then(|f| f.version);
                     let fingerprint = fingerprint(&diagnostics, version);
-                    (
-                        path.clone(),
-                        convert::uri(&root, path),
-                        diagnostics,
-                        version,
-                        fingerprint,
-                    )
+                    (path.clone(), diagnostics, version, fingerprint)
                 };
                 // An edit's few files stay on this one thread, leaving the
                 // other cores to the next keystroke; a scan's thousands
@@ -389,13 +385,13 @@ impl Backend {
                 continue;
             };
             tracing::debug!(files, elapsed = ?started.elapsed(), "diagnostics computed");
-            let mut to_send: Vec<Publication> = Vec::new();
+            let mut to_send: Vec<(String, Vec<Diagnostic>, Option<i32>)> = Vec::new();
             {
                 let mut session = self.lock();
                 let Some(workspace) = session.workspaces.get_mut(index) else {
                     continue;
                 };
-                for (path, uri, diagnostics, version, fingerprint) in computed {
+                for (path, diagnostics, version, fingerprint) in computed {
                     // Stale: the document changed after this snapshot was
                     // taken; the change queued it for a newer generation.
                     let current = workspace.open.get(&path).map(|d| d.version);
@@ -414,11 +410,17 @@ impl Backend {
                         // The client already shows exactly these.
                         continue;
                     }
-                    if let Some(uri) = uri {
-                        to_send.push((uri, diagnostics, version));
-                    }
+                    to_send.push((path, diagnostics, version));
                 }
             }
+            // URIs made outside the lock, and only for what is sent: a scan
+            // has tens of thousands of files without diagnostics.
+            let to_send: Vec<Publication> = to_send
+                .into_iter()
+                .filter_map(|(path, diagnostics, version)| {
+                    Some((convert::uri(&root, &path)?, diagnostics, version))
+                })
+                .collect();
             let sent = to_send.len();
             // Handed over in batches: each send has its own slot in the
             // client's queue, so a batch goes out without a thread switch
