@@ -70,9 +70,16 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             range: result.range.clone(),
             message: format!("the learning records {difference}"),
         }];
+        // Learnings, not results: one learning may state an ID twice.
         let mut count = 1;
+        let mut results = 1;
+        let mut last = path;
         for (path, result, difference) in disagreeing {
-            count += 1;
+            results += 1;
+            if path != last {
+                count += 1;
+                last = path;
+            }
             if related.len() < MAX_RELATED {
                 related.push(Related {
                     path: path.clone(),
@@ -87,8 +94,8 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                 entry.id
             )
         } else {
-            let listed = if count > related.len() {
-                format!("; the first {} are listed", related.len())
+            let listed = if results > related.len() {
+                format!("; the first {MAX_RELATED} results are listed")
             } else {
                 String::new()
             };
@@ -190,9 +197,10 @@ mod tests {
             canvas[0].message.contains(&format!(
                 "{} learnings record other results",
                 super::MAX_RELATED + 5
-            )) && canvas[0]
-                .message
-                .ends_with(&format!("the first {} are listed", super::MAX_RELATED)),
+            )) && canvas[0].message.ends_with(&format!(
+                "the first {} results are listed",
+                super::MAX_RELATED
+            )),
             "{}",
             canvas[0].message
         );
