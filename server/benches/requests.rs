@@ -6,11 +6,10 @@
 //! client's own parsing) is what `lsp_bench.py` adds; BENCHMARKS.md gives
 //! both. Run: `cargo bench --bench requests`.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use serde_json::{json, Value};
-use std::time::Instant;
 use tower::{Service, ServiceExt};
 use tower_lsp_server::jsonrpc::{Request, Response};
 use tower_lsp_server::LspService;
