@@ -125,6 +125,18 @@ impl LineIndex {
     }
 }
 
+/// The byte range of the line of `text` holding byte `offset` (floored to
+/// a char boundary), without its `\n`.
+pub fn line_span(text: &str, offset: u32) -> std::ops::Range<u32> {
+    let offset = floor_char_boundary(text, offset as usize);
+    let start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let end = text[offset..]
+        .find('\n')
+        .map(|i| offset + i)
+        .unwrap_or(text.len());
+    start as u32..end as u32
+}
+
 /// The largest char boundary of `text` at or below `offset`.
 pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     if offset >= text.len() {

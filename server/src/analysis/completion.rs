@@ -164,7 +164,7 @@ fn partial(text: &str, offset: usize) -> (usize, &str) {
 }
 
 fn line_before(text: &str, offset: usize) -> &str {
-    let start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let start = crate::line_index::line_span(text, offset as u32).start as usize;
     &text[start..offset]
 }
 

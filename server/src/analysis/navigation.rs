@@ -518,13 +518,8 @@ pub fn testing(snapshot: &Snapshot, id: &str) -> Testing {
 }
 
 fn line_at(text: &str, offset: u32) -> &str {
-    let offset = crate::line_index::floor_char_boundary(text, offset as usize);
-    let start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let end = text[offset..]
-        .find('\n')
-        .map(|i| offset + i)
-        .unwrap_or(text.len());
-    &text[start..end]
+    let line = crate::line_index::line_span(text, offset);
+    &text[line.start as usize..line.end as usize]
 }
 
 /// A thread's path relative to the threads folder (`sales/acme`).

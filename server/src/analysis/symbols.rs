@@ -33,11 +33,7 @@ pub struct DocumentSymbol {
 }
 
 fn line_start(text: &str, offset: u32) -> u32 {
-    let offset = crate::line_index::floor_char_boundary(text, offset as usize);
-    text[..offset]
-        .rfind('\n')
-        .map(|i| i as u32 + 1)
-        .unwrap_or(0)
+    crate::line_index::line_span(text, offset).start
 }
 
 /// The hierarchical symbols of a file.

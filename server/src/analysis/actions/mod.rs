@@ -16,6 +16,7 @@ use crate::facts::solution::SolutionEntry;
 use crate::facts::status::AssumptionStatus;
 use crate::facts::{AssumptionEntry, EntryForm, LearningResult, LinkKind};
 use crate::index::{attribution_source, FileData, Snapshot};
+use crate::line_index::line_span;
 use crate::syntax::ByteRange;
 use crate::vfs;
 pub use edit::{apply, FileOp};
@@ -61,19 +62,11 @@ fn fix(
 }
 
 fn line_end(text: &str, offset: u32) -> u32 {
-    let offset = crate::line_index::floor_char_boundary(text, offset as usize);
-    text[offset..]
-        .find('\n')
-        .map(|i| (offset + i) as u32)
-        .unwrap_or(text.len() as u32)
+    line_span(text, offset).end
 }
 
 fn line_start(text: &str, offset: u32) -> u32 {
-    let offset = crate::line_index::floor_char_boundary(text, offset as usize);
-    text[..offset]
-        .rfind('\n')
-        .map(|i| i as u32 + 1)
-        .unwrap_or(0)
+    line_span(text, offset).start
 }
 
 /// Text appended at the end of a file, on its own line(s).

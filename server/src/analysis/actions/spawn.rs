@@ -150,13 +150,8 @@ pub fn spawn_actions(snapshot: &Snapshot, path: &str, offset: u32, today: &str) 
         return Vec::new();
     };
     let text = &file.text;
-    let offset = crate::line_index::floor_char_boundary(text, offset as usize);
-    let start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let end = text[offset..]
-        .find('\n')
-        .map(|i| offset + i)
-        .unwrap_or(text.len());
-    let raw_line = &text[start..end];
+    let line = crate::line_index::line_span(text, offset);
+    let raw_line = &text[line.start as usize..line.end as usize];
     let title = line_text(raw_line);
     if title.is_empty() || raw_line.contains("→ spawned:") {
         return Vec::new();
@@ -170,7 +165,7 @@ pub fn spawn_actions(snapshot: &Snapshot, path: &str, offset: u32, today: &str) 
         file.facts.path_kind(),
         PathKind::Stage { number: 6 | 7, .. }
     ) && {
-        let before = text[..start].to_lowercase();
+        let before = text[..line.start as usize].to_lowercase();
         let heading = before.rfind("\n#").map(|i| &before[i..]).unwrap_or("");
         [
             "follow-up",
@@ -299,7 +294,7 @@ pub fn spawn_actions(snapshot: &Snapshot, path: &str, offset: u32, today: &str) 
                     path: format!("{dir}/1-input.md"),
                     text: input,
                 },
-                FileOp::insert(path, end as u32, back_link),
+                FileOp::insert(path, line.end, back_link),
             ],
         });
     }
