@@ -9,11 +9,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let threads_prefix = format!("{}/", snapshot.config.threads_dir);
     for (index, entry) in context.file.facts.entries.iter().enumerate() {
         // Report once per ID, on its first definition.
-        let first = snapshot
-            .assumptions
-            .get(&entry.id)
-            .and_then(|l| l.iter().next());
-        if first.is_some_and(|l| l.file != context.file.path || l.index != index) {
+        if !context.is_first_definition(&entry.id, index) {
             continue;
         }
         let tested = snapshot

@@ -41,11 +41,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     for (index, entry) in facts.entries.iter().enumerate() {
-        let first = snapshot
-            .assumptions
-            .get(&entry.id)
-            .and_then(|l| l.iter().next());
-        if first.is_some_and(|l| l.file != context.file.path || l.index != index) {
+        if !context.is_first_definition(&entry.id, index) {
             continue;
         }
         let mut disagreeing = snapshot

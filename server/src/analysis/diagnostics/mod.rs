@@ -134,6 +134,17 @@ impl Context<'_> {
         }
     }
 
+    /// Whether entry `index` of this file is the first definition of `id`
+    /// (the one place per-ID findings are reported).
+    pub fn is_first_definition(&self, id: &str, index: usize) -> bool {
+        let first = self
+            .snapshot
+            .assumptions
+            .get(id)
+            .and_then(|l| l.iter().next());
+        !first.is_some_and(|l| l.file != self.file.path || l.index != index)
+    }
+
     /// The file is in an `archive/` folder: read-only, no structure rules.
     pub fn archived(&self) -> bool {
         matches!(
