@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::analysis::drift::thread_of;
 use crate::analysis::navigation::{link_target, Target};
 use crate::facts::metadata::MetaValue;
 use crate::index::{attribution_candidates, attribution_source, FileData, Snapshot};
@@ -12,16 +13,6 @@ use crate::syntax::ByteRange;
 
 /// A related thread and where the relation is written: `(file, range)`.
 pub type Relations = BTreeMap<String, Vec<(String, ByteRange)>>;
-
-fn thread_of_path(snapshot: &Snapshot, path: &str) -> Option<String> {
-    if snapshot.threads.contains_key(path) {
-        return Some(path.to_string());
-    }
-    snapshot
-        .files
-        .get(path)
-        .and_then(|f| f.facts.path_kind().thread().map(str::to_string))
-}
 
 /// The threads `file` names as its parents, with the ranges.
 fn parent_links(snapshot: &Snapshot, file: &FileData) -> Vec<(String, ByteRange)> {
@@ -41,7 +32,7 @@ fn parent_links(snapshot: &Snapshot, file: &FileData) -> Vec<(String, ByteRange)
                 match link_target(snapshot, &file.path, link) {
                     Target::Thread(dir) => out.push((dir, link.range.clone())),
                     Target::File(path) => {
-                        if let Some(dir) = thread_of_path(snapshot, &path) {
+                        if let Some(dir) = thread_of(snapshot, &path) {
                             out.push((dir, link.range.clone()));
                         }
                     }
@@ -54,7 +45,7 @@ fn parent_links(snapshot: &Snapshot, file: &FileData) -> Vec<(String, ByteRange)
         let resolved = attribution_candidates(&snapshot.config, &source)
             .into_iter()
             .find(|c| snapshot.exists(c));
-        if let Some(dir) = resolved.and_then(|p| thread_of_path(snapshot, &p)) {
+        if let Some(dir) = resolved.and_then(|p| thread_of(snapshot, &p)) {
             out.push((dir, range));
         }
     }
