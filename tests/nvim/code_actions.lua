@@ -5,10 +5,8 @@
 
 local server, root = arg[1], arg[2]
 
-local function fail(message)
-  io.stderr:write("FAIL: " .. message .. "\n")
-  os.exit(1)
-end
+local h = dofile(vim.fs.joinpath(vim.fs.dirname(arg[0]), "helpers.lua"))
+local fail = h.fail
 
 local function read(path)
   local file = io.open(root .. "/" .. path)
@@ -20,15 +18,8 @@ local function read(path)
   return text
 end
 
-vim.cmd.edit(root .. "/threads/sales/beta/2-hypothesis.md")
-local beta = vim.api.nvim_get_current_buf()
-local client_id = vim.lsp.start({ name = "leanos", cmd = { server }, root_dir = root })
-local client = vim.lsp.get_client_by_id(client_id)
-if not vim.wait(20000, function()
-  return #vim.diagnostic.get(beta) > 0
-end, 50) then
-  fail("no diagnostics for beta")
-end
+local beta, client = h.open_with_server(server, root, "threads/sales/beta/2-hypothesis.md")
+h.wait_diagnostics(beta, "no diagnostics for beta")
 
 -- Quick fix at the unknown A9.
 local diagnostic = vim.diagnostic.get(beta)[1]
@@ -55,7 +46,7 @@ end
 vim.lsp.util.apply_workspace_edit(define.edit, client.offset_encoding)
 -- The edited Canvas buffer is sent to the server, then saved.
 local canvas = vim.fn.bufnr(root .. "/strategy/canvas/10-assumptions.md")
-vim.lsp.buf_attach_client(canvas, client_id)
+vim.lsp.buf_attach_client(canvas, client.id)
 vim.cmd("silent wall")
 if not (read("strategy/canvas/10-assumptions.md") or ""):match("### A9: Referral leads close faster") then
   fail("the Canvas on disk: " .. vim.inspect(read("strategy/canvas/10-assumptions.md")))
@@ -69,7 +60,7 @@ end
 -- Spawn a follow-up thread from a line of acme's input.
 vim.cmd.edit(root .. "/threads/sales/acme/1-input.md")
 local acme = vim.api.nvim_get_current_buf()
-vim.lsp.buf_attach_client(acme, client_id)
+vim.lsp.buf_attach_client(acme, client.id)
 local spawn_params = {
   textDocument = { uri = vim.uri_from_bufnr(acme) },
   range = { start = { line = 2, character = 0 }, ["end"] = { line = 2, character = 0 } },

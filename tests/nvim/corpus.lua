@@ -4,25 +4,12 @@
 
 local server, root = arg[1], arg[2]
 
-local function fail(message)
-  io.stderr:write("FAIL: " .. message .. "\n")
-  os.exit(1)
-end
+local h = dofile(vim.fs.joinpath(vim.fs.dirname(arg[0]), "helpers.lua"))
+local fail = h.fail
 
-vim.cmd.edit(root .. "/threads/operations/example/2-hypothesis.md")
-local bufnr = vim.api.nvim_get_current_buf()
-local client_id = vim.lsp.start({ name = "leanos", cmd = { server }, root_dir = root })
-local client = vim.lsp.get_client_by_id(client_id)
-if not vim.wait(20000, function()
-  return #vim.diagnostic.get(bufnr) > 0
-end, 50) then
-  fail("no diagnostics for the example hypothesis")
-end
-local codes = {}
-for _, d in ipairs(vim.diagnostic.get(bufnr)) do
-  table.insert(codes, d.code)
-end
-table.sort(codes)
+local bufnr, client = h.open_with_server(server, root, "threads/operations/example/2-hypothesis.md")
+h.wait_diagnostics(bufnr, "no diagnostics for the example hypothesis")
+local codes = h.codes(bufnr)
 if vim.inspect(codes) ~= vim.inspect({ "assumption-unknown", "link-broken" }) then
   fail("diagnostics: " .. vim.inspect(codes))
 end

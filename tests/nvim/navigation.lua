@@ -6,26 +6,14 @@
 
 local server, root = arg[1], arg[2]
 
-local function fail(message)
-  io.stderr:write("FAIL: " .. message .. "\n")
-  os.exit(1)
-end
+local h = dofile(vim.fs.joinpath(vim.fs.dirname(arg[0]), "helpers.lua"))
+local fail = h.fail
 
-vim.cmd.edit(root .. "/threads/sales/acme/2-hypothesis.md")
-local bufnr = vim.api.nvim_get_current_buf()
-local client_id = vim.lsp.start({ name = "leanos", cmd = { server }, root_dir = root })
-if not client_id then
-  fail("vim.lsp.start returned nil")
-end
-local client = vim.lsp.get_client_by_id(client_id)
+local bufnr, client = h.open_with_server(server, root, "threads/sales/acme/2-hypothesis.md")
 
 -- The index is ready once the scan published beta's diagnostics.
 local beta = vim.uri_to_bufnr(vim.uri_from_fname(root .. "/threads/sales/beta/2-hypothesis.md"))
-if not vim.wait(20000, function()
-  return #vim.diagnostic.get(beta) > 0
-end, 50) then
-  fail("the workspace was never indexed")
-end
+h.wait_diagnostics(beta, "the workspace was never indexed")
 
 -- Definition: `Tests: A4 - …` is line 3; put the cursor on A4.
 vim.api.nvim_win_set_cursor(0, { 3, 8 })
@@ -43,7 +31,7 @@ if cursor[1] ~= 3 or not line:match("^### A4:") then
 end
 
 -- References from the entry (the jump opened a new buffer: attach it).
-vim.lsp.buf_attach_client(0, client_id)
+vim.lsp.buf_attach_client(0, client.id)
 local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
 params.context = { includeDeclaration = false }
 local responses = vim.lsp.buf_request_sync(0, "textDocument/references", params, 10000)
@@ -61,7 +49,7 @@ end
 -- Completion after `Tests: ` in a thread file.
 vim.cmd.edit(root .. "/threads/sales/beta/1-input.md")
 local input = vim.api.nvim_get_current_buf()
-vim.lsp.buf_attach_client(input, client_id)
+vim.lsp.buf_attach_client(input, client.id)
 vim.api.nvim_buf_set_lines(input, -1, -1, false, { "Tests: " })
 local last = vim.api.nvim_buf_line_count(input)
 vim.api.nvim_win_set_cursor(0, { last, 7 })
@@ -83,7 +71,7 @@ end
 
 -- Rename A4 to A12 from the hypothesis: one edit over markdown and meta.json.
 vim.cmd.edit(root .. "/threads/sales/acme/2-hypothesis.md")
-vim.lsp.buf_attach_client(0, client_id)
+vim.lsp.buf_attach_client(0, client.id)
 vim.api.nvim_win_set_cursor(0, { 3, 8 })
 local rename_params = vim.lsp.util.make_position_params(0, client.offset_encoding)
 rename_params.newName = "A12"
