@@ -17,3 +17,4 @@ pub mod lsp;
 pub mod syntax;
 pub mod testgen;
 pub mod vfs;
+pub mod vfs_write;

@@ -48,7 +48,7 @@ pub fn load_workspace(root: &Path, settings: &Settings) -> (Snapshot, LoadStats)
             if !vfs::is_source_path(path) {
                 return (None, Some(path.clone()));
             }
-            match vfs::read_file(root, path, max_size) {
+            match vfs::read_walked_file(root, path, max_size) {
                 Ok(content) => (
                     Some(Arc::new(lower_source(
                         Source {

@@ -81,8 +81,9 @@ fn main() {
         } => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let stderr = std::io::stderr();
-            let mut err = stderr.lock();
+            // Not locked for the run: tracing writes to stderr from the
+            // reading threads, and would wait on a held lock forever.
+            let mut err = std::io::stderr();
             let mode = match (fix, dry_run) {
                 (false, _) => leanos_lsp::cli::check::Fix::No,
                 (true, false) => leanos_lsp::cli::check::Fix::Apply,

@@ -1,6 +1,8 @@
-//! The only module that touches the file system for workspace content:
-//! walking a root, reading files with a size cap, decoding them lossily,
-//! and turning paths into workspace-relative paths (never outside the root).
+//! The only module that reads the file system for workspace content:
+//! walking a root, reading regular files with a size cap (never a FIFO, a
+//! device or a symbolic link), decoding them lossily, and turning paths
+//! into workspace-relative paths (never outside the root). Writing is
+//! [`crate::vfs_write`]'s.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -50,35 +52,123 @@ pub enum VfsError {
         path: String,
         source: std::io::Error,
     },
-    #[error("{0} is outside the workspace root")]
+    #[error("{0} is outside the workspace root or behind a symbolic link")]
     OutsideRoot(String),
+    /// A FIFO, socket, device or directory: never opened for reading, so a
+    /// FIFO cannot block the reader and a device cannot be read forever.
+    #[error("{0} is not a regular file")]
+    NotRegular(String),
 }
 
-/// Reads `root/relative` unless it is larger than `max_size` bytes.
-/// `relative` must be a normalised workspace path (see [`normalize`]);
-/// symlinks are not followed out of the root because the walk never
-/// reports them as files.
+/// Reads `root/relative` unless it is larger than `max_size` bytes, for a
+/// path from anywhere (a client's event, a configuration): refuses a path
+/// that leaves the root or passes through a symbolic link, then reads as
+/// [`read_walked_file`] does.
+///
+/// Errors: [`VfsError::OutsideRoot`] for `..` above the root, an absolute
+/// path or a symbolic link on the way; [`VfsError::NotRegular`] for
+/// anything but a regular file; [`VfsError::Io`] when the file cannot be
+/// opened or read.
 pub fn read_file(root: &Path, relative: &str, max_size: u64) -> Result<FileRead, VfsError> {
     let Some(relative) = normalize(relative) else {
         return Err(VfsError::OutsideRoot(relative.to_string()));
     };
-    let path = root.join(&relative);
+    let mut dir = root.to_path_buf();
+    let mut parts = relative.split('/').peekable();
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            break;
+        }
+        dir.push(part);
+        match std::fs::symlink_metadata(&dir) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                return Err(VfsError::OutsideRoot(relative));
+            }
+            Ok(_) => {}
+            Err(source) => {
+                return Err(VfsError::Io {
+                    path: relative,
+                    source,
+                })
+            }
+        }
+    }
+    read_walked_file(root, &relative, max_size)
+}
+
+/// Reads `root/relative`, a normalised workspace path that [`walk`]
+/// reported (so no directory on the way is a symbolic link: the walk never
+/// follows one), unless it is larger than `max_size` bytes.
+///
+/// The file is opened without following a symbolic link and without
+/// blocking (`O_NOFOLLOW | O_NONBLOCK` on Unix), then checked on the open
+/// handle to be a regular file, and read with a bound of `max_size + 1`
+/// bytes whatever size it reports: a FIFO, a device or a file that grows
+/// while it is read can neither block nor exhaust memory.
+///
+/// Errors: [`VfsError::OutsideRoot`] for a symbolic link,
+/// [`VfsError::NotRegular`] for anything but a regular file,
+/// [`VfsError::Io`] when it cannot be opened or read.
+pub fn read_walked_file(root: &Path, relative: &str, max_size: u64) -> Result<FileRead, VfsError> {
+    use std::io::Read;
+    let path = absolute_path(root, relative);
     let io_error = |source| VfsError::Io {
-        path: relative.clone(),
+        path: relative.to_string(),
         source,
     };
-    let metadata = std::fs::symlink_metadata(&path).map_err(io_error)?;
-    if metadata.file_type().is_symlink() {
-        return Err(VfsError::OutsideRoot(relative));
+    let file = match open_no_follow(&path) {
+        Ok(file) => file,
+        Err(error) if is_symlink_refusal(&error, &path) => {
+            return Err(VfsError::OutsideRoot(relative.to_string()))
+        }
+        Err(error) => return Err(io_error(error)),
+    };
+    let metadata = file.metadata().map_err(io_error)?;
+    if !metadata.is_file() {
+        return Err(VfsError::NotRegular(relative.to_string()));
     }
     if metadata.len() > max_size {
         return Ok(FileRead::TooLarge(metadata.len()));
     }
-    let bytes = std::fs::read(&path).map_err(io_error)?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    (&file)
+        .take(max_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
     if bytes.len() as u64 > max_size {
         return Ok(FileRead::TooLarge(bytes.len() as u64));
     }
     Ok(FileRead::Bytes(bytes))
+}
+
+/// Opens `path` for reading without following a symbolic link in its last
+/// component and without blocking on a FIFO.
+fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    #[cfg(not(unix))]
+    {
+        if std::fs::symlink_metadata(path)?.file_type().is_symlink() {
+            return Err(std::io::Error::from(std::io::ErrorKind::InvalidInput));
+        }
+    }
+    options.open(path)
+}
+
+/// Whether an open error means the path was a symbolic link (`ELOOP` from
+/// `O_NOFOLLOW`, or the portable check).
+fn is_symlink_refusal(error: &std::io::Error, path: &Path) -> bool {
+    #[cfg(unix)]
+    if error.raw_os_error() == Some(libc::ELOOP) {
+        return true;
+    }
+    error.kind() != std::io::ErrorKind::NotFound
+        && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 /// Whether the engine reads and lowers a file with this workspace path
@@ -266,6 +356,73 @@ mod tests {
             Some("threads/sales/y/1-input.md")
         );
         assert_eq!(normalize("/etc/passwd"), None);
+    }
+
+    fn mkfifo(path: &Path) -> bool {
+        std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    #[test]
+    fn reads_refuse_fifos_devices_and_symlinks_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("threads/x")).unwrap();
+        std::fs::write(root.join("threads/x/1-input.md"), "# Input\n").unwrap();
+        assert!(matches!(
+            read_file(root, "threads/x/1-input.md", 100),
+            Ok(FileRead::Bytes(bytes)) if bytes == b"# Input\n"
+        ));
+        assert!(matches!(
+            read_file(root, "threads/x/1-input.md", 3),
+            Ok(FileRead::TooLarge(8))
+        ));
+        // A FIFO with no writer would block `open` forever.
+        if mkfifo(&root.join("threads/x/2-hypothesis.md")) {
+            assert!(matches!(
+                read_file(root, "threads/x/2-hypothesis.md", 100),
+                Err(VfsError::NotRegular(_))
+            ));
+        } else {
+            eprintln!("skipping the FIFO case: mkfifo is not available");
+        }
+        // A character device reports length 0 and never ends.
+        if Path::new("/dev/zero").exists() {
+            assert!(matches!(
+                read_walked_file(Path::new("/dev"), "zero", 100),
+                Err(VfsError::NotRegular(_))
+            ));
+        }
+        // A symbolic link, as the file or as a folder on the way, is refused.
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.md"), "secret").unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(
+                outside.path().join("secret.md"),
+                root.join("threads/x/3-implication.md"),
+            )
+            .unwrap();
+            std::os::unix::fs::symlink(outside.path(), root.join("threads/y")).unwrap();
+            assert!(matches!(
+                read_file(root, "threads/x/3-implication.md", 100),
+                Err(VfsError::OutsideRoot(_))
+            ));
+            assert!(matches!(
+                read_walked_file(root, "threads/x/3-implication.md", 100),
+                Err(VfsError::OutsideRoot(_))
+            ));
+            assert!(matches!(
+                read_file(root, "threads/y/secret.md", 100),
+                Err(VfsError::OutsideRoot(_))
+            ));
+        }
+        assert!(matches!(
+            read_file(root, "../secret.md", 100),
+            Err(VfsError::OutsideRoot(_))
+        ));
     }
 
     #[test]

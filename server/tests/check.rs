@@ -422,3 +422,159 @@ fn fix_dry_run_changes_nothing_and_fix_applies_unambiguous_fixes() {
         .stdout
         .ends_with("0 fixes would change 0 files\n"));
 }
+
+/// A copy of the bundled example in a fresh folder (`ws` inside it),
+/// which has a `solution-missing-feature` and a `stage-missing` to fix.
+fn example_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("ws");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/quillfeather"),
+        &root,
+    );
+    (dir, root)
+}
+
+const SOLUTION: &str = "strategy/canvas/09-solution.md";
+
+#[test]
+fn fix_never_edits_a_file_over_the_size_cap() {
+    let (_dir, root) = example_copy();
+    let mut bytes = std::fs::read(root.join(SOLUTION)).unwrap();
+    while bytes.len() < 5_400_000 {
+        bytes.extend_from_slice(b"Padding notes that make the Canvas section large.\n");
+    }
+    write(&root, SOLUTION, &bytes);
+    let fixed = check(&["--fix"], &root);
+    assert_eq!(
+        std::fs::read(root.join(SOLUTION)).unwrap(),
+        bytes,
+        "the file over the cap is untouched"
+    );
+    assert!(
+        fixed.stderr.contains("09-solution.md is not edited")
+            && fixed.stderr.contains("over the size cap"),
+        "{}",
+        fixed.stderr
+    );
+    // The other fixes still apply.
+    assert!(root
+        .join("threads/sales/ledgerworks/3-implication.md")
+        .exists());
+}
+
+#[test]
+fn fix_never_rewrites_bytes_that_are_not_utf8() {
+    let (_dir, root) = example_copy();
+    let mut bytes = std::fs::read(root.join(SOLUTION)).unwrap();
+    bytes.extend_from_slice(b"\nCaf\xe9 notes \xff\n");
+    write(&root, SOLUTION, &bytes);
+    let dry = check(&["--fix", "--dry-run"], &root);
+    assert!(!dry.stdout.contains(SOLUTION), "{}", dry.stdout);
+    let fixed = check(&["--fix"], &root);
+    assert_eq!(std::fs::read(root.join(SOLUTION)).unwrap(), bytes);
+    assert!(fixed.stderr.contains("not valid UTF-8"), "{}", fixed.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_never_writes_through_a_dangling_symlink() {
+    let (dir, root) = example_copy();
+    let outside = dir.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    let link = root.join("threads/sales/ledgerworks/3-implication.md");
+    std::os::unix::fs::symlink(outside.join("pwned.md"), &link).unwrap();
+    let fixed = check(&["--fix"], &root);
+    assert_eq!(
+        std::fs::read_dir(&outside).unwrap().count(),
+        0,
+        "nothing was written outside the root"
+    );
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(
+        fixed.stderr.contains("3-implication.md already exists"),
+        "{}",
+        fixed.stderr
+    );
+}
+
+/// `check` run as an unprivileged user (dropping privileges with
+/// `setpriv` when the tests run as root), killed and reported as hung if it
+/// has not ended within a minute.
+#[cfg(unix)]
+fn check_unprivileged(root: &Path, work: &Path) -> Option<Run> {
+    use std::os::unix::fs::PermissionsExt;
+    let binary = work.join("leanos-lsp");
+    std::fs::copy(env!("CARGO_BIN_EXE_leanos-lsp"), &binary).unwrap();
+    std::fs::set_permissions(work, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let mut command = if is_root {
+        let probe = Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "true"])
+            .status();
+        if !probe.is_ok_and(|s| s.success()) {
+            return None;
+        }
+        let mut command = Command::new("setpriv");
+        command.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+        command.arg(&binary);
+        command
+    } else {
+        Command::new(&binary)
+    };
+    let mut child = command
+        .arg("check")
+        .arg(root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("check hung on an unreadable file");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    Some(Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    })
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_skipped_with_a_warning_not_a_hang() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, root) = example_copy();
+    let unreadable = root.join("threads/sales/ledgerworks/1-input.md");
+    std::fs::set_permissions(&unreadable, std::fs::Permissions::from_mode(0o000)).unwrap();
+    // Every other folder and file readable by the unprivileged user.
+    Command::new("chmod")
+        .args(["-R", "a+rX"])
+        .arg(&root)
+        .status()
+        .unwrap();
+    std::fs::set_permissions(&unreadable, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let Some(run) = check_unprivileged(&root, dir.path()) else {
+        eprintln!("skipping: setpriv cannot drop privileges here");
+        return;
+    };
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("skipping threads/sales/ledgerworks/1-input.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains(" errors, "), "{}", run.stdout);
+}

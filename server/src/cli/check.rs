@@ -52,10 +52,12 @@ pub fn run(
 }
 
 /// [`run`], fixing first: with [`Fix::Apply`] every unambiguous fix is
-/// written (new files never overwrite, renames never replace) and listed
-/// on `out`, then the remaining diagnostics are reported; with
-/// [`Fix::DryRun`] the fixes are printed as a unified diff and nothing is
-/// written (the exit status is then 1 when there is something to fix).
+/// written as [`super::fix::fix_workspace`] says (nothing overwritten,
+/// nothing outside the root, nothing edited that was not read exactly)
+/// and listed on `out`, then the remaining diagnostics are reported (exit
+/// status 2 when a write failed); with [`Fix::DryRun`] the fixes are
+/// printed as a unified diff and nothing is written (the exit status is
+/// then 1 when there is something to fix).
 pub fn run_with(
     root: &Path,
     format: Format,
@@ -64,109 +66,23 @@ pub fn run_with(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    let mut failed = false;
     if fix != Fix::No && root.is_dir() {
-        match fix_workspace(root, fix == Fix::DryRun, out) {
-            Ok(changed) if fix == Fix::DryRun => return i32::from(changed > 0),
-            Ok(_) => {}
+        match super::fix::fix_workspace(root, fix == Fix::DryRun, out, err) {
+            Ok(outcome) if fix == Fix::DryRun => return i32::from(outcome.changed > 0),
+            Ok(outcome) => failed = outcome.failed > 0,
             Err(error) => {
                 let _ = writeln!(err, "leanos-lsp check --fix: {error}");
                 return 2;
             }
         }
     }
-    check_once(root, format, deny, out, err)
-}
-
-/// Applies (or, with `dry_run`, prints) every unambiguous fix of the
-/// workspace; returns how many files change.
-fn fix_workspace(root: &Path, dry_run: bool, out: &mut dyn Write) -> std::io::Result<usize> {
-    use crate::analysis::actions::{
-        all_fixes, apply, conflicts, edit::unified_diff, merge_edits, FileOp,
-    };
-    let (snapshot, _) = crate::load::load_workspace(root, &Settings::default());
-    let mut ops: Vec<FileOp> = Vec::new();
-    let mut applied: Vec<(String, String)> = Vec::new();
-    let mut paths: Vec<&String> = snapshot.files.keys().collect();
-    paths.sort();
-    for path in paths {
-        for action in all_fixes(&snapshot, path)
-            .into_iter()
-            .filter(|a| a.unambiguous)
-        {
-            // Never over a file that exists on disk, nor twice on one range.
-            let clobbers = action.ops.iter().any(|op| match op {
-                FileOp::Create { path, .. } => crate::vfs::absolute_path(root, path).exists(),
-                FileOp::Rename { to, .. } => crate::vfs::absolute_path(root, to).exists(),
-                FileOp::Edit { .. } => false,
-            });
-            if clobbers || action.ops.iter().any(|op| conflicts(&ops, op)) {
-                continue;
-            }
-            applied.push((path.clone(), action.title.clone()));
-            ops.extend(action.ops);
-        }
+    let code = check_once(root, format, deny, out, err);
+    if failed {
+        2
+    } else {
+        code
     }
-    let ops = merge_edits(ops);
-    let mut texts: std::collections::BTreeMap<String, String> = snapshot
-        .files
-        .iter()
-        .map(|(p, f)| (p.clone(), f.text.to_string()))
-        .collect();
-    let before = texts.clone();
-    if let Err(error) = apply(&mut texts, &ops) {
-        return Err(std::io::Error::other(error.to_string()));
-    }
-    let mut changed: Vec<&String> = before
-        .keys()
-        .chain(texts.keys())
-        .filter(|p| before.get(*p) != texts.get(*p))
-        .collect();
-    changed.sort();
-    changed.dedup();
-    if dry_run {
-        for path in &changed {
-            write!(
-                out,
-                "{}",
-                unified_diff(
-                    path,
-                    before.get(*path).map(String::as_str),
-                    texts.get(*path).map(String::as_str)
-                )
-            )?;
-        }
-        writeln!(
-            out,
-            "{} fixes would change {} files",
-            applied.len(),
-            changed.len()
-        )?;
-        return Ok(changed.len());
-    }
-    for op in &ops {
-        match op {
-            FileOp::Create { path, .. } | FileOp::Edit { path, .. } => {
-                let absolute = crate::vfs::absolute_path(root, path);
-                if let Some(parent) = absolute.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                if matches!(op, FileOp::Create { .. }) && absolute.exists() {
-                    continue;
-                }
-                std::fs::write(&absolute, texts.get(path).map(String::as_str).unwrap_or(""))?;
-            }
-            FileOp::Rename { from, to } => {
-                let target = crate::vfs::absolute_path(root, to);
-                if !target.exists() {
-                    std::fs::rename(crate::vfs::absolute_path(root, from), target)?;
-                }
-            }
-        }
-    }
-    for (path, title) in &applied {
-        writeln!(out, "fixed {path}: {title}")?;
-    }
-    Ok(changed.len())
 }
 
 fn check_once(

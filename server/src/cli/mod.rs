@@ -2,3 +2,4 @@
 //! and its output formats.
 
 pub mod check;
+pub mod fix;

@@ -170,6 +170,9 @@ pub struct FileFacts {
     pub kind: FileKindSlot,
     /// Only whitespace (or nothing).
     pub empty: bool,
+    /// Whether the lowered text is the file's content byte for byte; a fix
+    /// never edits a file whose text is not.
+    pub fidelity: Fidelity,
     pub headings: Vec<Heading>,
     /// YAML frontmatter of a markdown file.
     pub frontmatter: Option<Metadata>,
@@ -229,6 +232,33 @@ impl FileFacts {
     }
 }
 
+/// Whether a file's text in the engine is its content byte for byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Fidelity {
+    /// Read whole and valid UTF-8, or an open document's text.
+    #[default]
+    Exact,
+    /// Over the size cap: the engine holds no text (`file-too-large`).
+    TooLarge,
+    /// Not valid UTF-8: the text has replacement characters where the file
+    /// has other bytes (`file-encoding`).
+    Lossy,
+}
+
+impl Fidelity {
+    /// Why a file with this fidelity must not be edited from its text, or
+    /// `None` when it may be.
+    pub fn edit_refusal(self) -> Option<&'static str> {
+        match self {
+            Fidelity::Exact => None,
+            Fidelity::TooLarge => Some("it is over the size cap and was not read"),
+            Fidelity::Lossy => {
+                Some("it is not valid UTF-8 and an edit would replace its other bytes")
+            }
+        }
+    }
+}
+
 /// How a file arrived from the vfs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReadState {
@@ -261,16 +291,20 @@ pub fn lower(path: &str, text: &str, read: ReadState, config: &Config) -> FileFa
                 severity: None,
             });
             facts.empty = false;
+            facts.fidelity = Fidelity::TooLarge;
             return facts;
         }
         ReadState::Read {
             invalid_utf8_at: Some(at),
-        } => facts.problems.push(Problem {
-            code: "file-encoding",
-            message: "file is not valid UTF-8: read with replacement characters".into(),
-            range: at..at + '\u{FFFD}'.len_utf8() as u32,
-            severity: None,
-        }),
+        } => {
+            facts.fidelity = Fidelity::Lossy;
+            facts.problems.push(Problem {
+                code: "file-encoding",
+                message: "file is not valid UTF-8: read with replacement characters".into(),
+                range: at..at + '\u{FFFD}'.len_utf8() as u32,
+                severity: None,
+            });
+        }
         ReadState::Read { .. } => {}
     }
     let name = crate::vfs::file_name(path);

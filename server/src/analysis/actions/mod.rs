@@ -82,19 +82,49 @@ fn append(file: &FileData, block: &str) -> FileOp {
     FileOp::insert(&file.path, text.len() as u32, format!("{separator}{block}"))
 }
 
-/// Quick fixes for the diagnostics of `path` that overlap `range`.
+/// Why `action` must not be applied to the workspace `snapshot` holds, or
+/// `None` when it may be: an edit's byte ranges refer to the engine's text
+/// of a file, so a file whose text is not its content byte for byte (over
+/// the size cap, or not valid UTF-8: [`crate::facts::Fidelity`]) or that
+/// the snapshot does not hold is never edited. Creating and renaming files
+/// do not depend on their text.
+pub fn refusal(snapshot: &Snapshot, action: &Action) -> Option<String> {
+    action.ops.iter().find_map(|op| match op {
+        FileOp::Edit { path, .. } => match snapshot.files.get(path) {
+            None => Some(format!("{path} is not in the workspace")),
+            Some(file) => file
+                .facts
+                .fidelity
+                .edit_refusal()
+                .map(|why| format!("{path} is not edited: {why}")),
+        },
+        FileOp::Create { .. } | FileOp::Rename { .. } => None,
+    })
+}
+
+/// The actions of `actions` that [`refusal`] lets through.
+fn applicable(snapshot: &Snapshot, mut actions: Vec<Action>) -> Vec<Action> {
+    actions.retain(|action| refusal(snapshot, action).is_none());
+    actions
+}
+
+/// Quick fixes for the diagnostics of `path` that overlap `range` (only
+/// those [`refusal`] lets through).
 pub fn quick_fixes(snapshot: &Snapshot, path: &str, range: &ByteRange) -> Vec<Action> {
     let Some(file) = snapshot.files.get(path) else {
         return Vec::new();
     };
-    file_diagnostics(snapshot, path)
+    let actions = file_diagnostics(snapshot, path)
         .iter()
         .filter(|d| d.range.start <= range.end && range.start <= d.range.end)
         .flat_map(|d| fixes_for(snapshot, file, d))
-        .collect()
+        .collect();
+    applicable(snapshot, actions)
 }
 
-/// Every fix of every diagnostic of a file (for `fixAll` and `--fix`).
+/// Every fix of every diagnostic of a file (for `fixAll` and `--fix`),
+/// including those [`refusal`] refuses: callers filter, and `--fix` says
+/// why it left one out.
 pub fn all_fixes(snapshot: &Snapshot, path: &str) -> Vec<Action> {
     let Some(file) = snapshot.files.get(path) else {
         return Vec::new();
@@ -110,7 +140,7 @@ pub fn all_fixes(snapshot: &Snapshot, path: &str) -> Vec<Action> {
 pub fn fix_all(snapshot: &Snapshot, path: &str) -> Option<Action> {
     let mut ops: Vec<FileOp> = Vec::new();
     let mut count = 0;
-    for action in all_fixes(snapshot, path)
+    for action in applicable(snapshot, all_fixes(snapshot, path))
         .into_iter()
         .filter(|a| a.unambiguous)
     {

@@ -298,7 +298,7 @@ pub fn spawn_actions(snapshot: &Snapshot, path: &str, offset: u32, today: &str) 
             ],
         });
     }
-    actions
+    super::applicable(snapshot, actions)
 }
 
 #[cfg(test)]
