@@ -1096,3 +1096,77 @@ async fn unchanged_diagnostics_are_not_sent_again() {
         .expect("beta cleared, then a status update");
     assert!(!sent.iter().any(|p| p["uri"] == gamma_uri), "{sent:#?}");
 }
+
+/// Makes a FIFO (`mkfifo`) or the character device of `/dev/zero`
+/// (`mknod`, root only) at `path`; false when this machine cannot.
+#[cfg(unix)]
+fn make_special(path: &Path, device: bool) -> bool {
+    let mut command = std::process::Command::new(if device { "mknod" } else { "mkfifo" });
+    command.arg(path);
+    if device {
+        command.args(["c", "1", "5"]);
+    }
+    command
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// A FIFO blocked `open` and a device was read without end, under the
+/// session lock: the server never answered again. The server runs on a
+/// thread of its own so that a regression fails here instead of hanging.
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_device_in_a_watched_event_is_not_read() {
+    let dir = workspace();
+    let fifo = "threads/sales/acme/3-implication.md";
+    let device = "threads/zero.md";
+    if !make_special(&dir.path().join(fifo), false) {
+        eprintln!("skipping: mkfifo is not available");
+        return;
+    }
+    let with_device = make_special(&dir.path().join(device), true);
+    if !with_device {
+        eprintln!("the device case is skipped: mknod needs root");
+    }
+    let root = dir.path().to_path_buf();
+    let (sender, answer) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let mut client = Client::ready(&root, json!({})).await;
+            let mut changes = vec![json!({"uri": uri(&client.root, fifo), "type": 1})];
+            if with_device {
+                changes.push(json!({"uri": uri(&client.root, device), "type": 1}));
+            }
+            client
+                .notify(
+                    "workspace/didChangeWatchedFiles",
+                    json!({ "changes": changes }),
+                )
+                .await;
+            let hypothesis = uri(&client.root, "threads/sales/acme/2-hypothesis.md");
+            let hover = client
+                .result(
+                    "textDocument/hover",
+                    json!({"textDocument": {"uri": hypothesis}, "position": {"line": 2, "character": 8}}),
+                )
+                .await;
+            let _ = sender.send(hover);
+        });
+    });
+    let hover = answer
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the server answers after the event");
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("Enterprise buyers prefer white-label"),
+        "{hover}"
+    );
+}
