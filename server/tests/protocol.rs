@@ -34,12 +34,19 @@ fn write(root: &Path, path: &str, text: &str) {
 
 impl Client {
     fn new(root: &Path) -> Client {
+        Client::answering(root, true)
+    }
+
+    /// A client that answers the server's requests (registration,
+    /// configuration, progress) or, without `answers`, never does, as a
+    /// client that leaves a message unread.
+    fn answering(root: &Path, answers: bool) -> Client {
         let (service, socket) = LspService::new(Backend::new);
         let (tx, incoming) = mpsc::unbounded_channel();
         tokio::spawn(async move {
             let (mut stream, mut sink) = socket.split();
             while let Some(request) = stream.next().await {
-                if let Some(id) = request.id().cloned() {
+                if let Some(id) = request.id().cloned().filter(|_| answers) {
                     let result = match request.method() {
                         "workspace/configuration" => {
                             json!([{"rules": {"assumption-untested": "off"}}])
@@ -351,14 +358,27 @@ async fn progress_and_configuration_from_the_client() {
             json!({"window": {"workDoneProgress": true}, "workspace": {"configuration": true}}),
         )
         .await;
-    let configuration = client.next("workspace/configuration").await;
-    assert_eq!(configuration["items"][0]["section"], "leanos");
-    let created = client.next("window/workDoneProgress/create").await;
-    let token = created["token"].clone();
-    let begin = client.next("$/progress").await;
+    // The scan does not wait for the configuration: the two come in
+    // either order.
+    let (mut configuration, mut created, mut progress) = (None, None, Vec::new());
+    while configuration.is_none() || progress.len() < 2 {
+        let request = tokio::time::timeout(Duration::from_secs(20), client.incoming.recv())
+            .await
+            .expect("the server sends configuration and progress")
+            .unwrap();
+        let params = request.params().cloned().unwrap_or(Value::Null);
+        match request.method() {
+            "workspace/configuration" => configuration = Some(params),
+            "window/workDoneProgress/create" => created = Some(params),
+            "$/progress" => progress.push(params),
+            _ => {}
+        }
+    }
+    assert_eq!(configuration.unwrap()["items"][0]["section"], "leanos");
+    let token = created.expect("progress was created first")["token"].clone();
+    let (begin, end) = (&progress[0], &progress[1]);
     assert_eq!(begin["token"], token);
     assert_eq!(begin["value"]["kind"], "begin");
-    let end = client.next("$/progress").await;
     assert_eq!(end["value"]["kind"], "end");
     assert!(end["value"]["message"]
         .as_str()
@@ -1169,4 +1189,100 @@ fn a_fifo_or_a_device_in_a_watched_event_is_not_read() {
             .contains("Enterprise buyers prefer white-label"),
         "{hover}"
     );
+}
+
+/// A generated workspace of `threads` threads (its scan takes a while)
+/// with a probe thread citing A1.
+fn large_workspace(threads: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    leanos_lsp::testgen::write_workspace(dir.path(), threads, 7).unwrap();
+    write(dir.path(), PROBE, PROBE_TEXT);
+    dir
+}
+
+const PROBE: &str = "threads/sales/zz-probe/2-hypothesis.md";
+const PROBE_TEXT: &str = "# Stage 2: Hypothesis\n\nTests: A1 - the probe\n";
+
+/// Requests sent the moment the client connects, before the first scan is
+/// done, wait for it and answer right: never a "not defined", never an
+/// empty definition, never diagnostics from a half-built index, and no
+/// `ready` status before `indexing`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_during_the_first_scan_wait_for_it() {
+    let dir = large_workspace(3000);
+    let mut client = Client::new(dir.path());
+    client
+        .initialize(json!({"textDocument": {"definition": {"linkSupport": true}}}))
+        .await;
+    let probe = uri(&client.root, PROBE);
+    client.open_uri(&probe, PROBE_TEXT).await;
+    let at = json!({"textDocument": {"uri": probe}, "position": {"line": 2, "character": 8}});
+    let definition = client.result("textDocument/definition", at.clone()).await;
+    assert_eq!(
+        definition[0]["targetUri"],
+        uri(&client.root, "strategy/canvas/10-assumptions.md"),
+        "{definition}"
+    );
+    let hover = client.result("textDocument/hover", at).await;
+    let hover = hover["contents"]["value"].as_str().unwrap().to_string();
+    assert!(!hover.contains("not defined"), "{hover}");
+    // Everything the server sent meanwhile: no `assumption-unknown` for
+    // the probe, and `indexing` before any `ready`.
+    let mut statuses = Vec::new();
+    let mut probe_codes = Vec::new();
+    while let Ok(request) = client.incoming.try_recv() {
+        let params = request.params().cloned().unwrap_or(Value::Null);
+        match request.method() {
+            "leanos/status" => statuses.push(params["state"].as_str().unwrap().to_string()),
+            "textDocument/publishDiagnostics" if params["uri"] == probe => {
+                probe_codes.extend(codes(&params))
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        !probe_codes.iter().any(|c| c == "assumption-unknown"),
+        "{probe_codes:?}"
+    );
+    assert_eq!(statuses.first().map(String::as_str), Some("indexing"));
+}
+
+/// `$/cancelRequest` ends a request that waits for the first scan.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_waiting_for_the_scan_can_be_cancelled() {
+    let dir = large_workspace(3000);
+    let mut client = Client::new(dir.path());
+    client.initialize(json!({})).await;
+    let probe = uri(&client.root, PROBE);
+    let request = Request::build("textDocument/references")
+        .params(json!({"textDocument": {"uri": probe}, "position": {"line": 2, "character": 8}, "context": {"includeDeclaration": true}}))
+        .id(99)
+        .finish();
+    let pending = client.service.ready().await.unwrap().call(request);
+    let pending = tokio::spawn(pending);
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    client.notify("$/cancelRequest", json!({"id": 99})).await;
+    let response = pending.await.unwrap().unwrap().unwrap();
+    let (_, result) = response.into_parts();
+    assert_eq!(result.unwrap_err().code.code(), -32800);
+}
+
+/// A client that answers neither `client/registerCapability` nor
+/// `workspace/configuration` still gets its workspace indexed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scan_does_not_wait_for_the_client() {
+    let dir = workspace();
+    let mut client = Client::answering(dir.path(), false);
+    let run = async {
+        client
+            .initialize(json!({"workspace": {"configuration": true, "didChangeWatchedFiles": {"dynamicRegistration": true}}}))
+            .await;
+        client
+            .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
+            .await
+    };
+    let beta = tokio::time::timeout(Duration::from_secs(30), run)
+        .await
+        .expect("indexed without the client's answers");
+    assert_eq!(codes(&beta), ["assumption-unknown"]);
 }

@@ -76,6 +76,10 @@ struct Workspace {
     pending: BTreeSet<String>,
     /// The cold scan has finished.
     ready: bool,
+    /// Becomes true when the first scan of this root is installed, and
+    /// stays true: requests wait on it (a rescan keeps answering from the
+    /// complete snapshot before it).
+    scanned: tokio::sync::watch::Sender<bool>,
     /// Files whose last published diagnostics were not empty, with the
     /// [`fingerprint`] of that publication: a file whose diagnostics come
     /// out the same is not sent again.
@@ -90,6 +94,7 @@ impl Workspace {
             open: HashMap::new(),
             pending: BTreeSet::new(),
             ready: false,
+            scanned: tokio::sync::watch::Sender::new(false),
             published: HashMap::new(),
         }
     }
@@ -143,6 +148,7 @@ impl Workspace {
             self.relower_open(&path);
         }
         self.ready = true;
+        self.scanned.send_replace(true);
         self.pending.extend(self.snapshot.files.keys().cloned());
         // Files that had diagnostics and may be gone now get cleared.
         self.pending.extend(self.published.keys().cloned());
@@ -557,6 +563,11 @@ impl Backend {
     async fn send_status(&self, files: usize, threads: usize) {
         let message = {
             let mut session = self.lock();
+            // `ready` only once every root is indexed: never `ready, files:
+            // 0` before `indexing`.
+            if !session.workspaces.iter().all(|w| *w.scanned.borrow()) {
+                return;
+            }
             let problems = session.workspaces.iter().map(|w| w.published.len()).sum();
             let counts = (files, threads, problems);
             if session.status == Some(counts) {
@@ -642,40 +653,73 @@ impl Query {
 
 impl Backend {
     /// Runs `f` on a snapshot for the document at `uri` off the async
-    /// runtime; `None` when the document is in no root or the root is still
-    /// indexing.
+    /// runtime, once the first scan of its root is done (see
+    /// [`Backend::query_at`]); `Ok(None)` when the document is in no root.
     async fn query<T: Send + 'static>(
         &self,
         uri: &Uri,
         position: Position,
         f: impl FnOnce(&Query) -> T + Send + 'static,
-    ) -> Option<T> {
-        let query = self.query_at(uri, position)?;
-        tokio::task::spawn_blocking(move || f(&query)).await.ok()
+    ) -> Result<Option<T>> {
+        let Some(query) = self.query_at(uri, position).await? else {
+            return Ok(None);
+        };
+        Ok(tokio::task::spawn_blocking(move || f(&query)).await.ok())
     }
 
     /// The snapshot query for the document at `uri`, as [`Backend::query`]
     /// takes it; for lookups cheap enough (tens of microseconds) to answer
-    /// in place rather than pay two thread switches.
-    fn query_at(&self, uri: &Uri, position: Position) -> Option<Query> {
-        let query = {
+    /// in place rather than pay two thread switches. Waits for the first
+    /// scan of the document's root (at most [`FIRST_SCAN_WAIT`]; a
+    /// `$/cancelRequest` drops the wait): an index still being built would
+    /// give confidently wrong answers ("not defined"). Errors when the
+    /// wait times out.
+    async fn query_at(&self, uri: &Uri, position: Position) -> Result<Option<Query>> {
+        let scanned = {
             let session = self.lock();
-            let (index, path) = session.locate(uri)?;
-            let workspace = &session.workspaces[index];
-            if !workspace.ready && !workspace.open.contains_key(&path) {
-                return None;
-            }
-            let file = workspace.snapshot.files.get(&path)?;
-            let offset = convert::offset(&file.line_index, &file.text, position, session.unit);
-            Query {
-                snapshot: workspace.snapshot.clone(),
-                root: workspace.root.clone(),
-                path,
-                offset,
-                unit: session.unit,
-            }
+            let Some((index, _)) = session.locate(uri) else {
+                return Ok(None);
+            };
+            session.workspaces[index].scanned.subscribe()
         };
-        Some(query)
+        wait_for_first_scan(scanned).await?;
+        let session = self.lock();
+        let Some((index, path)) = session.locate(uri) else {
+            return Ok(None);
+        };
+        let workspace = &session.workspaces[index];
+        let Some(file) = workspace.snapshot.files.get(&path) else {
+            return Ok(None);
+        };
+        let offset = convert::offset(&file.line_index, &file.text, position, session.unit);
+        Ok(Some(Query {
+            snapshot: workspace.snapshot.clone(),
+            root: workspace.root.clone(),
+            path,
+            offset,
+            unit: session.unit,
+        }))
+    }
+}
+
+/// How long a request waits for the first scan of its root before it
+/// fails (a 30,000-thread workspace is ready in about 5 s).
+const FIRST_SCAN_WAIT: Duration = Duration::from_secs(60);
+
+/// Waits until `scanned` says the first scan is done; a `RequestFailed`
+/// error (-32803) after [`FIRST_SCAN_WAIT`] or when the root went away.
+async fn wait_for_first_scan(mut scanned: tokio::sync::watch::Receiver<bool>) -> Result<()> {
+    let failed = |message: &str| tower_lsp_server::jsonrpc::Error {
+        code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+        message: message.to_string().into(),
+        data: None,
+    };
+    match tokio::time::timeout(FIRST_SCAN_WAIT, scanned.wait_for(|done| *done)).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(_)) => Err(failed("leanos: the workspace folder was removed")),
+        Err(_) => Err(failed(
+            "leanos: the workspace is still being indexed; try again",
+        )),
     }
 }
 
@@ -892,13 +936,31 @@ impl LanguageServer for Backend {
                 method: "workspace/didChangeWatchedFiles".into(),
                 register_options: serde_json::to_value(options).ok(),
             };
-            if let Err(error) = self.client.register_capability(vec![registration]).await {
-                tracing::warn!("could not register file watchers: {error}");
-            }
+            let this = self.clone();
+            tokio::spawn(async move {
+                if let Err(error) = this.client.register_capability(vec![registration]).await {
+                    tracing::warn!("could not register file watchers: {error}");
+                }
+            });
         }
-        self.fetch_settings().await;
+        // The scan starts now, with `leanos.toml` and the initialization
+        // options; the client's answer to `workspace/configuration` may
+        // come late or never (a client that leaves a message unread), and
+        // re-indexes only if it changes the settings.
+        let scan = {
+            let this = self.clone();
+            tokio::spawn(async move { this.scan(true).await })
+        };
         let this = self.clone();
-        tokio::spawn(async move { this.scan(true).await });
+        tokio::spawn(async move {
+            let before = this.lock().settings.clone();
+            this.fetch_settings().await;
+            if this.lock().settings != before {
+                tracing::info!("client settings changed the configuration: re-indexing");
+                let _ = scan.await;
+                this.scan(true).await;
+            }
+        });
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -1039,6 +1101,7 @@ impl LanguageServer for Backend {
         // A definition is a few map lookups: answered in place.
         let response = self
             .query_at(&position.text_document.uri, position.position)
+            .await?
             .map(|q| {
                 let (origin, locations) = navigation::definition(&q.snapshot, &q.path, q.offset)?;
                 if locations.is_empty() {
@@ -1077,7 +1140,7 @@ impl LanguageServer for Backend {
                     include,
                 ))
             })
-            .await;
+            .await?;
         Ok(response)
     }
 
@@ -1094,7 +1157,7 @@ impl LanguageServer for Backend {
                     range: Some(q.range(&q.path, &range)),
                 })
             })
-            .await;
+            .await?;
         Ok(response.flatten())
     }
 
@@ -1111,7 +1174,7 @@ impl LanguageServer for Backend {
                     }
                 })
             })
-            .await;
+            .await?;
         match response {
             Some(Ok(response)) => Ok(Some(response)),
             Some(Err(message)) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(message)),
@@ -1172,7 +1235,7 @@ impl LanguageServer for Backend {
                     }
                 })
             })
-            .await;
+            .await?;
         match response {
             Some(Ok(edit)) => Ok(Some(edit)),
             Some(Err(message)) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(message)),
@@ -1196,7 +1259,7 @@ impl LanguageServer for Backend {
                         .collect();
                 CompletionResponse::Array(items)
             })
-            .await;
+            .await?;
         Ok(response)
     }
 
@@ -1260,7 +1323,7 @@ impl LanguageServer for Backend {
                 }
                 Some((out, skipped))
             })
-            .await
+            .await?
             .flatten();
         let Some((actions, skipped)) = response else {
             return Ok(None);
@@ -1302,7 +1365,7 @@ impl LanguageServer for Backend {
                     .collect::<Vec<_>>();
                 Some(lenses)
             })
-            .await;
+            .await?;
         Ok(response.flatten())
     }
 
@@ -1343,7 +1406,7 @@ impl LanguageServer for Backend {
                     .collect::<Vec<_>>();
                 Some(hints)
             })
-            .await;
+            .await?;
         Ok(response.flatten())
     }
 
@@ -1385,7 +1448,7 @@ impl LanguageServer for Backend {
                     data,
                 }))
             })
-            .await;
+            .await?;
         Ok(response.flatten())
     }
 
@@ -1407,7 +1470,7 @@ impl LanguageServer for Backend {
                     _ => None,
                 }
             })
-            .await;
+            .await?;
         Ok(response.flatten())
     }
 
@@ -1445,7 +1508,7 @@ impl LanguageServer for Backend {
                     .collect::<Vec<_>>();
                 Some(calls)
             })
-            .await;
+            .await?;
         Ok(response.flatten())
     }
 
@@ -1474,7 +1537,7 @@ impl LanguageServer for Backend {
                     .collect::<Vec<_>>();
                 Some(calls)
             })
-            .await;
+            .await?;
         Ok(response.flatten())
     }
 
@@ -1520,7 +1583,7 @@ impl LanguageServer for Backend {
                         .collect(),
                 ))
             })
-            .await;
+            .await?;
         Ok(response.flatten())
     }
 
@@ -1528,12 +1591,22 @@ impl LanguageServer for Backend {
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
+        // Every root's first scan, or the answer would miss its symbols.
+        let scans: Vec<_> = self
+            .lock()
+            .workspaces
+            .iter()
+            .map(|w| w.scanned.subscribe())
+            .collect();
+        for scanned in scans {
+            wait_for_first_scan(scanned).await?;
+        }
         let (snapshots, unit) = {
             let session = self.lock();
             let snapshots: Vec<(PathBuf, Snapshot)> = session
                 .workspaces
                 .iter()
-                .filter(|w| w.ready)
+                .filter(|w| *w.scanned.borrow())
                 .map(|w| (w.root.clone(), w.snapshot.clone()))
                 .collect();
             (snapshots, session.unit)
@@ -1582,7 +1655,7 @@ impl LanguageServer for Backend {
                     })
                     .collect::<Vec<_>>()
             })
-            .await;
+            .await?;
         Ok(response)
     }
 

@@ -41,8 +41,10 @@ pub const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
 /// The longest header line read, in bytes.
 const MAX_HEADER_LINE: u64 = 8 * 1024;
 
-/// How many requests are handled at once (as `tower_lsp_server::Server`).
-const MAX_CONCURRENCY: usize = 4;
+/// How many messages are handled at once. Requests that wait for the
+/// first scan hold their slot, so there are more slots than cores;
+/// `$/cancelRequest` never takes one (it is handled as it is read).
+const MAX_CONCURRENCY: usize = 16;
 
 /// A message from the client: a request or notification, or a response
 /// to one of the server's requests.
@@ -318,6 +320,13 @@ where
                 let _ = client_responses.send(response).await;
             }
             Ok(Incoming::Request(request)) => {
+                if request.method() == "$/cancelRequest" {
+                    // At once, not behind the requests it cancels.
+                    if let Ok(service) = service.ready().await {
+                        let _ = service.call(request).await;
+                    }
+                    continue;
+                }
                 let exit = request.method() == "exit";
                 let shutdown = request.method() == "shutdown" && request.id().is_some();
                 if service.ready().await.is_err() {
