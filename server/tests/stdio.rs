@@ -21,6 +21,10 @@ fn initialize(root: &std::path::Path) -> Vec<u8> {
     )
 }
 
+fn initialized() -> Vec<u8> {
+    frame(&json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
+}
+
 fn shutdown(id: i64) -> Vec<u8> {
     frame(&json!({"jsonrpc": "2.0", "id": id, "method": "shutdown"}))
 }
@@ -195,6 +199,7 @@ fn broken_frames_are_answered_and_the_session_goes_on() {
     let run = session(vec![
         Send(initialize(dir.path())),
         Await(1),
+        Send(initialized()),
         Send(garbage),
         Send(symbols),
         Await(3),
