@@ -1286,3 +1286,55 @@ async fn the_scan_does_not_wait_for_the_client() {
         .expect("indexed without the client's answers");
     assert_eq!(codes(&beta), ["assumption-unknown"]);
 }
+
+/// A code action never edits a file whose text the server did not read
+/// exactly: `09-solution.md` with bytes that are not UTF-8 gets no
+/// "add the feature" fix (it would rewrite those bytes), while the same
+/// file in UTF-8 does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_code_action_edits_a_file_that_is_not_utf8() {
+    let learning = "threads/engineering/sdk/6-learning.md";
+    let learning_text =
+        "# Learning\n**Status:** ✅ VALIDATED\n\nCanvas update: 09-solution.md → \"Payroll export\"\n";
+    for (solution, offered) in [
+        (
+            &b"# Solution\n\n### Bank Feed SDK\n\nCafe notes\n"[..],
+            true,
+        ),
+        (
+            &b"# Solution\n\n### Bank Feed SDK\n\nCaf\xe9 notes \xff\n"[..],
+            false,
+        ),
+    ] {
+        let dir = workspace();
+        write(dir.path(), learning, learning_text);
+        std::fs::write(dir.path().join("strategy/canvas/09-solution.md"), solution).unwrap();
+        let mut client = Client::new(dir.path());
+        client.initialize(json!({})).await;
+        let published = client
+            .diagnostics_until(learning, |p| {
+                codes(p).contains(&"solution-missing-feature".to_string())
+            })
+            .await;
+        let diagnostic = published["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == "solution-missing-feature")
+            .unwrap()
+            .clone();
+        let actions = client
+            .result(
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": uri(&client.root, learning)}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]}}),
+            )
+            .await;
+        let solution_uri = uri(&client.root, "strategy/canvas/09-solution.md");
+        let edits_solution = actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["edit"].to_string().contains(&solution_uri));
+        assert_eq!(edits_solution, offered, "{actions:#}");
+    }
+}
