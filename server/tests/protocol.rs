@@ -995,7 +995,7 @@ async fn code_actions_with_and_without_resource_operations() {
                 log["message"]
                     .as_str()
                     .unwrap()
-                    .contains("does not support"),
+                    .contains("cannot create or rename files"),
                 "{log}"
             );
         }
@@ -1337,4 +1337,68 @@ async fn no_code_action_edits_a_file_that_is_not_utf8() {
             .any(|a| a["edit"].to_string().contains(&solution_uri));
         assert_eq!(edits_solution, offered, "{actions:#}");
     }
+}
+
+/// Hover follows the client's `contentFormat` order: plain text for a
+/// client that offers only `plaintext` (eglot 1.9) or prefers it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hover_honours_the_content_format() {
+    let dir = workspace();
+    for (formats, kind) in [
+        (json!(["plaintext"]), "plaintext"),
+        (json!(["plaintext", "markdown"]), "plaintext"),
+        (json!(["markdown", "plaintext"]), "markdown"),
+        (Value::Null, "markdown"),
+    ] {
+        let mut client = Client::ready(
+            dir.path(),
+            json!({"textDocument": {"hover": {"contentFormat": formats}}}),
+        )
+        .await;
+        let hypothesis = uri(&client.root, "threads/sales/acme/2-hypothesis.md");
+        let hover = client
+            .result(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": hypothesis}, "position": {"line": 2, "character": 8}}),
+            )
+            .await;
+        assert_eq!(hover["contents"]["kind"], kind, "{formats}");
+        let value = hover["contents"]["value"].as_str().unwrap();
+        assert!(value.contains("Enterprise buyers prefer white-label"));
+        assert_eq!(value.contains("**"), kind == "markdown", "{value}");
+    }
+}
+
+/// A client without resource operations is told once per session, with
+/// `window/showMessage`, which fixes it cannot apply.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_file_operations_are_shown_once() {
+    let dir = workspace();
+    let mut client = Client::ready(dir.path(), json!({})).await;
+    let implication = uri(&client.root, "threads/sales/acme/2-hypothesis.md");
+    let at = json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 5}});
+    for _ in 0..2 {
+        client
+            .result(
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": implication}, "range": at, "context": {"diagnostics": []}}),
+            )
+            .await;
+    }
+    let mut shown = Vec::new();
+    while let Ok(request) = client.incoming.try_recv() {
+        if request.method() == "window/showMessage" {
+            shown.push(
+                request.params().unwrap()["message"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            );
+        }
+    }
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert!(
+        shown[0].contains("resourceOperations") && shown[0].contains("Spawn"),
+        "{shown:?}"
+    );
 }

@@ -192,12 +192,12 @@ pub fn completion_item(
 /// documents; else plain `changes`). `None` when the action needs a
 /// resource operation the client cannot apply.
 pub fn code_action(
-    q: &super::server::Query,
+    q: &super::query::Query,
     action: &crate::analysis::actions::Action,
     document_changes: bool,
     create_files: bool,
     rename_files: bool,
-    versions: &std::collections::HashMap<String, i32>,
+    versions: &std::collections::HashMap<Uri, i32>,
     client_diagnostics: &[lsp::Diagnostic],
 ) -> Option<lsp::CodeAction> {
     use crate::analysis::actions::{ActionKind, FileOp};
@@ -263,7 +263,7 @@ pub fn code_action(
                 }
                 FileOp::Edit { path, edits } => {
                     let target = uri(&q.root, path)?;
-                    let version = versions.get(target.as_str()).copied();
+                    let version = versions.get(&target).copied();
                     operations.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
                         text_document: lsp::OptionalVersionedTextDocumentIdentifier {
                             uri: target,
@@ -323,4 +323,42 @@ pub fn code_action(
         disabled: None,
         data: None,
     })
+}
+
+/// The text of a markdown snippet without its markup, for clients that
+/// show hover in plain text: emphasis and code marks dropped, a link as its
+/// text, a blank line between paragraphs and headings, one line per list
+/// item (`- `) and code line.
+pub fn plain_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut out = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(text) | Event::Code(text) => out.push_str(&text),
+            Event::SoftBreak | Event::HardBreak => out.push('\n'),
+            Event::Start(Tag::Item) => out.push_str("- "),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock) => {
+                out.push_str("\n\n")
+            }
+            Event::End(TagEnd::Item) if !out.ends_with('\n') => out.push('\n'),
+            Event::End(TagEnd::List(_)) => out.push('\n'),
+            Event::Rule => out.push_str("---\n\n"),
+            _ => {}
+        }
+    }
+    while out.contains("\n\n\n") {
+        out = out.replace("\n\n\n", "\n\n");
+    }
+    out.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod plain_text_tests {
+    #[test]
+    fn plain_text_drops_the_markup() {
+        assert_eq!(
+            super::plain_text("**A4**: Enterprise *buyers* `prefer` [white-label](x.md)\n\n- one\n- two\n\n# Status"),
+            "A4: Enterprise buyers prefer white-label\n\n- one\n- two\n\nStatus"
+        );
+    }
 }

@@ -3,9 +3,15 @@
 //! into positions in the negotiated encoding; `transport` frames messages
 //! on stdio and decides the exit status.
 
+pub mod capabilities;
 pub mod convert;
 pub mod document;
+mod handlers;
+mod publish;
+pub mod query;
+mod scan;
 pub mod server;
+mod session;
 pub mod transport;
 
 pub use server::Backend;

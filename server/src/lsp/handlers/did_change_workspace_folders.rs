@@ -1,0 +1,43 @@
+//! `workspace/didChangeWorkspaceFolders`.
+
+use tower_lsp_server::ls_types::*;
+
+use crate::lsp::convert;
+use crate::lsp::server::Backend;
+
+pub(crate) async fn did_change_workspace_folders(
+    server: &Backend,
+    params: DidChangeWorkspaceFoldersParams,
+) {
+    let mut cleared: Vec<Uri> = Vec::new();
+    {
+        let mut session = server.lock();
+        for removed in &params.event.removed {
+            let Some(path) = removed.uri.to_file_path() else {
+                continue;
+            };
+            let path = std::fs::canonicalize(&path).unwrap_or_else(|_| path.into_owned());
+            if let Some(i) = session.workspaces.iter().position(|w| w.root == path) {
+                let workspace = session.workspaces.remove(i);
+                cleared.extend(
+                    workspace
+                        .published
+                        .keys()
+                        .filter_map(|p| convert::uri(&workspace.root, p)),
+                );
+            }
+        }
+        for added in &params.event.added {
+            if let Some(path) = added.uri.to_file_path() {
+                session.add_root(path.into_owned());
+            }
+        }
+    }
+    for uri in cleared {
+        server
+            .client
+            .publish_diagnostics(uri, Vec::new(), None)
+            .await;
+    }
+    server.scan(false).await;
+}

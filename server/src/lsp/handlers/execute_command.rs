@@ -1,0 +1,20 @@
+//! `workspace/executeCommand`.
+
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+
+use crate::lsp::server::{Backend, SHOW_REFERENCES};
+
+pub(crate) async fn execute_command(
+    _server: &Backend,
+    params: ExecuteCommandParams,
+) -> Result<Option<LSPAny>> {
+    if params.command != SHOW_REFERENCES {
+        return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
+            "unknown command `{}`",
+            params.command
+        )));
+    }
+    // The locations travel with the command: hand them back.
+    Ok(params.arguments.get(2).cloned())
+}

@@ -1,0 +1,238 @@
+//! Publishing diagnostics: debounced per generation, open documents
+//! first, computed on snapshots off the async runtime, sent only when they
+//! differ from what the client shows; and the `leanos/status` counts.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use tower_lsp_server::ls_types::*;
+
+use crate::analysis::diagnostics::file_diagnostics;
+use crate::index::Snapshot;
+use crate::lsp::convert;
+use crate::lsp::server::{Backend, StatusNotification, DEBOUNCE};
+use crate::lsp::session::Session;
+
+pub(in crate::lsp) type Publication = (Uri, Vec<Diagnostic>, Option<i32>);
+
+/// Publications handed to the client's queue together.
+pub(in crate::lsp) const PUBLISH_BATCH: usize = 64;
+
+/// A publish job with at least this many files computes them on every
+/// core; smaller ones (what an edit reaches) on one thread.
+pub(in crate::lsp) const PARALLEL_FILES: usize = 512;
+
+/// A hash of a publication as it goes over the wire: its document version
+/// and its diagnostics serialized to JSON (so ranges are compared in the
+/// client's encoding, not as byte offsets).
+pub(in crate::lsp) fn fingerprint(diagnostics: &[Diagnostic], version: Option<i32>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    struct HashWriter<'a>(&'a mut std::hash::DefaultHasher);
+    impl std::io::Write for HashWriter<'_> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hasher = std::hash::DefaultHasher::new();
+    version.hash(&mut hasher);
+    // Serializing plain data into a writer that cannot fail cannot fail.
+    let _ = serde_json::to_writer(HashWriter(&mut hasher), diagnostics);
+    hasher.finish()
+}
+
+impl Backend {
+    /// Schedules a debounced publish of the pending diagnostics.
+    pub(in crate::lsp) fn schedule(&self, session: &mut Session) {
+        self.schedule_after(session, DEBOUNCE);
+    }
+
+    /// Schedules a publish of the pending diagnostics after `delay` (zero
+    /// after a scan: nobody is typing into a workspace that was not
+    /// loaded), unless another change comes first.
+    pub(in crate::lsp) fn schedule_after(&self, session: &mut Session, delay: std::time::Duration) {
+        session.generation += 1;
+        let generation = session.generation;
+        let this = self.clone();
+        tokio::spawn(async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            this.publish(generation).await;
+        });
+    }
+
+    pub(in crate::lsp) async fn publish(&self, generation: u64) {
+        struct Job {
+            root: PathBuf,
+            snapshot: Snapshot,
+            pending: Vec<String>,
+            versions: HashMap<String, i32>,
+        }
+        let (jobs, unit) = {
+            let mut session = self.lock();
+            if session.generation != generation {
+                return;
+            }
+            // Open documents first, in a job of their own, so the file
+            // being typed in is not kept waiting by the files its edit
+            // reaches elsewhere in the workspace.
+            let jobs: Vec<(usize, Job)> = session
+                .workspaces
+                .iter_mut()
+                .enumerate()
+                .filter(|(_, w)| w.ready && !w.pending.is_empty())
+                .flat_map(|(i, w)| {
+                    let (open, rest): (Vec<String>, Vec<String>) = std::mem::take(&mut w.pending)
+                        .into_iter()
+                        .partition(|path| w.open.contains_key(path));
+                    let versions: HashMap<String, i32> =
+                        w.open.iter().map(|(p, d)| (p.clone(), d.version)).collect();
+                    [open, rest]
+                        .into_iter()
+                        .filter(|pending| !pending.is_empty())
+                        .map(|pending| {
+                            let job = Job {
+                                root: w.root.clone(),
+                                snapshot: w.snapshot.clone(),
+                                pending,
+                                versions: versions.clone(),
+                            };
+                            (i, job)
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            (jobs, session.unit)
+        };
+        for (index, job) in jobs {
+            let Job {
+                root,
+                snapshot,
+                pending,
+                versions,
+            } = job;
+            let started = std::time::Instant::now();
+            let files = pending.len();
+            let job_root = root.clone();
+            let computed = tokio::task::spawn_blocking(move || {
+                use rayon::prelude::*;
+                let root = job_root;
+                let one = |path: &String| {
+                    let file = snapshot.files.get(path);
+                    let diagnostics = match file {
+                        Some(file) => file_diagnostics(&snapshot, path)
+                            .iter()
+                            .map(|d| convert::diagnostic(&root, &snapshot, file, d, unit))
+                            .collect(),
+                        None => Vec::new(),
+                    };
+                    let version = file.and_then(|f| f.version);
+                    let fingerprint = fingerprint(&diagnostics, version);
+                    (path.clone(), diagnostics, version, fingerprint)
+                };
+                // An edit's few files stay on this one thread, leaving the
+                // other cores to the next keystroke; a scan's thousands
+                // use them all.
+                if pending.len() < PARALLEL_FILES {
+                    pending.iter().map(one).collect::<Vec<_>>()
+                } else {
+                    pending.par_iter().map(one).collect::<Vec<_>>()
+                }
+            })
+            .await;
+            let Ok(computed) = computed else {
+                tracing::error!("diagnostics task failed");
+                continue;
+            };
+            tracing::debug!(files, elapsed = ?started.elapsed(), "diagnostics computed");
+            let mut to_send: Vec<(String, Vec<Diagnostic>, Option<i32>)> = Vec::new();
+            {
+                let mut session = self.lock();
+                let Some(workspace) = session.workspaces.get_mut(index) else {
+                    continue;
+                };
+                for (path, diagnostics, version, fingerprint) in computed {
+                    // Stale: the document changed after this snapshot was
+                    // taken; the change queued it for a newer generation.
+                    let current = workspace.open.get(&path).map(|d| d.version);
+                    if current != versions.get(&path).copied()
+                        || current.is_some() && current != version
+                    {
+                        continue;
+                    }
+                    if diagnostics.is_empty() {
+                        if workspace.published.remove(&path).is_none() {
+                            continue;
+                        }
+                    } else if workspace.published.insert(path.clone(), fingerprint)
+                        == Some(fingerprint)
+                    {
+                        // The client already shows exactly these.
+                        continue;
+                    }
+                    to_send.push((path, diagnostics, version));
+                }
+            }
+            // URIs made outside the lock, and only for what is sent: a scan
+            // has tens of thousands of files without diagnostics.
+            let to_send: Vec<Publication> = to_send
+                .into_iter()
+                .filter_map(|(path, diagnostics, version)| {
+                    Some((convert::uri(&root, &path)?, diagnostics, version))
+                })
+                .collect();
+            let sent = to_send.len();
+            // Handed over in batches: each send has its own slot in the
+            // client's queue, so a batch goes out without a thread switch
+            // per message (a scan publishes thousands of files).
+            let mut to_send = to_send.into_iter().peekable();
+            while to_send.peek().is_some() {
+                let batch =
+                    to_send
+                        .by_ref()
+                        .take(PUBLISH_BATCH)
+                        .map(|(uri, diagnostics, version)| {
+                            self.client.publish_diagnostics(uri, diagnostics, version)
+                        });
+                futures::future::join_all(batch).await;
+            }
+            tracing::debug!(sent, elapsed = ?started.elapsed(), "diagnostics published");
+        }
+        let counts = {
+            let session = self.lock();
+            let ready = session.workspaces.iter().filter(|w| w.ready);
+            ready.fold((0, 0), |(f, t), w| {
+                (f + w.snapshot.files.len(), t + w.snapshot.threads.len())
+            })
+        };
+        self.send_status(counts.0, counts.1).await;
+    }
+
+    /// Sends `leanos/status` `ready` when the counts changed since the last
+    /// one. Problems are the files whose published diagnostics are not
+    /// empty (pending ones count once published).
+    pub(in crate::lsp) async fn send_status(&self, files: usize, threads: usize) {
+        let message = {
+            let mut session = self.lock();
+            // `ready` only once every root is indexed: never `ready, files:
+            // 0` before `indexing`.
+            if !session.workspaces.iter().all(|w| *w.scanned.borrow()) {
+                return;
+            }
+            let problems = session.workspaces.iter().map(|w| w.published.len()).sum();
+            let counts = (files, threads, problems);
+            if session.status == Some(counts) {
+                return;
+            }
+            session.status = Some(counts);
+            serde_json::json!({"state": "ready", "files": files, "threads": threads, "problems": problems})
+        };
+        self.client
+            .send_notification::<StatusNotification>(message)
+            .await;
+    }
+}

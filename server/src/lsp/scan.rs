@@ -1,0 +1,138 @@
+//! The scan of a root (its first and every full reload) and the client's
+//! settings.
+
+use std::path::PathBuf;
+
+use tower_lsp_server::ls_types::*;
+
+use crate::lsp::server::{Backend, StatusNotification};
+
+impl Backend {
+    /// Loads every root that is not ready (all of them when `all`) from
+    /// disk, then lays open documents over it. Reports `$/progress` when
+    /// the client supports it.
+    pub(in crate::lsp) async fn scan(&self, all: bool) {
+        let (roots, settings, progress) = {
+            let session = self.lock();
+            let roots: Vec<PathBuf> = session
+                .workspaces
+                .iter()
+                .filter(|w| all || !w.ready)
+                .map(|w| w.root.clone())
+                .collect();
+            (
+                roots,
+                session.settings.clone(),
+                session.flags.work_done_progress,
+            )
+        };
+        if roots.is_empty() {
+            if self.lock().workspaces.is_empty() {
+                self.client
+                    .log_message(
+                        MessageType::WARNING,
+                        "leanos: no workspace folder; nothing to index",
+                    )
+                    .await;
+            }
+            return;
+        }
+        let token = NumberOrString::String(format!(
+            "leanos-scan-{}-{}",
+            std::process::id(),
+            self.lock().generation
+        ));
+        let ongoing = if progress
+            && self
+                .client
+                .create_work_done_progress(token.clone())
+                .await
+                .is_ok()
+        {
+            Some(
+                self.client
+                    .progress(token, "LeanOS")
+                    .with_message("indexing the workspace")
+                    .begin()
+                    .await,
+            )
+        } else {
+            None
+        };
+        self.client
+            .send_notification::<StatusNotification>(serde_json::json!({"state": "indexing"}))
+            .await;
+        let mut summaries = Vec::new();
+        for root in roots {
+            let scan_root = root.clone();
+            let scan_settings = settings.clone();
+            let loaded = tokio::task::spawn_blocking(move || {
+                crate::load::load_workspace(&scan_root, &scan_settings)
+            })
+            .await;
+            let Ok((snapshot, stats)) = loaded else {
+                self.client
+                    .log_message(
+                        MessageType::ERROR,
+                        format!("leanos: indexing {} failed", root.display()),
+                    )
+                    .await;
+                continue;
+            };
+            let summary = format!(
+                "indexed {} files ({} threads) in {} ms",
+                stats.files, stats.threads, stats.millis
+            );
+            tracing::info!(root = %root.display(), "{summary}");
+            summaries.push(summary);
+            let mut session = self.lock();
+            if let Some(workspace) = session.workspaces.iter_mut().find(|w| w.root == root) {
+                workspace.install(snapshot);
+            }
+            self.schedule_after(&mut session, std::time::Duration::ZERO);
+        }
+        let summary = summaries.join("; ");
+        let counts = {
+            let session = self.lock();
+            let workspaces = session.workspaces.iter().filter(|w| w.ready);
+            let (mut files, mut threads) = (0, 0);
+            for w in workspaces {
+                files += w.snapshot.files.len();
+                threads += w.snapshot.threads.len();
+            }
+            (files, threads)
+        };
+        self.send_status(counts.0, counts.1).await;
+        if let Some(ongoing) = ongoing {
+            ongoing.finish_with_message(summary.clone()).await;
+        }
+        self.client
+            .log_message(MessageType::INFO, format!("leanos: {summary}"))
+            .await;
+    }
+
+    pub(in crate::lsp) async fn fetch_settings(&self) {
+        if !self.lock().flags.configuration {
+            return;
+        }
+        let items = vec![ConfigurationItem {
+            scope_uri: None,
+            section: Some("leanos".into()),
+        }];
+        let Ok(values) = self.client.configuration(items).await else {
+            return;
+        };
+        let value = values.into_iter().next().unwrap_or(serde_json::Value::Null);
+        self.apply_settings_value(&value).await;
+    }
+
+    pub(in crate::lsp) async fn apply_settings_value(&self, value: &serde_json::Value) {
+        let (settings, problems) = crate::config::parse_client_settings(value);
+        for problem in problems {
+            self.client
+                .log_message(MessageType::WARNING, format!("leanos: {problem}"))
+                .await;
+        }
+        self.lock().settings = settings;
+    }
+}

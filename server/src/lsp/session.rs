@@ -1,0 +1,160 @@
+//! The session: every root (a [`Workspace`] with its snapshot, open
+//! documents, pending and published diagnostics) and what the client
+//! negotiated. It lives behind the server's one mutex.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tower_lsp_server::ls_types::*;
+
+use crate::config::Settings;
+use crate::facts::{lower, ReadState};
+use crate::index::{lower_source, FileData, Snapshot, Source};
+use crate::line_index::ColumnUnit;
+use crate::lsp::capabilities::ClientFlags;
+use crate::lsp::convert;
+use crate::lsp::document::Document;
+use crate::vfs;
+
+/// One workspace root and everything the server knows under it.
+pub(in crate::lsp) struct Workspace {
+    pub(in crate::lsp) root: PathBuf,
+    pub(in crate::lsp) snapshot: Snapshot,
+    /// Open documents under this root, by workspace path.
+    pub(in crate::lsp) open: HashMap<String, Document>,
+    /// Files whose diagnostics must be recomputed.
+    pub(in crate::lsp) pending: BTreeSet<String>,
+    /// The cold scan has finished.
+    pub(in crate::lsp) ready: bool,
+    /// Becomes true when the first scan of this root is installed, and
+    /// stays true: requests wait on it (a rescan keeps answering from the
+    /// complete snapshot before it).
+    pub(in crate::lsp) scanned: tokio::sync::watch::Sender<bool>,
+    /// Files whose last published diagnostics were not empty, with the
+    /// [`fingerprint`] of that publication: a file whose diagnostics come
+    /// out the same is not sent again.
+    pub(in crate::lsp) published: HashMap<String, u64>,
+}
+
+impl Workspace {
+    pub(in crate::lsp) fn new(root: PathBuf) -> Workspace {
+        Workspace {
+            root,
+            snapshot: Snapshot::new(Default::default()),
+            open: HashMap::new(),
+            pending: BTreeSet::new(),
+            ready: false,
+            scanned: tokio::sync::watch::Sender::new(false),
+            published: HashMap::new(),
+        }
+    }
+
+    /// Lowers an open document's current text and updates the index.
+    pub(in crate::lsp) fn relower_open(&mut self, path: &str) {
+        let Some(doc) = self.open.get(path) else {
+            return;
+        };
+        let text: Arc<str> = Arc::from(doc.rope.to_string());
+        let version = doc.version;
+        let config = self.snapshot.config.clone();
+        // The same lowering as a file on disk: facts never depend on
+        // whether a file is open.
+        let read = ReadState::Read {
+            invalid_utf8_at: None,
+        };
+        let facts = lower(path, &text, read, &config);
+        let affected = self
+            .snapshot
+            .upsert(FileData::from_parts(path, text, facts, Some(version)));
+        self.pending.extend(affected);
+    }
+
+    /// Re-reads a closed file from disk (or drops it when it is gone).
+    pub(in crate::lsp) fn reload_from_disk(&mut self, path: &str) {
+        let config = self.snapshot.config.clone();
+        if config.ignore_matcher().is_match(path) {
+            return;
+        }
+        let affected = match vfs::read_file(&self.root, path, config.max_file_size) {
+            Ok(content) if vfs::is_source_path(path) => {
+                let source = Source {
+                    path: path.to_string(),
+                    content,
+                };
+                self.snapshot.upsert(lower_source(source, &config))
+            }
+            Ok(_) => self.snapshot.add_other_path(path),
+            Err(_) => self.snapshot.remove(path),
+        };
+        self.pending.extend(affected);
+    }
+
+    /// Installs a freshly loaded snapshot, lays open documents over it and
+    /// queues every file.
+    pub(in crate::lsp) fn install(&mut self, snapshot: Snapshot) {
+        self.snapshot = snapshot;
+        let open: Vec<String> = self.open.keys().cloned().collect();
+        for path in open {
+            self.relower_open(&path);
+        }
+        self.ready = true;
+        self.scanned.send_replace(true);
+        self.pending.extend(self.snapshot.files.keys().cloned());
+        // Files that had diagnostics and may be gone now get cleared.
+        self.pending.extend(self.published.keys().cloned());
+    }
+}
+
+pub(in crate::lsp) struct Session {
+    pub(in crate::lsp) workspaces: Vec<Workspace>,
+    pub(in crate::lsp) unit: ColumnUnit,
+    pub(in crate::lsp) flags: ClientFlags,
+    pub(in crate::lsp) settings: Settings,
+    /// Bumped on every change; a debounced publish runs only if it is
+    /// still the latest.
+    pub(in crate::lsp) generation: u64,
+    /// The last `leanos/status` counts sent (files, threads, problems).
+    pub(in crate::lsp) status: Option<(usize, usize, usize)>,
+    /// The user was told (`window/showMessage`) that this client cannot
+    /// apply fixes that create or rename files.
+    pub(in crate::lsp) told_no_file_operations: bool,
+}
+
+impl Session {
+    /// The version of every open document, by URI: the one place edits
+    /// (rename, code actions) take the versions they are made against.
+    pub(in crate::lsp) fn document_versions(&self) -> HashMap<Uri, i32> {
+        self.workspaces
+            .iter()
+            .flat_map(|w| {
+                w.open
+                    .iter()
+                    .filter_map(|(p, d)| Some((convert::uri(&w.root, p)?, d.version)))
+            })
+            .collect()
+    }
+
+    /// The workspace holding `uri` (the innermost root) and the file's
+    /// workspace path in it.
+    pub(in crate::lsp) fn locate(&self, uri: &Uri) -> Option<(usize, String)> {
+        let path = uri.to_file_path()?;
+        self.workspaces
+            .iter()
+            .enumerate()
+            .filter_map(|(i, w)| {
+                vfs::workspace_path(&w.root, &path).map(|p| (i, p, w.root.as_os_str().len()))
+            })
+            .max_by_key(|(_, _, depth)| *depth)
+            .map(|(i, p, _)| (i, p))
+    }
+
+    pub(in crate::lsp) fn add_root(&mut self, root: PathBuf) -> bool {
+        let root = std::fs::canonicalize(&root).unwrap_or(root);
+        if self.workspaces.iter().any(|w| w.root == root) {
+            return false;
+        }
+        self.workspaces.push(Workspace::new(root));
+        true
+    }
+}
