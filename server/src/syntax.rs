@@ -10,9 +10,14 @@
 //!   the queries in `grammars/queries/*.scm`): the incremental tree kept for
 //!   open documents, for editor features that need syntax nodes. The inline
 //!   grammar runs only on inline nodes that can hold a link or a code span.
+//!   Where tree-sitter-md's block parser departs from CommonMark (list
+//!   item indentation, ordered lists that cannot interrupt a paragraph,
+//!   code block indentation), `containers.rs` reads the tree as CommonMark
+//!   and pulldown-cmark place those blocks.
 //!   Tests check that both producers agree on LeanOS files.
 
 mod cmark;
+mod containers;
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -69,7 +74,8 @@ pub struct Outline {
     pub frontmatter: Option<ByteRange>,
     pub headings: Vec<HeadingNode>,
     pub fences: Vec<FenceNode>,
-    /// The range of each list item's first line.
+    /// The range of each list item's first line: from the indentation of
+    /// its marker (inside its container) to its last non-space character.
     pub list_items: Vec<ByteRange>,
     pub table_rows: Vec<TableRowNode>,
     pub html_blocks: Vec<ByteRange>,
@@ -172,6 +178,7 @@ fn build_outline(parsers: &mut Parsers, text: &str, tree: &Tree) -> Outline {
         ..
     } = parsers;
     let names = queries.blocks.capture_names();
+    let mut containers = containers::Containers::new(text);
     let mut matches = cursor.matches(&queries.blocks, root, bytes);
     while let Some(found) = matches.next() {
         for capture in found.captures() {
@@ -190,14 +197,18 @@ fn build_outline(parsers: &mut Parsers, text: &str, tree: &Tree) -> Outline {
                     );
                 }
                 "heading" => outline.headings.push(heading(text, &node)),
-                "fence" | "code" => outline.fences.push(fence(text, &node)),
+                "fence" | "code" => outline.fences.push(fence(text, &node, &mut containers)),
                 "list_item" => {
-                    let range = range_of(&node);
-                    let line_end = text[range.start as usize..range.end as usize]
-                        .find('\n')
-                        .map(|i| range.start + i as u32)
-                        .unwrap_or(range.end);
-                    outline.list_items.push(range.start..line_end);
+                    if containers.is_paragraph_continuation(&node) {
+                        continue;
+                    }
+                    // The item's first line, as the cmark producer reads it:
+                    // from the marker's indentation, without trailing spaces.
+                    let start = containers.item_start(&node);
+                    let end = node.end_byte().max(start);
+                    let line_end = text[start..end].find('\n').map_or(end, |i| start + i);
+                    let line_end = start + text[start..line_end].trim_end().len();
+                    outline.list_items.push(start as u32..line_end as u32);
                 }
                 "table_header" | "table_row" => {
                     let mut cells = Vec::new();
@@ -334,27 +345,25 @@ fn heading(text: &str, node: &Node) -> HeadingNode {
     }
 }
 
-fn fence(text: &str, node: &Node) -> FenceNode {
-    let range = range_of(node);
+fn fence(text: &str, node: &Node, containers: &mut containers::Containers) -> FenceNode {
     let mut info = None;
-    let mut content = None;
     let mut walker = node.walk();
     for child in node.children(&mut walker) {
-        match child.kind() {
-            "info_string" => info = Some(trim_range(text, range_of(&child))),
-            "code_fence_content" => content = Some(range_of(&child)),
-            _ => {}
+        if child.kind() == "info_string" {
+            info = Some(trim_range(text, range_of(&child)));
         }
     }
-    let content = match (node.kind(), content) {
-        ("indented_code_block", _) => range.clone(),
-        (_, Some(content)) => content,
-        (_, None) => range.end..range.end,
+    let (content, range) = if node.kind() == "indented_code_block" {
+        let content = containers.indented_code(node);
+        (content, content)
+    } else {
+        let (content, range) = containers.fenced_code(node);
+        (content.unwrap_or((range.1, range.1)), range)
     };
     FenceNode {
         info,
-        content,
-        range,
+        content: content.0 as u32..content.1 as u32,
+        range: range.0 as u32..range.1 as u32,
     }
 }
 
@@ -453,6 +462,132 @@ mod tests {
             "`",
         ] {
             let _ = outline_of(text);
+        }
+    }
+
+    /// Both producers' outlines of `text`, named.
+    fn both(text: &str) -> [(&'static str, Outline); 2] {
+        [
+            ("cmark", outline_of(text)),
+            ("tree-sitter", tree_outline_of(text)),
+        ]
+    }
+
+    fn fence_contents<'a>(text: &'a str, outline: &Outline) -> Vec<&'a str> {
+        outline
+            .fences
+            .iter()
+            .map(|f| slice(text, &f.content))
+            .collect()
+    }
+
+    fn item_lines<'a>(text: &'a str, outline: &Outline) -> Vec<&'a str> {
+        outline.list_items.iter().map(|r| slice(text, r)).collect()
+    }
+
+    #[test]
+    fn a_closing_fence_line_in_a_list_item_is_not_content() {
+        // tree-sitter-md counts the item's indentation on the closing line
+        // as content.
+        let text = "1. Run:\n   ```sh\n   make\n   ```\n2. Done\n";
+        for (name, outline) in both(text) {
+            assert_eq!(fence_contents(text, &outline), ["make\n"], "{name}");
+            assert_eq!(
+                slice(text, &outline.fences[0].range),
+                "```sh\n   make\n   ```",
+                "{name}"
+            );
+        }
+        let quoted = "> ```\n> x\n> ```\n";
+        for (name, outline) in both(quoted) {
+            assert_eq!(fence_contents(quoted, &outline), ["x\n"], "{name}");
+        }
+    }
+
+    #[test]
+    fn a_fence_loses_its_own_indentation_from_its_content() {
+        // The fence is indented one space past the item's content column:
+        // one space goes from each content line.
+        let text = "   * Example:\n      ```\n      # a\n       b\n      ```\n";
+        for (name, outline) in both(text) {
+            assert_eq!(
+                fence_contents(text, &outline),
+                ["# a\n       b\n"],
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn indented_code_starts_four_columns_in_and_ends_at_its_last_line() {
+        let text = "para\n\n    def f():\n        pass\n\n\ntext\n";
+        for (name, outline) in both(text) {
+            assert_eq!(
+                fence_contents(text, &outline),
+                ["def f():\n        pass\n"],
+                "{name}"
+            );
+            assert_eq!(outline.fences[0].range, outline.fences[0].content, "{name}");
+        }
+        let tabbed = "\tcode\n";
+        for (name, outline) in both(tabbed) {
+            assert_eq!(fence_contents(tabbed, &outline), ["code\n"], "{name}");
+        }
+    }
+
+    #[test]
+    fn every_item_of_an_indented_list_starts_at_its_indentation() {
+        // tree-sitter-md gives the indentation of the second and later
+        // items to the item before; nested items start at their marker
+        // (the parent item's content column).
+        let text =
+            "Impact:\n   - a\n   - b  \n - c\n\n- x\n  - y\n   - z\n\n> - q\n>   - r\n>   - s\n";
+        for (name, outline) in both(text) {
+            assert_eq!(
+                item_lines(text, &outline),
+                ["   - a", "   - b", " - c", "- x", "- y", " - z", "- q", "- r", "- s"],
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_ordered_list_not_at_one_does_not_interrupt_a_paragraph() {
+        // CommonMark: "8." right under a paragraph line continues the
+        // paragraph; so does an empty item. After a blank line, or at 1,
+        // or when the line leaves the paragraph's block quote, a list
+        // starts.
+        let text = "**Specialists:**\n8. funding\n9. legal\n*\n\nSteps:\n1. one\n2. two\n\n10. ten\n\n> quoted\n3. three\n";
+        for (name, outline) in both(text) {
+            assert_eq!(
+                item_lines(text, &outline),
+                ["1. one", "2. two", "10. ten", "3. three"],
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn frontmatter_stands_only_at_the_start() {
+        let late = "\n---\nname: x\n---\n# Title\n";
+        for (name, outline) in both(late) {
+            assert_eq!(outline.frontmatter, None, "{name}");
+        }
+        // pulldown-cmark would read a block between two `---` lines
+        // anywhere as metadata and drop the heading inside it.
+        let text = "---\na: 1\n---\nIntro\n\n---\n## Inside\ntext\n---\n";
+        for (name, outline) in both(text) {
+            assert_eq!(
+                slice(text, &outline.frontmatter.clone().unwrap()),
+                "a: 1\n",
+                "{name}"
+            );
+            let titles: Vec<_> = outline
+                .headings
+                .iter()
+                .map(|h| slice(text, &h.content))
+                .collect();
+            assert_eq!(titles, ["Inside", "text"], "{name}");
         }
     }
 }

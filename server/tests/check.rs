@@ -8,10 +8,18 @@ use std::process::Command;
 
 use serde_json::Value;
 
-fn corpus(tree: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/corpus/lean-os")
-        .join(tree)
+/// A tree of `../shared/corpus/lean-os/`, or `None`, after saying why the
+/// test is skipped, when the shared folder is not beside the repository (a
+/// clone of the repository alone still gets a green `cargo test`).
+fn corpus(tree: &str) -> Option<PathBuf> {
+    let lean_os = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/lean-os");
+    if !lean_os.is_dir() {
+        eprintln!(
+            "skipping: ../shared/corpus is absent (clone the shared folder beside the repository to run this test)"
+        );
+        return None;
+    }
+    Some(lean_os.join(tree))
 }
 
 struct Run {
@@ -54,7 +62,7 @@ fn find<'a>(items: &'a [Value], path: &str, code: &str) -> Vec<&'a Value> {
 
 #[test]
 fn every_corpus_tree_is_checked_without_a_crash() {
-    let root = corpus("");
+    let Some(root) = corpus("") else { return };
     for entry in std::fs::read_dir(&root).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
@@ -77,7 +85,10 @@ fn every_corpus_tree_is_checked_without_a_crash() {
 
 #[test]
 fn example_thread_reports_a7_and_the_broken_canvas_link() {
-    let items = json(&corpus("2026-01-02-example"));
+    let Some(root) = corpus("2026-01-02-example") else {
+        return;
+    };
+    let items = json(&root);
     let hypothesis = "threads/operations/example/2-hypothesis.md";
     let unknown = find(&items, hypothesis, "assumption-unknown");
     assert_eq!(unknown.len(), 1, "{unknown:#?}");
@@ -116,7 +127,10 @@ fn example_thread_reports_a7_and_the_broken_canvas_link() {
 
 #[test]
 fn skeleton_has_misnamed_and_empty_stages() {
-    let items = json(&corpus("2025-11-20-skeleton"));
+    let Some(root) = corpus("2025-11-20-skeleton") else {
+        return;
+    };
+    let items = json(&root);
     for kind in ["business", "sales", "marketing"] {
         let misnamed = format!("threads/{kind}/example/2-hypotesis.md");
         assert_eq!(
@@ -141,7 +155,10 @@ fn skeleton_has_misnamed_and_empty_stages() {
 
 #[test]
 fn indexed_tree_zero_byte_meta_json_is_a_warning() {
-    let items = json(&corpus("2026-02-01-indexed"));
+    let Some(root) = corpus("2026-02-01-indexed") else {
+        return;
+    };
+    let items = json(&root);
     for kind in ["engineering", "operations"] {
         let path = format!("threads/{kind}/example/meta.json");
         let found = find(&items, &path, "meta-invalid");
@@ -152,7 +169,10 @@ fn indexed_tree_zero_byte_meta_json_is_a_warning() {
 
 #[test]
 fn odd_bytes_is_file_encoding_not_a_crash() {
-    let items = json(&corpus("odd-bytes"));
+    let Some(root) = corpus("odd-bytes") else {
+        return;
+    };
+    let items = json(&root);
     let found = find(&items, "sales-marketing-loop.cp1252.md", "file-encoding");
     assert_eq!(found.len(), 1);
     assert_eq!(found[0]["severity"], "info");
@@ -160,7 +180,9 @@ fn odd_bytes_is_file_encoding_not_a_crash() {
 
 #[test]
 fn human_format_exit_codes_and_deny() {
-    let root = corpus("2026-01-02-example");
+    let Some(root) = corpus("2026-01-02-example") else {
+        return;
+    };
     let run = check(&[], &root);
     assert_eq!(run.code, 1, "errors present");
     let lines: Vec<&str> = run.stdout.lines().collect();
@@ -179,7 +201,10 @@ fn human_format_exit_codes_and_deny() {
         "{summary}"
     );
     // The wording is fixed, even for one: `N errors, N warnings, N infos in N files`.
-    let odd = check(&[], &corpus("odd-bytes"));
+    let Some(odd_bytes) = corpus("odd-bytes") else {
+        return;
+    };
+    let odd = check(&[], &odd_bytes);
     let words: Vec<&str> = odd.stdout.lines().last().unwrap().split(' ').collect();
     assert_eq!(
         [words[1], words[3], words[5], words[6], words[8]],
@@ -189,7 +214,9 @@ fn human_format_exit_codes_and_deny() {
     );
     assert_eq!(words[7], "1", "one file has diagnostics");
 
-    let skeleton = corpus("2025-11-20-skeleton");
+    let Some(skeleton) = corpus("2025-11-20-skeleton") else {
+        return;
+    };
     assert_eq!(check(&[], &skeleton).code, 0, "only warnings and infos");
     assert_eq!(check(&["--deny", "warning"], &skeleton).code, 1);
     assert_eq!(check(&["--deny", "nonsense"], &skeleton).code, 2);
@@ -198,7 +225,10 @@ fn human_format_exit_codes_and_deny() {
 
 #[test]
 fn sarif_is_2_1_0_with_rules_and_regions() {
-    let run = check(&["--format", "sarif"], &corpus("2026-01-02-example"));
+    let Some(root) = corpus("2026-01-02-example") else {
+        return;
+    };
+    let run = check(&["--format", "sarif"], &root);
     let log: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(log["version"], "2.1.0");
     let sarif_run = &log["runs"][0];

@@ -1,6 +1,7 @@
 //! The two outline producers (pulldown-cmark for the lowering, tree-sitter-md
 //! for open documents' syntax trees) read real LeanOS files the same way:
-//! every markdown file of `../shared/corpus/lean-os/` and the bundled example.
+//! every markdown file of `../shared/corpus/lean-os/` (when the shared
+//! folder is beside the repository) and the bundled example.
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
@@ -56,9 +57,25 @@ fn shape(text: &str, outline: &Outline) -> Vec<String> {
 fn producers_agree_on_real_files() {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    markdown_files(&here.join("../../shared/corpus/lean-os"), &mut files);
     markdown_files(&here.join("../examples/quillfeather"), &mut files);
-    assert!(files.len() > 50, "found only {} files", files.len());
+    assert!(
+        !files.is_empty(),
+        "the bundled example has no markdown files"
+    );
+    let corpus = here.join("../../shared/corpus/lean-os");
+    if corpus.is_dir() {
+        let example_files = files.len();
+        markdown_files(&corpus, &mut files);
+        assert!(
+            files.len() - example_files > 50,
+            "found only {} corpus files",
+            files.len() - example_files
+        );
+    } else {
+        eprintln!(
+            "skipping the corpus: ../shared/corpus is absent (clone the shared folder beside the repository to check it); checking the bundled example only"
+        );
+    }
     let mut disagreements = Vec::new();
     for path in &files {
         let bytes = std::fs::read(path).unwrap();

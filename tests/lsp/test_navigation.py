@@ -19,6 +19,10 @@ CORPUS = HERE.parent.parent / "shared" / "corpus" / "lean-os" / "2026-01-02-exam
 @pytest.fixture
 def root(request, workspace: Path, tmp_path: Path) -> Path:
     if getattr(request, "param", "fixture") == "corpus":
+        if not CORPUS.is_dir():
+            pytest.skip(
+                "../shared/corpus is absent (clone the shared folder beside the repository to run this test)"
+            )
         copy = tmp_path / "corpus"
         shutil.copytree(CORPUS, copy)
         return copy.resolve()

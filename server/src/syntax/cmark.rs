@@ -4,9 +4,7 @@
 //! times cheaper than a tree-sitter-md parse (see BENCHMARKS.md), so the
 //! cold scan of a large workspace stays within its budget.
 
-use pulldown_cmark::{
-    CodeBlockKind, Event, LinkType, MetadataBlockKind, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::{ByteRange, FenceNode, HeadingNode, LinkNode, Outline, TableRowNode};
 
@@ -57,31 +55,71 @@ fn heading_content(text: &str, range: &std::ops::Range<usize>) -> ByteRange {
     }
 }
 
+/// Whether `line` (without its newline) is `marker` followed by spaces only.
+fn is_delimiter_line(line: &str, marker: &str) -> bool {
+    line.strip_prefix(marker).is_some_and(|rest| {
+        rest.trim_start_matches(' ')
+            .trim_end_matches('\r')
+            .is_empty()
+    })
+}
+
+/// The YAML frontmatter at the very start of `text`: the range of the lines
+/// between the markers, and where the markdown after the closing line
+/// starts. The rules are pulldown-cmark's for a YAML metadata block (`---`
+/// alone on the first line, a first line of YAML that is neither blank nor
+/// a closing line, closed by `---` or `...`), but only at the start of the
+/// file, as GFM, Jekyll and tree-sitter-md have it: pulldown-cmark takes
+/// such a block anywhere (pulldown-cmark#1000), so a thematic break
+/// followed by text and another `---` line would swallow that text.
+fn frontmatter(text: &str) -> Option<(ByteRange, usize)> {
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next()?;
+    let opening = first.strip_prefix("---")?;
+    if !opening.bytes().all(|b| b.is_ascii_whitespace()) || !first.ends_with('\n') {
+        return None;
+    }
+    let body_start = first.len();
+    let mut offset = body_start;
+    for (index, line) in lines.enumerate() {
+        let bare = line.strip_suffix('\n').unwrap_or(line);
+        let closing = is_delimiter_line(bare, "---") || is_delimiter_line(bare, "...");
+        if index == 0 && (closing || bare.trim().is_empty()) {
+            return None;
+        }
+        if closing {
+            return Some((body_start as u32..offset as u32, offset + line.len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
 /// A code block being read: start, end, info string, content span.
 type OpenFence = (usize, usize, Option<ByteRange>, Option<(usize, usize)>);
 
 /// The outline of `text` (see [`Outline`]).
 pub fn outline(text: &str) -> Outline {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
-        | Options::ENABLE_STRIKETHROUGH;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH;
     let mut outline = Outline::default();
+    // The markdown after a frontmatter is parsed on its own, so that no
+    // later `---` line can be read as metadata; ranges are shifted back.
+    let body_start = match frontmatter(text) {
+        Some((yaml, body_start)) => {
+            outline.frontmatter = Some(yaml);
+            body_start
+        }
+        None => 0,
+    };
     let mut fence: Option<OpenFence> = None;
     let mut row: Option<(bool, usize, usize, Vec<ByteRange>)> = None;
     let mut in_head = false;
-    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+    let events = Parser::new_ext(&text[body_start..], options)
+        .into_offset_iter()
+        .map(|(event, range)| (event, range.start + body_start..range.end + body_start));
+    for (event, range) in events {
         match event {
-            Event::Start(Tag::MetadataBlock(MetadataBlockKind::YamlStyle)) => {
-                let body_start = line_end(text, range.start).saturating_add(1).min(range.end);
-                let body_end = text[..range.end]
-                    .trim_end()
-                    .rfind('\n')
-                    .map(|i| i + 1)
-                    .unwrap_or(body_start)
-                    .max(body_start);
-                outline.frontmatter = Some(body_start as u32..body_end as u32);
-            }
             Event::Start(Tag::Heading { level, .. }) => {
                 outline.headings.push(HeadingNode {
                     level: level as u8,
