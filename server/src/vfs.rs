@@ -258,6 +258,46 @@ pub fn walk(root: &Path, ignored: &(dyn Fn(&str) -> bool + Sync)) -> WalkResult 
     result
 }
 
+/// The LeanOS root of a folder a user or client named (a subfolder such
+/// as `threads/sales`, or a thread's folder): the nearest folder at or
+/// above `start` holding `leanos.toml`, else the nearest holding a
+/// `strategy/` or `threads/` folder. The search never goes above `home`
+/// when `start` is inside it (nor above the file-system root). `None`
+/// when no folder qualifies; callers then keep `start`.
+pub fn discover_root(start: &Path, home: Option<&Path>) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
+    let home = home.map(|h| std::fs::canonicalize(h).unwrap_or_else(|_| h.to_path_buf()));
+    let limit = home.filter(|h| start.starts_with(h));
+    let candidates: Vec<&Path> = start
+        .ancestors()
+        .take_while(|folder| limit.as_ref().is_none_or(|h| folder.starts_with(h)))
+        .collect();
+    let holds = |folder: &Path, name: &str, dir: bool| {
+        let path = folder.join(name);
+        if dir {
+            path.is_dir()
+        } else {
+            path.is_file()
+        }
+    };
+    candidates
+        .iter()
+        .find(|folder| holds(folder, "leanos.toml", false))
+        .or_else(|| {
+            candidates
+                .iter()
+                .find(|folder| holds(folder, "strategy", true) || holds(folder, "threads", true))
+        })
+        .map(|folder| folder.to_path_buf())
+}
+
+/// The user's home folder (`$HOME`), where root discovery stops.
+pub fn home_dir() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .filter(|home| !home.is_empty())
+        .map(PathBuf::from)
+}
+
 /// Turns a relative OS path into a workspace path, or `None` when it has
 /// components that are not plain names (or are not UTF-8).
 pub fn path_to_workspace(relative: &Path) -> Option<String> {
@@ -423,6 +463,42 @@ mod tests {
             read_file(root, "../secret.md", 100),
             Err(VfsError::OutsideRoot(_))
         ));
+    }
+
+    #[test]
+    fn the_root_is_the_nearest_leanos_folder_up_to_home() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = std::fs::canonicalize(dir.path()).unwrap();
+        let ws = home.join("ws");
+        std::fs::create_dir_all(ws.join("threads/sales/acme")).unwrap();
+        std::fs::create_dir_all(ws.join("strategy/canvas")).unwrap();
+        // From a thread's folder or `threads/sales`: the workspace.
+        for start in ["threads/sales/acme", "threads/sales", "strategy/canvas", ""] {
+            assert_eq!(
+                discover_root(&ws.join(start), Some(&home)).as_deref(),
+                Some(ws.as_path()),
+                "{start}"
+            );
+        }
+        // `leanos.toml` wins over a nearer folder holding `threads/`.
+        std::fs::create_dir_all(ws.join("sub/threads")).unwrap();
+        assert_eq!(
+            discover_root(&ws.join("sub"), Some(&home)).as_deref(),
+            Some(ws.join("sub").as_path())
+        );
+        std::fs::write(ws.join("leanos.toml"), "").unwrap();
+        assert_eq!(
+            discover_root(&ws.join("sub/threads"), Some(&home)).as_deref(),
+            Some(ws.as_path())
+        );
+        // Nothing above home is considered, even a LeanOS folder.
+        let acme = ws.join("threads/sales/acme");
+        assert_eq!(discover_root(&acme, Some(&ws.join("threads/sales"))), None);
+        assert_eq!(
+            discover_root(&acme, Some(&home.join("elsewhere"))).as_deref(),
+            Some(ws.as_path()),
+            "a home the start is not in does not limit the search"
+        );
     }
 
     #[test]

@@ -608,3 +608,23 @@ fn an_unreadable_file_is_skipped_with_a_warning_not_a_hang() {
     );
     assert!(run.stdout.contains(" errors, "), "{}", run.stdout);
 }
+
+#[test]
+fn a_subfolder_or_a_file_is_checked_within_its_root() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/quillfeather");
+    let all = json(&root);
+    let in_sales: Vec<&Value> = all
+        .iter()
+        .filter(|d| d["path"].as_str().unwrap().starts_with("threads/sales/"))
+        .collect();
+    assert!(!in_sales.is_empty());
+    // `check threads/sales`: the root above it is read, only its files are
+    // reported, with the same findings as from the root.
+    let sales = json(&root.join("threads/sales"));
+    assert_eq!(sales.iter().collect::<Vec<_>>(), in_sales);
+    // `check FILE`: that file's findings.
+    let file = in_sales[0]["path"].as_str().unwrap();
+    let one = json(&root.join(file));
+    assert!(!one.is_empty());
+    assert!(one.iter().all(|d| d["path"] == file), "{one:#?}");
+}

@@ -1402,3 +1402,46 @@ async fn missing_file_operations_are_shown_once() {
         "{shown:?}"
     );
 }
+
+/// A client that roots its workspace at a subfolder (eglot outside a git
+/// repository roots at the file's folder) gets the LeanOS root above it:
+/// the Canvas is found and the choice is logged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subfolder_opens_its_leanos_root() {
+    let dir = workspace();
+    let mut client = Client::new(dir.path());
+    let folder = client.root.join("threads/sales/acme");
+    let response = client
+        .request(
+            "initialize",
+            json!({"processId": null, "rootUri": format!("file://{}", folder.display()), "capabilities": {}}),
+        )
+        .await;
+    assert!(response.is_ok());
+    client.notify("initialized", json!({})).await;
+    let hypothesis = uri(&client.root, "threads/sales/acme/2-hypothesis.md");
+    let definition = client
+        .result(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": hypothesis}, "position": {"line": 2, "character": 8}}),
+        )
+        .await;
+    assert_eq!(
+        definition[0]["uri"],
+        uri(&client.root, "strategy/canvas/10-assumptions.md"),
+        "{definition}"
+    );
+    let mut logged = Vec::new();
+    while let Ok(request) = client.incoming.try_recv() {
+        if request.method() == "window/logMessage" {
+            logged.push(request.params().unwrap()["message"].to_string());
+        }
+    }
+    let root = client.root.display().to_string();
+    assert!(
+        logged
+            .iter()
+            .any(|m| m.contains("is inside the LeanOS root") && m.contains(&root)),
+        "{logged:?}"
+    );
+}

@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
@@ -19,6 +19,7 @@ use crate::analysis::diagnostics::{workspace_diagnostics, Diagnostic, CODES};
 use crate::config::{Settings, Severity};
 use crate::index::Snapshot;
 use crate::line_index::ColumnUnit;
+use crate::vfs;
 
 /// Output format of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -59,16 +60,28 @@ pub fn run(
 /// printed as a unified diff and nothing is written (the exit status is
 /// then 1 when there is something to fix).
 pub fn run_with(
-    root: &Path,
+    path: &Path,
     format: Format,
     deny: Severity,
     fix: Fix,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    let target = match Target::of(path) {
+        Ok(target) => target,
+        Err(error) => {
+            let _ = writeln!(
+                err,
+                "leanos-lsp check: cannot read {}: {error}",
+                path.display()
+            );
+            return 2;
+        }
+    };
+    tracing::info!(root = %target.root.display(), scope = ?target.scope, "checking");
     let mut failed = false;
-    if fix != Fix::No && root.is_dir() {
-        match super::fix::fix_workspace(root, fix == Fix::DryRun, out, err) {
+    if fix != Fix::No {
+        match super::fix::fix_workspace(&target, fix == Fix::DryRun, out, err) {
             Ok(outcome) if fix == Fix::DryRun => return i32::from(outcome.changed > 0),
             Ok(outcome) => failed = outcome.failed > 0,
             Err(error) => {
@@ -77,7 +90,7 @@ pub fn run_with(
             }
         }
     }
-    let code = check_once(root, format, deny, out, err);
+    let code = check_once(&target, format, deny, out, err);
     if failed {
         2
     } else {
@@ -85,29 +98,54 @@ pub fn run_with(
     }
 }
 
+/// What `check PATH` reads and reports: the LeanOS root of PATH (the
+/// nearest folder at or above it holding `leanos.toml`, else `strategy/`
+/// or `threads/`, not above the user's home: [`vfs::discover_root`]; PATH
+/// itself when there is none) and, when PATH is below that root, PATH's
+/// workspace path, which limits what is reported and fixed to that file
+/// or folder. Paths in the output are relative to the root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub root: PathBuf,
+    pub scope: Option<String>,
+}
+
+impl Target {
+    /// The target of `path`. Errors when `path` cannot be read.
+    pub fn of(path: &Path) -> std::io::Result<Target> {
+        let path = std::fs::canonicalize(path)?;
+        let folder = if std::fs::metadata(&path)?.is_dir() {
+            path.clone()
+        } else {
+            path.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+        let root = vfs::discover_root(&folder, vfs::home_dir().as_deref()).unwrap_or(folder);
+        let scope = vfs::workspace_path(&root, &path).filter(|scope| !scope.is_empty());
+        Ok(Target { root, scope })
+    }
+
+    /// Whether the workspace path `path` is reported and fixed.
+    pub fn covers(&self, path: &str) -> bool {
+        match &self.scope {
+            None => true,
+            Some(scope) => {
+                path == scope
+                    || path
+                        .strip_prefix(scope.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            }
+        }
+    }
+}
+
 fn check_once(
-    root: &Path,
+    target: &Target,
     format: Format,
     deny: Severity,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let metadata = match std::fs::metadata(root) {
-        Ok(metadata) => metadata,
-        Err(error) => {
-            let _ = writeln!(
-                err,
-                "leanos-lsp check: cannot read {}: {error}",
-                root.display()
-            );
-            return 2;
-        }
-    };
-    if !metadata.is_dir() {
-        let _ = writeln!(err, "leanos-lsp check: {} is not a folder", root.display());
-        return 2;
-    }
-    let (snapshot, stats) = crate::load::load_workspace(root, &Settings::default());
+    let (snapshot, stats) = crate::load::load_workspace(&target.root, &Settings::default());
     tracing::info!(
         files = stats.files,
         threads = stats.threads,
@@ -115,7 +153,8 @@ fn check_once(
         "workspace loaded"
     );
     let diagnosed = std::time::Instant::now();
-    let diagnostics = workspace_diagnostics(&snapshot);
+    let mut diagnostics = workspace_diagnostics(&snapshot);
+    diagnostics.retain(|path, _| target.covers(path));
     tracing::debug!(
         diagnostics_ms = diagnosed.elapsed().as_millis() as u64,
         "diagnosed"

@@ -11,8 +11,8 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::Path;
 
+use super::check::Target;
 use crate::analysis::actions::edit::unified_diff;
 use crate::analysis::actions::{all_fixes, apply, conflicts, merge_edits, refusal, FileOp};
 use crate::config::Settings;
@@ -28,19 +28,21 @@ pub struct FixOutcome {
 }
 
 /// Applies (or, with `dry_run`, prints on `out`) every unambiguous fix of
-/// the workspace at `root`; `fixed PATH: TITLE` lines go to `out`, fixes
+/// the files `target` covers (a fix may also write files outside them:
+/// the Canvas entry a learning updates); `fixed PATH: TITLE` lines go to `out`, fixes
 /// left out and failed writes to `err`. Errors are those of writing to
 /// `out`/`err`, or of fixes that cannot be combined.
 pub fn fix_workspace(
-    root: &Path,
+    target: &Target,
     dry_run: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<FixOutcome> {
+    let root = target.root.as_path();
     let (snapshot, _) = crate::load::load_workspace(root, &Settings::default());
     let mut ops: Vec<FileOp> = Vec::new();
     let mut applied: Vec<(String, String, Vec<String>)> = Vec::new();
-    let mut paths: Vec<&String> = snapshot.files.keys().collect();
+    let mut paths: Vec<&String> = snapshot.files.keys().filter(|p| target.covers(p)).collect();
     paths.sort();
     for path in paths {
         for action in all_fixes(&snapshot, path)

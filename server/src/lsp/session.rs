@@ -149,12 +149,23 @@ impl Session {
             .map(|(i, p, _)| (i, p))
     }
 
-    pub(in crate::lsp) fn add_root(&mut self, root: PathBuf) -> bool {
-        let root = std::fs::canonicalize(&root).unwrap_or(root);
+    /// Adds the LeanOS root of `folder`, a workspace folder the client
+    /// named ([`root_of_folder`]); returns that root and whether it is new.
+    pub(in crate::lsp) fn add_root(&mut self, folder: PathBuf) -> (PathBuf, bool) {
+        let root = root_of_folder(folder);
         if self.workspaces.iter().any(|w| w.root == root) {
-            return false;
+            return (root, false);
         }
-        self.workspaces.push(Workspace::new(root));
-        true
+        self.workspaces.push(Workspace::new(root.clone()));
+        (root, true)
     }
+}
+
+/// The LeanOS root a client's workspace folder belongs to: the nearest
+/// LeanOS folder at or above it, not above the user's home
+/// ([`vfs::discover_root`]), or the folder itself when there is none;
+/// canonical, so one root is one workspace however it is named.
+pub(in crate::lsp) fn root_of_folder(folder: PathBuf) -> PathBuf {
+    let root = vfs::discover_root(&folder, vfs::home_dir().as_deref()).unwrap_or(folder);
+    std::fs::canonicalize(&root).unwrap_or(root)
 }

@@ -3,20 +3,23 @@
 use tower_lsp_server::ls_types::*;
 
 use crate::lsp::convert;
+use crate::lsp::handlers::log_roots;
 use crate::lsp::server::Backend;
+use crate::lsp::session::root_of_folder;
 
 pub(crate) async fn did_change_workspace_folders(
     server: &Backend,
     params: DidChangeWorkspaceFoldersParams,
 ) {
     let mut cleared: Vec<Uri> = Vec::new();
+    let mut chosen = Vec::new();
     {
         let mut session = server.lock();
         for removed in &params.event.removed {
             let Some(path) = removed.uri.to_file_path() else {
                 continue;
             };
-            let path = std::fs::canonicalize(&path).unwrap_or_else(|_| path.into_owned());
+            let path = root_of_folder(path.into_owned());
             if let Some(i) = session.workspaces.iter().position(|w| w.root == path) {
                 let workspace = session.workspaces.remove(i);
                 cleared.extend(
@@ -29,10 +32,13 @@ pub(crate) async fn did_change_workspace_folders(
         }
         for added in &params.event.added {
             if let Some(path) = added.uri.to_file_path() {
-                session.add_root(path.into_owned());
+                let folder = path.into_owned();
+                let (root, _) = session.add_root(folder.clone());
+                chosen.push((folder, root));
             }
         }
     }
+    log_roots(server, &chosen).await;
     for uri in cleared {
         server
             .client

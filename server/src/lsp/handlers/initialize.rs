@@ -6,6 +6,7 @@ use tower_lsp_server::ls_types::*;
 use crate::analysis::decorations;
 use crate::line_index::ColumnUnit;
 use crate::lsp::capabilities::{negotiate_encoding, roots_of, ClientFlags};
+use crate::lsp::handlers::log_roots;
 use crate::lsp::server::{Backend, FIX_ALL_KIND, SHOW_REFERENCES, SPAWN_KIND};
 
 pub(crate) async fn initialize(
@@ -14,14 +15,17 @@ pub(crate) async fn initialize(
 ) -> Result<InitializeResult> {
     let unit = negotiate_encoding(&params);
     let flags = ClientFlags::from_params(&params);
+    let mut chosen = Vec::new();
     {
         let mut session = server.lock();
-        for root in roots_of(&params) {
-            session.add_root(root);
+        for folder in roots_of(&params) {
+            let (root, _) = session.add_root(folder.clone());
+            chosen.push((folder, root));
         }
         session.unit = unit;
         session.flags = flags;
     }
+    log_roots(server, &chosen).await;
     if let Some(options) = &params.initialization_options {
         // `{"settings": …}` (VS Code, Neovim), `{"leanos": …}` (Helix's
         // `config` table), or the settings themselves.

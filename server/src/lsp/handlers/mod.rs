@@ -30,3 +30,29 @@ pub(crate) mod workspace_symbol;
 pub(in crate::lsp) fn data_str(data: Option<&serde_json::Value>, key: &str) -> Option<String> {
     data?.get(key)?.as_str().map(str::to_string)
 }
+
+/// Tells the client which LeanOS root each workspace folder it named was
+/// indexed as (`window/logMessage`, and the server's log), when that is
+/// not the folder itself.
+pub(in crate::lsp) async fn log_roots(
+    server: &crate::lsp::server::Backend,
+    chosen: &[(std::path::PathBuf, std::path::PathBuf)],
+) {
+    for (folder, root) in chosen {
+        let canonical = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.clone());
+        let message = if canonical == *root {
+            format!("leanos: root {}", root.display())
+        } else {
+            format!(
+                "leanos: {} is inside the LeanOS root {}: indexing the root",
+                folder.display(),
+                root.display()
+            )
+        };
+        tracing::info!("{message}");
+        server
+            .client
+            .log_message(tower_lsp_server::ls_types::MessageType::INFO, message)
+            .await;
+    }
+}
