@@ -694,11 +694,11 @@ pub fn effective_config(client: &crate::config::Settings, toml_text: Option<&str
 
 impl Snapshot {
     /// Builds a workspace from in-memory sources: reads `leanos.toml` among
-    /// them for the configuration, skips ignored paths, lowers the source
-    /// files in parallel and records the others as link targets. This is
-    /// the one lowering path of the CLI, the server and the tests.
+    /// them for the configuration, then builds it as the scan does
+    /// ([`crate::ingest::build`]: ignored paths dropped, source files
+    /// lowered in parallel, the others kept as link targets). The CLI, the
+    /// server's scan and the tests all build workspaces this way.
     pub fn from_sources(client: &crate::config::Settings, sources: Vec<Source>) -> Snapshot {
-        use rayon::prelude::*;
         let toml_text = sources
             .iter()
             .find(|s| s.path == "leanos.toml")
@@ -707,50 +707,7 @@ impl Snapshot {
                 vfs::FileRead::TooLarge(_) => None,
             });
         let config = effective_config(client, toml_text.as_deref());
-        let ignore = config.ignore_matcher();
-        let (source_files, others): (Vec<Source>, Vec<Source>) = sources
-            .into_iter()
-            .filter(|s| !ignore.is_match(&s.path))
-            .partition(|s| vfs::is_source_path(&s.path));
-        let started = std::time::Instant::now();
-        let files: Vec<Arc<FileData>> = source_files
-            .into_par_iter()
-            .map(|source| Arc::new(lower_source(source, &config)))
-            .collect();
-        let lowered = started.elapsed();
-        let other_paths: Vec<String> = others.into_iter().map(|s| s.path).collect();
-        let snapshot = Snapshot::build(config, files, &other_paths);
-        tracing::debug!(
-            lower_ms = lowered.as_millis() as u64,
-            build_ms = (started.elapsed() - lowered).as_millis() as u64,
-            "snapshot built"
-        );
-        snapshot
-    }
-}
-
-/// Decodes and lowers one source file under `config`.
-pub fn lower_source(source: Source, config: &Config) -> FileData {
-    match source.content {
-        vfs::FileRead::Bytes(bytes) => {
-            let decoded = vfs::decode(&bytes);
-            FileData::new(
-                &source.path,
-                decoded.text,
-                ReadState::Read {
-                    invalid_utf8_at: decoded.invalid_utf8_at,
-                },
-                config,
-                None,
-            )
-        }
-        vfs::FileRead::TooLarge(size) => FileData::new(
-            &source.path,
-            Arc::from(""),
-            ReadState::TooLarge(size),
-            config,
-            None,
-        ),
+        crate::ingest::build(config, sources, |s| &s.path, |s| Some(s.content))
     }
 }
 

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod facts;
 pub mod index;
+pub mod ingest;
 pub mod line_index;
 pub mod load;
 pub mod lsp;

@@ -1,15 +1,12 @@
 //! Loading a workspace from disk (an edge module, like `cli` and `lsp`):
-//! walk the root, read source files in parallel with the size cap, and
-//! build a [`Snapshot`] through the one lowering path.
+//! walk the root, then read and lower source files in parallel through
+//! the one builder ([`crate::ingest::build`]), with the size cap.
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Instant;
 
-use rayon::prelude::*;
-
 use crate::config::Settings;
-use crate::index::{effective_config, lower_source, FileData, Snapshot, Source};
+use crate::index::{effective_config, Snapshot};
 use crate::vfs::{self, FileRead};
 
 /// Counts and timings of a cold load, for logs and progress.
@@ -41,39 +38,23 @@ pub fn load_workspace(root: &Path, settings: &Settings) -> (Snapshot, LoadStats)
     );
     let max_size = config.max_file_size;
     // Read and lower in one parallel pass, so disk reads overlap parsing.
-    let (files, others): (Vec<Option<Arc<FileData>>>, Vec<Option<String>>) = walked
-        .files
-        .par_iter()
-        .map(|path| {
-            if !vfs::is_source_path(path) {
-                return (None, Some(path.clone()));
+    let snapshot = crate::ingest::build(
+        config,
+        walked.files.clone(),
+        |path| path,
+        |path| match vfs::read_walked_file(root, &path, max_size) {
+            Ok(read) => Some(read),
+            Err(error) => {
+                tracing::warn!("skipping {path}: {error}");
+                None
             }
-            match vfs::read_walked_file(root, path, max_size) {
-                Ok(content) => (
-                    Some(Arc::new(lower_source(
-                        Source {
-                            path: path.clone(),
-                            content,
-                        },
-                        &config,
-                    ))),
-                    None,
-                ),
-                Err(error) => {
-                    tracing::warn!("skipping {path}: {error}");
-                    (None, None)
-                }
-            }
-        })
-        .unzip();
-    let files: Vec<Arc<FileData>> = files.into_iter().flatten().collect();
-    let others: Vec<String> = others.into_iter().flatten().collect();
-    let bytes = files.iter().map(|f| f.text.len() as u64).sum();
-    tracing::debug!(
-        read_and_lower_ms = started.elapsed().as_millis() as u64,
-        "read and lowered"
+        },
     );
-    let snapshot = Snapshot::build(config, files, &others);
+    let bytes = snapshot.files.values().map(|f| f.text.len() as u64).sum();
+    tracing::debug!(
+        read_lower_and_build_ms = started.elapsed().as_millis() as u64,
+        "read, lowered and built"
+    );
     let stats = LoadStats {
         files: walked.files.len(),
         source_files: snapshot.files.len(),

@@ -171,6 +171,14 @@ fn is_symlink_refusal(error: &std::io::Error, path: &Path) -> bool {
         && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
+/// Whether `root/relative` is a regular file reached without a symbolic
+/// link (a link target that exists).
+pub fn is_regular_file(root: &Path, relative: &str) -> bool {
+    normalize(relative).is_some_and(|relative| {
+        std::fs::symlink_metadata(absolute_path(root, &relative)).is_ok_and(|m| m.is_file())
+    })
+}
+
 /// Whether the engine reads and lowers a file with this workspace path
 /// (markdown, thread metadata and the config file). Other files only
 /// count as link targets.

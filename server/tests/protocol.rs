@@ -1445,3 +1445,47 @@ async fn a_subfolder_opens_its_leanos_root() {
         "{logged:?}"
     );
 }
+
+/// Open documents take the same ingest policy as files on disk: one under
+/// an ignore glob is not indexed (not in references, open or after
+/// `didClose`); one over the size cap is `file-too-large`, not lowered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_documents_follow_the_ignore_and_size_policy() {
+    let dir = workspace();
+    write(
+        dir.path(),
+        "leanos.toml",
+        "[files]\nignore = [\"drafts/**\"]\nmax_size = 400\n",
+    );
+    let draft = "drafts/x.md";
+    let draft_text = "# Draft\n\nTests: A4 - a draft\n";
+    write(dir.path(), draft, draft_text);
+    let mut client = Client::ready(dir.path(), json!({})).await;
+    let draft_uri = uri(&client.root, draft);
+    client.open_uri(&draft_uri, draft_text).await;
+    let canvas = uri(&client.root, "strategy/canvas/10-assumptions.md");
+    let params = json!({"textDocument": {"uri": canvas}, "position": {"line": 2, "character": 5}, "context": {"includeDeclaration": false}});
+    let found = client
+        .result("textDocument/references", params.clone())
+        .await;
+    assert!(!found.to_string().contains("drafts"), "{found}");
+    assert!(found.to_string().contains("acme"), "{found}");
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": draft_uri}}),
+        )
+        .await;
+    let found = client
+        .result("textDocument/references", params.clone())
+        .await;
+    assert!(!found.to_string().contains("drafts"), "{found}");
+
+    let big = format!("# Big\n\nTests: A4 - big\n{}", "padding line\n".repeat(60));
+    let big_uri = uri(&client.root, "threads/sales/acme/3-implication.md");
+    client.open_uri(&big_uri, &big).await;
+    let published = client
+        .diagnostics_until("threads/sales/acme/3-implication.md", |_| true)
+        .await;
+    assert_eq!(codes(&published), ["file-too-large"]);
+}

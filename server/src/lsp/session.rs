@@ -9,8 +9,8 @@ use std::sync::Arc;
 use tower_lsp_server::ls_types::*;
 
 use crate::config::Settings;
-use crate::facts::{lower, ReadState};
-use crate::index::{lower_source, FileData, Snapshot, Source};
+use crate::index::Snapshot;
+use crate::ingest::{Content, Kind, Policy};
 use crate::line_index::ColumnUnit;
 use crate::lsp::capabilities::ClientFlags;
 use crate::lsp::convert;
@@ -50,7 +50,9 @@ impl Workspace {
         }
     }
 
-    /// Lowers an open document's current text and updates the index.
+    /// Lowers an open document's current text and updates the index,
+    /// under the same [`Policy`] as a file on disk: an ignored document is
+    /// not indexed, one over the size cap is `file-too-large`.
     pub(in crate::lsp) fn relower_open(&mut self, path: &str) {
         let Some(doc) = self.open.get(path) else {
             return;
@@ -58,34 +60,36 @@ impl Workspace {
         let text: Arc<str> = Arc::from(doc.rope.to_string());
         let version = doc.version;
         let config = self.snapshot.config.clone();
-        // The same lowering as a file on disk: facts never depend on
-        // whether a file is open.
-        let read = ReadState::Read {
-            invalid_utf8_at: None,
+        let policy = Policy::new(&config);
+        let affected = match policy.kind(path) {
+            Kind::Ignored => self.snapshot.remove(path),
+            Kind::Other => self.snapshot.add_other_path(path),
+            Kind::Source => self.snapshot.upsert(policy.lower(
+                path,
+                Content::Editor(text),
+                Some(version),
+            )),
         };
-        let facts = lower(path, &text, read, &config);
-        let affected = self
-            .snapshot
-            .upsert(FileData::from_parts(path, text, facts, Some(version)));
         self.pending.extend(affected);
     }
 
-    /// Re-reads a closed file from disk (or drops it when it is gone).
+    /// Re-reads a closed file from disk (or drops it when it is gone, is
+    /// ignored, or is not a regular file), under the same [`Policy`].
     pub(in crate::lsp) fn reload_from_disk(&mut self, path: &str) {
         let config = self.snapshot.config.clone();
-        if config.ignore_matcher().is_match(path) {
-            return;
-        }
-        let affected = match vfs::read_file(&self.root, path, config.max_file_size) {
-            Ok(content) if vfs::is_source_path(path) => {
-                let source = Source {
-                    path: path.to_string(),
-                    content,
-                };
-                self.snapshot.upsert(lower_source(source, &config))
+        let policy = Policy::new(&config);
+        let affected = match policy.kind(path) {
+            Kind::Ignored => self.snapshot.remove(path),
+            Kind::Other if vfs::is_regular_file(&self.root, path) => {
+                self.snapshot.add_other_path(path)
             }
-            Ok(_) => self.snapshot.add_other_path(path),
-            Err(_) => self.snapshot.remove(path),
+            Kind::Other => self.snapshot.remove(path),
+            Kind::Source => match vfs::read_file(&self.root, path, config.max_file_size) {
+                Ok(read) => self
+                    .snapshot
+                    .upsert(policy.lower(path, Content::Disk(read), None)),
+                Err(_) => self.snapshot.remove(path),
+            },
         };
         self.pending.extend(affected);
     }
