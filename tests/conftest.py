@@ -1,11 +1,14 @@
-"""Shared fixtures for the real-client suites: the server binary and a
-fresh copy of the fixture workspace per test."""
+"""Shared fixtures for the real-client suites: the server binary, a
+fresh copy of the fixture workspace per test, and the generated workspace
+of big_workspace.py (written once per session; tests only read it)."""
 
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+import big_workspace
 
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "fixtures" / "workspace"
@@ -25,3 +28,8 @@ def workspace(tmp_path: Path) -> Path:
     root = tmp_path / "workspace"
     shutil.copytree(FIXTURE, root)
     return root.resolve()
+
+
+@pytest.fixture(scope="session")
+def big_workspace_root(tmp_path_factory) -> Path:
+    return big_workspace.generate(tmp_path_factory.mktemp("big") / "workspace").resolve()

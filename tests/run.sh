@@ -2,9 +2,9 @@
 # Every test of the project, in the order a reviewer wants them to fail:
 # formatting, lints, Rust tests (unit, fixture, protocol, CLI on the real
 # corpus), the VS Code extension (lint, types, unit tests, .vsix), then the
-# real-client suites (pytest-lsp and headless Neovim)
-# against the release binary. The Python tools live in .venv (created here
-# from tests/requirements.txt when missing).
+# real-client suites (pytest-lsp, headless Neovim, and Emacs with eglot
+# when `emacs` is installed) against the release binary. The Python tools
+# live in .venv (created here from tests/requirements.txt when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -4,6 +4,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import big_workspace
 from conftest import server_binary
 
 HERE = Path(__file__).resolve().parent
@@ -38,6 +39,16 @@ def test_neovim_receives_diagnostics(workspace: Path):
 def test_neovim_navigates(workspace: Path):
     out = run_script("navigation.lua", server_binary(), str(workspace))
     assert "ok: neovim navigated with leanos" in out
+
+
+def test_neovim_definition_the_moment_it_attaches(big_workspace_root: Path):
+    b = big_workspace
+    out = run_script(
+        "first_definition.lua", server_binary(), str(big_workspace_root),
+        b.QUERY_FILE, str(b.QUERY_LINE), str(b.QUERY_CHARACTER),
+        b.TARGET_FILE, str(b.TARGET_LINE), str(b.TARGET_CHARACTER),
+    )
+    assert "ok: neovim's first definition landed on the entry" in out
 
 
 def test_neovim_on_the_real_example(tmp_path: Path):
