@@ -90,6 +90,8 @@ pub struct Config {
     pub ignore: Vec<String>,
     /// Files larger than this many bytes are skipped (`file-too-large`).
     pub max_file_size: u64,
+    /// Who watches for changes made outside the editor.
+    pub watcher: WatcherMode,
 }
 
 impl Default for Config {
@@ -104,6 +106,7 @@ impl Default for Config {
             approval_threshold: 0.8,
             ignore: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            watcher: WatcherMode::Auto,
         }
     }
 }
@@ -138,6 +141,25 @@ pub struct Settings {
     pub decisions: Option<DecisionSettings>,
     #[serde(default)]
     pub files: Option<FileSettings>,
+    /// Who watches the workspace for changes made outside the editor.
+    #[serde(default)]
+    pub watcher: Option<WatcherMode>,
+}
+
+/// Who watches the files of a workspace for changes made outside the
+/// editor (`watcher = "auto" | "client" | "server"`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WatcherMode {
+    /// The client when it can register file watchers
+    /// (`workspace/didChangeWatchedFiles` dynamic registration), the
+    /// server otherwise.
+    #[default]
+    Auto,
+    /// Only the client.
+    Client,
+    /// The server itself (the `notify` crate), whatever the client can do.
+    Server,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -299,6 +321,9 @@ impl Config {
     /// Applies `settings` on top of `self` (later layers win). Invalid
     /// values (already reported by the parser) are skipped.
     pub fn apply(&mut self, settings: &Settings) {
+        if let Some(watcher) = settings.watcher {
+            self.watcher = watcher;
+        }
         for (code, level) in &settings.rules {
             let level = if level.trim().eq_ignore_ascii_case("off") {
                 Some(RuleLevel::Off)

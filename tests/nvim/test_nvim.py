@@ -36,6 +36,11 @@ def test_neovim_receives_diagnostics(workspace: Path):
     assert "ok: neovim received and cleared" in out
 
 
+def test_neovim_sees_edits_made_outside_it(workspace: Path):
+    out = run_script("external_edit.lua", server_binary(), str(workspace))
+    assert "ok: an external edit cleared the diagnostic" in out
+
+
 def test_neovim_navigates(workspace: Path):
     out = run_script("navigation.lua", server_binary(), str(workspace))
     assert "ok: neovim navigated with leanos" in out

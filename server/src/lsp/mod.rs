@@ -4,6 +4,7 @@
 //! on stdio and decides the exit status.
 
 pub mod capabilities;
+mod changes;
 pub mod convert;
 pub mod document;
 mod handlers;
@@ -13,6 +14,7 @@ mod scan;
 pub mod server;
 mod session;
 pub mod transport;
+mod watcher;
 
 pub use server::Backend;
 

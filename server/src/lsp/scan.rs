@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use tower_lsp_server::ls_types::*;
 
 use crate::lsp::server::{Backend, StatusNotification};
+use crate::lsp::watcher::server_watches;
 
 impl Backend {
     /// Loads every root that is not ready (all of them when `all`) from
@@ -85,11 +86,20 @@ impl Backend {
             );
             tracing::info!(root = %root.display(), "{summary}");
             summaries.push(summary);
-            let mut session = self.lock();
-            if let Some(workspace) = session.workspaces.iter_mut().find(|w| w.root == root) {
-                workspace.install(snapshot);
+            let watch = {
+                let mut session = self.lock();
+                let client_can_watch = session.flags.watched_files_dynamic;
+                let mut watch = false;
+                if let Some(workspace) = session.workspaces.iter_mut().find(|w| w.root == root) {
+                    watch = server_watches(snapshot.config.watcher, client_can_watch);
+                    workspace.install(snapshot);
+                }
+                self.schedule_after(&mut session, std::time::Duration::ZERO);
+                watch
+            };
+            if watch {
+                self.watch_root(&root);
             }
-            self.schedule_after(&mut session, std::time::Duration::ZERO);
         }
         let summary = summaries.join("; ");
         let counts = {

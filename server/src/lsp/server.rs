@@ -69,6 +69,7 @@ impl Backend {
                 generation: 0,
                 status: None,
                 told_no_file_operations: false,
+                watcher: None,
             })),
         }
     }

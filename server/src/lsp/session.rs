@@ -64,11 +64,10 @@ impl Workspace {
         let affected = match policy.kind(path) {
             Kind::Ignored => self.snapshot.remove(path),
             Kind::Other => self.snapshot.add_other_path(path),
-            Kind::Source => self.snapshot.upsert(policy.lower(
-                path,
-                Content::Editor(text),
-                Some(version),
-            )),
+            Kind::Source => {
+                self.snapshot
+                    .upsert(policy.lower(path, Content::Editor(text), Some(version)))
+            }
         };
         self.pending.extend(affected);
     }
@@ -123,6 +122,8 @@ pub(in crate::lsp) struct Session {
     /// The user was told (`window/showMessage`) that this client cannot
     /// apply fixes that create or rename files.
     pub(in crate::lsp) told_no_file_operations: bool,
+    /// The server's own file watcher, when it watches any root.
+    pub(in crate::lsp) watcher: Option<crate::lsp::watcher::DiskWatcher>,
 }
 
 impl Session {
@@ -142,12 +143,16 @@ impl Session {
     /// The workspace holding `uri` (the innermost root) and the file's
     /// workspace path in it.
     pub(in crate::lsp) fn locate(&self, uri: &Uri) -> Option<(usize, String)> {
-        let path = uri.to_file_path()?;
+        self.locate_path(&uri.to_file_path()?)
+    }
+
+    /// [`Session::locate`] for an absolute path.
+    pub(in crate::lsp) fn locate_path(&self, path: &std::path::Path) -> Option<(usize, String)> {
         self.workspaces
             .iter()
             .enumerate()
             .filter_map(|(i, w)| {
-                vfs::workspace_path(&w.root, &path).map(|p| (i, p, w.root.as_os_str().len()))
+                vfs::workspace_path(&w.root, path).map(|p| (i, p, w.root.as_os_str().len()))
             })
             .max_by_key(|(_, _, depth)| *depth)
             .map(|(i, p, _)| (i, p))

@@ -1,4 +1,5 @@
-//! `workspace/didChangeWatchedFiles`.
+//! `workspace/didChangeWatchedFiles`: the client's report of changes on
+//! disk, fed to the one change path ([`Backend::apply_disk_changes`]).
 
 use tower_lsp_server::ls_types::*;
 
@@ -8,34 +9,10 @@ pub(crate) async fn did_change_watched_files(
     server: &Backend,
     params: DidChangeWatchedFilesParams,
 ) {
-    let mut rescan = false;
-    {
-        let mut session = server.lock();
-        for change in params.changes {
-            let Some((index, path)) = session.locate(&change.uri) else {
-                continue;
-            };
-            let workspace = &mut session.workspaces[index];
-            if path == "leanos.toml" {
-                // New folders, prefixes or ignores: reload that root.
-                workspace.ready = false;
-                rescan = true;
-                continue;
-            }
-            if workspace.open.contains_key(&path) {
-                // The editor's text wins over disk while a file is open.
-                continue;
-            }
-            if change.typ == FileChangeType::DELETED {
-                let affected = workspace.snapshot.remove(&path);
-                workspace.pending.extend(affected);
-            } else {
-                workspace.reload_from_disk(&path);
-            }
-        }
-        server.schedule(&mut session);
-    }
-    if rescan {
-        server.scan(false).await;
-    }
+    let paths = params
+        .changes
+        .iter()
+        .filter_map(|change| change.uri.to_file_path().map(|p| p.into_owned()))
+        .collect();
+    server.apply_disk_changes(paths).await;
 }
