@@ -1,7 +1,7 @@
 //! `leanos-lsp check [PATH] [--format human|json|sarif] [--deny LEVEL]`
 //! (SPEC §6): every diagnostic of the workspace at PATH.
 //!
-//! Human: `path:line:col: severity[code]: message` (path relative to PATH,
+//! Human: `path:line:col: severity[code]: message` (path relative to the root,
 //! 1-based line and column in characters), sorted by path then position,
 //! then `N errors, N warnings, N infos in N files`. JSON: an array of
 //! `{path, range, severity, code, message}` with 0-based lines and UTF-16
