@@ -25,7 +25,8 @@ enum Command {
     Serve,
     /// Print every diagnostic of the workspace at PATH.
     Check {
-        /// The workspace root.
+        /// The workspace root, or a folder or file inside it (only its
+        /// findings are reported).
         #[arg(default_value = ".")]
         path: PathBuf,
         /// Output format.

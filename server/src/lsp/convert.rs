@@ -186,44 +186,28 @@ pub fn completion_item(
     }
 }
 
-/// Converts a code action: its operations become a workspace edit
-/// (`documentChanges` when the client supports them, with `CreateFile` /
-/// `RenameFile` that never overwrite and versioned edits of open
-/// documents; else plain `changes`). `None` when the action needs a
-/// resource operation the client cannot apply.
-pub fn code_action(
+/// The workspace edit of `ops` (one builder for code actions and rename):
+/// `documentChanges` when the client supports them, with `CreateFile` /
+/// `RenameFile` that never overwrite and edits of open documents
+/// versioned from `versions`; else plain `changes` (creations and renames
+/// left out: callers offer such edits only to clients that apply them).
+/// `None` when a path has no file URI.
+pub fn workspace_edit(
     q: &super::query::Query,
-    action: &crate::analysis::actions::Action,
+    ops: &[crate::analysis::actions::FileOp],
     document_changes: bool,
-    create_files: bool,
-    rename_files: bool,
     versions: &std::collections::HashMap<Uri, i32>,
-    client_diagnostics: &[lsp::Diagnostic],
-) -> Option<lsp::CodeAction> {
-    use crate::analysis::actions::{ActionKind, FileOp};
-    let needs_create = action
-        .ops
-        .iter()
-        .any(|op| matches!(op, FileOp::Create { .. }));
-    let needs_rename = action
-        .ops
-        .iter()
-        .any(|op| matches!(op, FileOp::Rename { .. }));
-    if (needs_create || needs_rename) && !document_changes
-        || needs_create && !create_files
-        || needs_rename && !rename_files
-    {
-        return None;
-    }
+) -> Option<lsp::WorkspaceEdit> {
+    use crate::analysis::actions::FileOp;
     let text_edits = |path: &str, edits: &[(std::ops::Range<u32>, String)]| -> Vec<lsp::TextEdit> {
         edits
             .iter()
             .map(|(range, text)| lsp::TextEdit::new(q.range(path, range), text.clone()))
             .collect()
     };
-    let edit = if document_changes {
+    Some(if document_changes {
         let mut operations = Vec::new();
-        for op in &action.ops {
+        for op in ops {
             match op {
                 FileOp::Create { path, text } => {
                     let target = uri(&q.root, path)?;
@@ -284,7 +268,7 @@ pub fn code_action(
     } else {
         let mut changes: std::collections::HashMap<Uri, Vec<lsp::TextEdit>> =
             std::collections::HashMap::new();
-        for op in &action.ops {
+        for op in ops {
             if let FileOp::Edit { path, edits } = op {
                 changes
                     .entry(uri(&q.root, path)?)
@@ -296,7 +280,39 @@ pub fn code_action(
             changes: Some(changes),
             ..Default::default()
         }
-    };
+    })
+}
+
+/// Converts a code action: its operations become a workspace edit
+/// (`documentChanges` when the client supports them, with `CreateFile` /
+/// `RenameFile` that never overwrite and versioned edits of open
+/// documents; else plain `changes`). `None` when the action needs a
+/// resource operation the client cannot apply.
+pub fn code_action(
+    q: &super::query::Query,
+    action: &crate::analysis::actions::Action,
+    document_changes: bool,
+    create_files: bool,
+    rename_files: bool,
+    versions: &std::collections::HashMap<Uri, i32>,
+    client_diagnostics: &[lsp::Diagnostic],
+) -> Option<lsp::CodeAction> {
+    use crate::analysis::actions::{ActionKind, FileOp};
+    let needs_create = action
+        .ops
+        .iter()
+        .any(|op| matches!(op, FileOp::Create { .. }));
+    let needs_rename = action
+        .ops
+        .iter()
+        .any(|op| matches!(op, FileOp::Rename { .. }));
+    if (needs_create || needs_rename) && !document_changes
+        || needs_create && !create_files
+        || needs_rename && !rename_files
+    {
+        return None;
+    }
+    let edit = workspace_edit(q, &action.ops, document_changes, versions)?;
     let kind = match action.kind {
         ActionKind::QuickFix => lsp::CodeActionKind::QUICKFIX,
         ActionKind::Spawn => lsp::CodeActionKind::new(super::server::SPAWN_KIND),

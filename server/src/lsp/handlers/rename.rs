@@ -3,6 +3,7 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
+use crate::analysis::actions::FileOp;
 use crate::analysis::rename;
 use crate::lsp::convert;
 use crate::lsp::server::Backend;
@@ -39,43 +40,20 @@ pub(crate) async fn rename(
     let response = server
         .query(&position.text_document.uri, position.position, move |q| {
             let edits = rename::rename(&q.snapshot, &q.path, q.offset, &new_name)?;
-            let mut changes: Vec<(Uri, Vec<TextEdit>)> = Vec::new();
-            for (path, list) in &edits {
-                let Some(uri) = convert::uri(&q.root, path) else {
-                    continue;
-                };
-                let text_edits = list
-                    .iter()
-                    .map(|(range, text)| TextEdit::new(q.range(path, range), text.clone()))
-                    .collect();
-                changes.push((uri, text_edits));
-            }
-            Ok::<_, String>(if document_changes {
-                WorkspaceEdit {
-                    document_changes: Some(DocumentChanges::Edits(
-                        changes
-                            .into_iter()
-                            .map(|(uri, edits)| TextDocumentEdit {
-                                text_document: OptionalVersionedTextDocumentIdentifier {
-                                    version: versions.get(&uri).copied(),
-                                    uri,
-                                },
-                                edits: edits.into_iter().map(OneOf::Left).collect(),
-                            })
-                            .collect(),
-                    )),
-                    ..Default::default()
-                }
-            } else {
-                WorkspaceEdit {
-                    changes: Some(changes.into_iter().collect()),
-                    ..Default::default()
-                }
-            })
+            let ops: Vec<FileOp> = edits
+                .into_iter()
+                .map(|(path, edits)| FileOp::Edit { path, edits })
+                .collect();
+            Ok::<_, String>(convert::workspace_edit(
+                q,
+                &ops,
+                document_changes,
+                &versions,
+            ))
         })
         .await?;
     match response {
-        Some(Ok(edit)) => Ok(Some(edit)),
+        Some(Ok(edit)) => Ok(edit),
         Some(Err(message)) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(message)),
         None => Ok(None),
     }
