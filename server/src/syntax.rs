@@ -15,9 +15,18 @@
 //!   code block indentation), `containers.rs` reads the tree as CommonMark
 //!   and pulldown-cmark place those blocks.
 //!   Tests check that both producers agree on LeanOS files.
+//!
+//! The open document's tree also drives the editor features that need
+//! block nodes: folding ranges (`folding.rs`) and selection ranges
+//! (`selection.rs`), through queries of their own.
 
 mod cmark;
 mod containers;
+mod folding;
+mod selection;
+
+pub use folding::{folds, Fold, FoldKind};
+pub use selection::selection_ranges;
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -30,6 +39,13 @@ pub const BLOCKS_QUERY: &str = include_str!("../../grammars/queries/blocks.scm")
 pub const INLINE_NODES_QUERY: &str = include_str!("../../grammars/queries/inline_nodes.scm");
 /// The inline query (`grammars/queries/inline.scm`).
 pub const INLINE_QUERY: &str = include_str!("../../grammars/queries/inline.scm");
+/// The folding query (`grammars/queries/folds.scm`).
+pub const FOLDS_QUERY: &str = include_str!("../../grammars/queries/folds.scm");
+/// The block steps of a selection (`grammars/queries/selection.scm`).
+pub const SELECTION_QUERY: &str = include_str!("../../grammars/queries/selection.scm");
+/// The inline steps of a selection (`grammars/queries/selection_inline.scm`).
+pub const SELECTION_INLINE_QUERY: &str =
+    include_str!("../../grammars/queries/selection_inline.scm");
 
 /// A byte range in a file's text.
 pub type ByteRange = Range<u32>;
@@ -88,6 +104,9 @@ struct Queries {
     blocks: Query,
     inline_nodes: Query,
     inline: Query,
+    folds: Query,
+    selection: Query,
+    selection_inline: Query,
 }
 
 struct Parsers {
@@ -112,6 +131,9 @@ fn new_parsers() -> Option<Parsers> {
         blocks: Query::new(&block_language, BLOCKS_QUERY).ok()?,
         inline_nodes: Query::new(&block_language, INLINE_NODES_QUERY).ok()?,
         inline: Query::new(&inline_language, INLINE_QUERY).ok()?,
+        folds: Query::new(&block_language, FOLDS_QUERY).ok()?,
+        selection: Query::new(&block_language, SELECTION_QUERY).ok()?,
+        selection_inline: Query::new(&inline_language, SELECTION_INLINE_QUERY).ok()?,
     };
     Some(Parsers {
         block,
@@ -379,6 +401,9 @@ mod tests {
             ("blocks.scm", &block, BLOCKS_QUERY),
             ("inline_nodes.scm", &block, INLINE_NODES_QUERY),
             ("inline.scm", &inline, INLINE_QUERY),
+            ("folds.scm", &block, FOLDS_QUERY),
+            ("selection.scm", &block, SELECTION_QUERY),
+            ("selection_inline.scm", &inline, SELECTION_INLINE_QUERY),
         ] {
             if let Err(error) = Query::new(language, source) {
                 panic!("{name} does not compile: {error}");

@@ -1489,3 +1489,156 @@ async fn open_documents_follow_the_ignore_and_size_policy() {
         .await;
     assert_eq!(codes(&published), ["file-too-large"]);
 }
+
+/// A stage file with a section per heading, a list, a table and a fence
+/// (`🚀` is two UTF-16 units).
+const FOLDING_STAGE: &str = "---\nthread: sales/acme\nstage: 2\n---\n\
+    # Stage 2: Hypothesis\n\
+    \n\
+    ## Assumptions\n\
+    \n\
+    - Tests: A4 - buyers\n  prefer white-label\n\
+    - A9: unknown 🚀\n\
+    \n\
+    ## Evidence\n\
+    \n\
+    | ID | Result |\n|---|---|\n| A4 | yes |\n\
+    \n\
+    ```text\nA4: code\n```\n";
+
+/// Folding ranges as `(startLine, endLine, kind)`; no characters are sent.
+fn fold_lines(result: &Value) -> Vec<(u64, u64, Option<String>)> {
+    result
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|range| {
+            assert!(range.get("startCharacter").is_none(), "{range}");
+            assert!(range.get("endCharacter").is_none(), "{range}");
+            (
+                range["startLine"].as_u64().unwrap(),
+                range["endLine"].as_u64().unwrap(),
+                range["kind"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn folding_ranges_of_a_stage_file_follow_its_tree() {
+    let dir = workspace();
+    let mut client = Client::new(dir.path());
+    let result = client
+        .initialize(json!({"textDocument": {"foldingRange": {"lineFoldingOnly": true}}}))
+        .await;
+    assert_eq!(result["capabilities"]["foldingRangeProvider"], true);
+    let path = "threads/sales/acme/2-hypothesis.md";
+    let document = uri(&client.root, path);
+    client.open_uri(&document, FOLDING_STAGE).await;
+    let params = json!({"textDocument": {"uri": document}});
+    let region = || Some("region".to_string());
+    let folds = client
+        .result("textDocument/foldingRange", params.clone())
+        .await;
+    assert_eq!(
+        fold_lines(&folds),
+        [
+            (0, 3, None),
+            (4, 20, region()),
+            (6, 10, region()),
+            (8, 10, None),
+            (8, 9, None),
+            (12, 20, region()),
+            (14, 16, None),
+            (18, 20, None),
+        ]
+    );
+
+    // An incremental edit: the document's edited tree answers.
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": document, "version": 2},
+                   "contentChanges": [{"range": {"start": {"line": 5, "character": 0}, "end": {"line": 5, "character": 0}}, "text": "\nIntro.\n"}]}),
+        )
+        .await;
+    let folds = client
+        .result("textDocument/foldingRange", params.clone())
+        .await;
+    assert_eq!(
+        fold_lines(&folds)[..3],
+        [(0, 3, None), (4, 22, region()), (8, 12, region())]
+    );
+
+    // A closed file is parsed from the indexed text.
+    let closed = uri(&client.root, "threads/sales/beta/1-input.md");
+    let folds = client
+        .result(
+            "textDocument/foldingRange",
+            json!({"textDocument": {"uri": closed}}),
+        )
+        .await;
+    assert_eq!(fold_lines(&folds), [(0, 2, None)]);
+}
+
+/// A selection range chain as `[[start line, start character], [end line,
+/// end character]]`, innermost first.
+fn selection_chain(range: &Value) -> Vec<[[u64; 2]; 2]> {
+    let mut chain = Vec::new();
+    let mut step = Some(range);
+    while let Some(current) = step {
+        let position = |p: &Value| {
+            [
+                p["line"].as_u64().unwrap(),
+                p["character"].as_u64().unwrap(),
+            ]
+        };
+        chain.push([
+            position(&current["range"]["start"]),
+            position(&current["range"]["end"]),
+        ]);
+        step = current.get("parent");
+    }
+    chain
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn selection_ranges_grow_from_an_assumption_id_to_the_file() {
+    let dir = workspace();
+    let mut client = Client::ready(dir.path(), json!({})).await;
+    let document = uri(&client.root, "threads/sales/acme/2-hypothesis.md");
+    client.open_uri(&document, FOLDING_STAGE).await;
+    let result = client
+        .result(
+            "textDocument/selectionRange",
+            json!({"textDocument": {"uri": document},
+                   "positions": [{"line": 8, "character": 10}, {"line": 16, "character": 3}]}),
+        )
+        .await;
+    let ranges = result.as_array().unwrap();
+    assert_eq!(ranges.len(), 2);
+    assert_eq!(
+        selection_chain(&ranges[0]),
+        [
+            [[8, 9], [8, 11]],  // A4
+            [[8, 2], [8, 20]],  // the line's content, after `- `
+            [[8, 2], [9, 20]],  // the item's paragraph
+            [[8, 0], [9, 20]],  // the list item
+            [[8, 0], [10, 16]], // the list (ends after 🚀, 2 UTF-16 units)
+            [[6, 0], [10, 16]], // ## Assumptions
+            [[4, 0], [20, 3]],  // # Stage 2, its subsections included
+            [[0, 0], [21, 0]],  // the file
+        ]
+    );
+    assert_eq!(
+        selection_chain(&ranges[1]),
+        [
+            [[16, 2], [16, 4]],  // A4 in its cell
+            [[16, 0], [16, 12]], // the row
+            [[14, 0], [16, 12]], // the table
+            [[12, 0], [20, 3]],  // ## Evidence
+            [[4, 0], [20, 3]],
+            [[0, 0], [21, 0]],
+        ]
+    );
+}

@@ -1,12 +1,19 @@
 //! An open document: the editor's text as a rope, its version, and its
 //! tree-sitter-md block tree, edited incrementally with each change (the
-//! tree serves editor features that need syntax nodes; the lowering reads
-//! the text).
+//! tree serves editor features that need syntax nodes, folding and
+//! selection ranges; the lowering reads the text). [`Backend::document_syntax`]
+//! hands a request a document's text and tree.
+
+use std::sync::Arc;
 
 use ropey::Rope;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{Position, Uri};
 use tree_sitter::{InputEdit, Point, Tree};
 
+use crate::index::FileData;
 use crate::line_index::ColumnUnit;
+use crate::lsp::server::Backend;
 
 /// An open document.
 pub struct Document {
@@ -81,6 +88,84 @@ impl Document {
         }
         text
     }
+}
+
+/// What the syntax features read of a markdown document: its lowered file
+/// (the text the tree was parsed from, with its line index), its block
+/// tree, and the negotiated column unit.
+pub(in crate::lsp) struct DocumentSyntax {
+    pub(in crate::lsp) file: Arc<FileData>,
+    /// The open document's tree; `None` for a closed file, parsed on
+    /// demand.
+    tree: Option<Tree>,
+    pub(in crate::lsp) unit: ColumnUnit,
+}
+
+impl DocumentSyntax {
+    /// The block tree of the file: the open document's incrementally
+    /// edited tree, or a parse of a closed file's text. `None` only if
+    /// tree-sitter gives up.
+    pub(in crate::lsp) fn tree(&self) -> Option<Tree> {
+        match &self.tree {
+            Some(tree) => Some(tree.clone()),
+            None => crate::syntax::parse_blocks(&self.file.text, None),
+        }
+    }
+}
+
+impl Backend {
+    /// The text and block tree of the markdown file at `uri`. An open
+    /// document answers at once from its own tree (the lowered file holds
+    /// the same text, lowered under the same lock as the tree's edit); a
+    /// closed file waits for its root's first scan and is parsed by the
+    /// caller. `None` for other files, files in no root, and documents
+    /// whose text is not indexed (ignored, or over the size cap). The lock
+    /// is released before any `.await`; cloning a tree is a reference
+    /// count.
+    pub(in crate::lsp) async fn document_syntax(
+        &self,
+        uri: &Uri,
+    ) -> Result<Option<DocumentSyntax>> {
+        {
+            let session = self.lock();
+            let Some((index, path)) = session.locate(uri) else {
+                return Ok(None);
+            };
+            let workspace = &session.workspaces[index];
+            if let Some(doc) = workspace.open.get(&path) {
+                let file = workspace.snapshot.files.get(&path).filter(|file| {
+                    doc.markdown
+                        && file.version == Some(doc.version)
+                        && file.text.len() == doc.rope.len_bytes()
+                });
+                return Ok(file.map(|file| DocumentSyntax {
+                    file: file.clone(),
+                    tree: doc.tree.clone(),
+                    unit: session.unit,
+                }));
+            }
+            if !is_markdown(&path) {
+                return Ok(None);
+            }
+        }
+        let Some(query) = self.query_at(uri, Position::default()).await? else {
+            return Ok(None);
+        };
+        Ok(query
+            .snapshot
+            .files
+            .get(&query.path)
+            .map(|file| DocumentSyntax {
+                file: file.clone(),
+                tree: None,
+                unit: query.unit,
+            }))
+    }
+}
+
+/// Whether the file at `path` is markdown (what gets a tree when open).
+fn is_markdown(path: &str) -> bool {
+    path.ends_with(".md")
 }
 
 /// The char index of `rope` for a position in `unit`, clamped to the

@@ -220,6 +220,17 @@ impl LanguageServer for Backend {
         handlers::document_link::document_link(self, params).await
     }
 
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        handlers::folding_range::folding_range(self, params).await
+    }
+
+    async fn selection_range(
+        &self,
+        params: SelectionRangeParams,
+    ) -> Result<Option<Vec<SelectionRange>>> {
+        handlers::selection_range::selection_range(self, params).await
+    }
+
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         handlers::did_change_configuration::did_change_configuration(self, params).await
     }

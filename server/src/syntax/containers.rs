@@ -127,6 +127,48 @@ fn may_interrupt_paragraph(text: &str, item: &Node) -> bool {
     !first_line.trim().is_empty()
 }
 
+/// The bytes of `node` from its first to its last character of content:
+/// without leading and trailing whitespace, and without the container
+/// prefixes of the lines after its content (`> ` of a block quote, the
+/// indentation of the next item), which tree-sitter-md leaves at the end
+/// of a node as `block_continuation` children.
+pub(super) fn content_range(text: &str, node: &Node) -> (usize, usize) {
+    let start = node.start_byte();
+    let end = content_end(text, node).max(start);
+    let slice = &text[start..end];
+    (start + slice.len() - slice.trim_start().len(), end)
+}
+
+fn content_end(text: &str, node: &Node) -> usize {
+    let start = node.start_byte();
+    let mut end = node.end_byte();
+    let mut walker = node.walk();
+    let children: Vec<Node> = node.named_children(&mut walker).collect();
+    for child in children.iter().rev() {
+        if child.end_byte() > end || child.start_byte() < start {
+            break;
+        }
+        // Text after the last named child (a table row's closing `|`, an
+        // inline's text after a continuation) is content; whitespace is
+        // not.
+        let tail = text[child.end_byte()..end].trim_end();
+        if !tail.is_empty() {
+            return child.end_byte() + tail.len();
+        }
+        if child.kind() == "block_continuation" {
+            end = child.start_byte();
+            continue;
+        }
+        let inner = content_end(text, child);
+        if inner > child.start_byte() {
+            return inner;
+        }
+        // A child with no content: the content ends before it.
+        end = child.start_byte();
+    }
+    start + text[start..end].trim_end().len()
+}
+
 /// Reads list items and code blocks from one tree as CommonMark places
 /// them. Remembers, per list, where its items stop being paragraph
 /// continuation text.
@@ -153,7 +195,7 @@ impl<'text> Containers<'text> {
 
     /// The start of the first item of `list` that is a list item for
     /// CommonMark, or the list's end when none is.
-    fn first_real_item(&mut self, list: &Node) -> usize {
+    pub(super) fn first_real_item(&mut self, list: &Node) -> usize {
         if let Some(start) = self.first_real_item.get(&list.id()) {
             return *start;
         }

@@ -15,12 +15,14 @@ pub(crate) mod did_open;
 pub(crate) mod document_link;
 pub(crate) mod document_symbol;
 pub(crate) mod execute_command;
+pub(crate) mod folding_range;
 pub(crate) mod hover;
 pub(crate) mod initialize;
 pub(crate) mod initialized;
 pub(crate) mod inlay_hint;
 pub(crate) mod references;
 pub(crate) mod rename;
+pub(crate) mod selection_range;
 pub(crate) mod semantic_tokens;
 pub(crate) mod workspace_symbol;
 
