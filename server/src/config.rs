@@ -19,6 +19,8 @@
 //! [files]
 //! ignore = ["drafts/**"]       # globs of workspace paths to skip
 //! max_size = 4194304           # bytes; larger files are skipped
+//! include = ["strategy/**", …]  # files diagnosed (default: the workspace folders)
+//! exclude = [".*/**", …]        # files not diagnosed (default: hidden, changelogs)
 //! ```
 
 use std::collections::BTreeMap;
@@ -92,6 +94,97 @@ pub struct Config {
     pub max_file_size: u64,
     /// Who watches for changes made outside the editor.
     pub watcher: WatcherMode,
+    /// Which indexed files are the user's content, diagnosed; the others
+    /// (the framework's documentation) are indexed but not diagnosed.
+    pub scope: Scope,
+}
+
+/// The folders of a LeanOS workspace whose files are the user's content
+/// in every era of the framework (`leanos-formats.md` §0 and §7): the
+/// Canvas and goals, threads, and what threads produce.
+pub const DEFAULT_INCLUDE: &[&str] = &[
+    "leanos.toml",
+    "strategy/**",
+    "threads/**",
+    "artifacts/**",
+    "research/**",
+    "ops/**",
+    "engineering/**",
+    "meeting-notes/**",
+    "execution/**",
+    "knowledge/**",
+    "state/**",
+];
+
+/// Which files are diagnosed: those matching an `include` glob (by
+/// default [`DEFAULT_INCLUDE`], and the configured Canvas, threads and
+/// goals folders) and no `exclude` glob (by default hidden folders and
+/// changelogs). Every other indexed file (`README.md`, `CLAUDE.md`,
+/// `docs/`, `.claude/`) is documentation: definition, hover and references
+/// work from and into it, but it gets no diagnostics.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    include: Vec<String>,
+    exclude: Vec<String>,
+    include_set: globset::GlobSet,
+    exclude_set: globset::GlobSet,
+}
+
+/// Files never diagnosed by default: hidden folders and changelogs (a
+/// changelog records history, including files removed on purpose).
+pub const DEFAULT_EXCLUDE: &[&str] = &[
+    ".*/**",
+    "**/.*/**",
+    "**/changelog.md",
+    "**/CHANGELOG.md",
+    "**/Changelog.md",
+];
+
+impl PartialEq for Scope {
+    fn eq(&self, other: &Scope) -> bool {
+        self.include == other.include && self.exclude == other.exclude
+    }
+}
+
+fn glob_set(globs: &[String]) -> globset::GlobSet {
+    let mut builder = globset::GlobSetBuilder::new();
+    for glob in globs {
+        if let Ok(glob) = globset::GlobBuilder::new(glob)
+            .literal_separator(true)
+            .build()
+        {
+            builder.add(glob);
+        }
+    }
+    builder
+        .build()
+        .unwrap_or_else(|_| globset::GlobSet::empty())
+}
+
+impl Scope {
+    /// A scope of these globs.
+    pub fn new(include: Vec<String>, exclude: Vec<String>) -> Scope {
+        Scope {
+            include_set: glob_set(&include),
+            exclude_set: glob_set(&exclude),
+            include,
+            exclude,
+        }
+    }
+
+    /// Whether the workspace path `path` is diagnosed.
+    pub fn diagnoses(&self, path: &str) -> bool {
+        self.include_set.is_match(path) && !self.exclude_set.is_match(path)
+    }
+}
+
+impl Default for Scope {
+    fn default() -> Scope {
+        Scope::new(
+            DEFAULT_INCLUDE.iter().map(|g| g.to_string()).collect(),
+            DEFAULT_EXCLUDE.iter().map(|g| g.to_string()).collect(),
+        )
+    }
 }
 
 impl Default for Config {
@@ -107,6 +200,7 @@ impl Default for Config {
             ignore: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             watcher: WatcherMode::Auto,
+            scope: Scope::default(),
         }
     }
 }
@@ -193,6 +287,8 @@ pub struct DecisionSettings {
 pub struct FileSettings {
     pub ignore: Option<Vec<String>>,
     pub max_size: Option<u64>,
+    pub include: Option<Vec<String>>,
+    pub exclude: Option<Vec<String>>,
 }
 
 /// A problem in settings: a message and, for `leanos.toml`, the byte range
@@ -388,6 +484,24 @@ impl Config {
                 self.max_file_size = max;
             }
         }
+        // The include globs: as configured (or the defaults), and the
+        // configured Canvas, threads and goals folders wherever they are.
+        let files = settings.files.as_ref();
+        let mut include = match files.and_then(|f| f.include.as_ref()) {
+            Some(include) => include.clone(),
+            None => self.scope.include.clone(),
+        };
+        for dir in [&self.canvas_dir, &self.threads_dir, &self.goals_dir] {
+            let glob = format!("{dir}/**");
+            if !include.contains(&glob) {
+                include.push(glob);
+            }
+        }
+        let exclude = match files.and_then(|f| f.exclude.as_ref()) {
+            Some(exclude) => exclude.clone(),
+            None => self.scope.exclude.clone(),
+        };
+        self.scope = Scope::new(include, exclude);
     }
 
     /// The configured level of a diagnostic code, given its default.

@@ -29,6 +29,10 @@ enum Command {
         /// findings are reported).
         #[arg(default_value = ".")]
         path: PathBuf,
+        /// The LeanOS root, when PATH has none at or above it (a folder
+        /// holding leanos.toml, strategy/ or threads/).
+        #[arg(long)]
+        root: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
@@ -75,6 +79,7 @@ fn main() {
         Command::Serve => leanos_lsp::lsp::serve_stdio(),
         Command::Check {
             path,
+            root,
             format,
             deny,
             fix,
@@ -90,8 +95,15 @@ fn main() {
                 (true, false) => leanos_lsp::cli::check::Fix::Apply,
                 (true, true) => leanos_lsp::cli::check::Fix::DryRun,
             };
-            let code =
-                leanos_lsp::cli::check::run_with(&path, format, deny, mode, &mut out, &mut err);
+            let code = leanos_lsp::cli::check::run_with(
+                &path,
+                root.as_deref(),
+                format,
+                deny,
+                mode,
+                &mut out,
+                &mut err,
+            );
             let flushed = std::io::Write::flush(&mut out);
             if flushed.is_err() {
                 2

@@ -202,15 +202,26 @@ pub struct WalkResult {
     pub dirs: Vec<String>,
 }
 
-/// Walks `root` in parallel, skipping hidden files and what `.gitignore`
-/// files ignore, never following symlinks (so a symlink loop cannot hang
-/// it and nothing outside the root is reached). `ignored` filters further.
+/// Folders of version control systems: never walked or watched.
+pub const VCS_DIRS: &[&str] = &[".git", ".hg", ".svn", ".jj"];
+
+/// Walks `root` in parallel, skipping version-control folders
+/// ([`VCS_DIRS`]) and what `.gitignore` files ignore, never following
+/// symlinks (so a symlink loop cannot hang it and nothing outside the root
+/// is reached). Hidden files and folders are walked: `.claude/skills/…`
+/// exists for resolution and navigation, and a folder holding only
+/// `.gitkeep` exists. `ignored` filters further.
 pub fn walk(root: &Path, ignored: &(dyn Fn(&str) -> bool + Sync)) -> WalkResult {
     let found: Mutex<WalkResult> = Mutex::new(WalkResult::default());
     let walker = ignore::WalkBuilder::new(root)
         .follow_links(false)
-        .hidden(true)
+        .hidden(false)
         .parents(false)
+        .filter_entry(|entry| {
+            !(entry.depth() > 0
+                && entry.file_type().is_some_and(|t| t.is_dir())
+                && VCS_DIRS.iter().any(|vcs| entry.file_name() == *vcs))
+        })
         .build_parallel();
     walker.run(|| {
         let found = &found;

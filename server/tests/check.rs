@@ -66,7 +66,9 @@ fn every_corpus_tree_is_checked_without_a_crash() {
     for entry in std::fs::read_dir(&root).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
-            let run = check(&[], &path);
+            // Every tree as its own root: some (odd bytes, worked examples)
+            // are loose files, not LeanOS workspaces.
+            let run = check(&["--root", path.to_str().unwrap()], &path);
             assert!(
                 run.code == 0 || run.code == 1,
                 "{}: exit {}\n{}",
@@ -167,12 +169,22 @@ fn indexed_tree_zero_byte_meta_json_is_a_warning() {
     }
 }
 
+/// The odd-bytes corpus file in a workspace that diagnoses every file (the
+/// corpus folder itself is no LeanOS root), or `None` without the corpus.
+fn odd_bytes_workspace() -> Option<tempfile::TempDir> {
+    let source = corpus("odd-bytes")?.join("sales-marketing-loop.cp1252.md");
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "leanos.toml", b"[files]\ninclude = [\"**\"]\n");
+    std::fs::copy(source, dir.path().join("sales-marketing-loop.cp1252.md")).unwrap();
+    Some(dir)
+}
+
 #[test]
 fn odd_bytes_is_file_encoding_not_a_crash() {
-    let Some(root) = corpus("odd-bytes") else {
+    let Some(dir) = odd_bytes_workspace() else {
         return;
     };
-    let items = json(&root);
+    let items = json(dir.path());
     let found = find(&items, "sales-marketing-loop.cp1252.md", "file-encoding");
     assert_eq!(found.len(), 1);
     assert_eq!(found[0]["severity"], "info");
@@ -201,10 +213,10 @@ fn human_format_exit_codes_and_deny() {
         "{summary}"
     );
     // The wording is fixed, even for one: `N errors, N warnings, N infos in N files`.
-    let Some(odd_bytes) = corpus("odd-bytes") else {
+    let Some(odd_bytes) = odd_bytes_workspace() else {
         return;
     };
-    let odd = check(&[], &odd_bytes);
+    let odd = check(&[], odd_bytes.path());
     let words: Vec<&str> = odd.stdout.lines().last().unwrap().split(' ').collect();
     assert_eq!(
         [words[1], words[3], words[5], words[6], words[8]],
@@ -322,7 +334,7 @@ fn hostile_input_gives_diagnostics_not_crashes() {
     write(root, "leanos.toml", b"[rules\nlink-broken = ");
     let mut big = b"# Big\n".to_vec();
     big.resize(5 * 1024 * 1024, b'a');
-    write(root, "docs/big.md", &big);
+    write(root, "threads/big.md", &big);
     #[cfg(unix)]
     {
         std::os::unix::fs::symlink(root.join("loop"), root.join("loop")).unwrap();
@@ -342,7 +354,7 @@ fn hostile_input_gives_diagnostics_not_crashes() {
     assert!(has("threads/sales/b/meta.json", "meta-invalid"));
     assert!(has("threads/sales/b/2-hypothesis.md", "link-broken"));
     assert!(has("leanos.toml", "config-invalid"));
-    assert!(has("docs/big.md", "file-too-large"));
+    assert!(has("threads/big.md", "file-too-large"));
     // Nothing behind a symlink was read: no diagnostics there.
     assert!(items
         .iter()
@@ -627,4 +639,56 @@ fn a_subfolder_or_a_file_is_checked_within_its_root() {
     let one = json(&root.join(file));
     assert!(!one.is_empty());
     assert!(one.iter().all(|d| d["path"] == file), "{one:#?}");
+}
+
+#[test]
+fn a_folder_that_is_no_leanos_workspace_is_not_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "notes/a.md", b"[gone](./missing.md)\n");
+    let run = check(&[], &dir.path().join("notes"));
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no LeanOS root"), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+    // An explicit root (or a leanos.toml) says otherwise; files outside
+    // the workspace folders are documentation, not diagnosed.
+    let root = dir.path().to_str().unwrap();
+    let run = check(&["--root", root], &dir.path().join("notes"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run
+        .stdout
+        .ends_with("0 errors, 0 warnings, 0 infos in 0 files\n"));
+    write(
+        dir.path(),
+        "leanos.toml",
+        b"[files]\ninclude = [\"notes/**\"]\n",
+    );
+    let run = check(&["--format", "json"], &dir.path().join("notes"));
+    assert!(run.stdout.contains("link-broken"), "{}", run.stdout);
+}
+
+#[test]
+fn hidden_folders_and_gitkeep_folders_exist_for_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, ".claude/skills/x/SKILL.md", b"# Skill\n[gone](./nowhere.md)\n");
+    write(root, "strategy/goals/active/.gitkeep", b"");
+    write(root, ".git/HEAD", b"ref: refs/heads/main\n");
+    write(
+        root,
+        "threads/sales/x/1-input.md",
+        b"# Stage 1: Input\n\nSkill: `.claude/skills/x/SKILL.md`\nGoals live in `strategy/goals/active/`.\nGone: `strategy/goals/paused/`\n",
+    );
+    let items = json(root);
+    let broken: Vec<&str> = items
+        .iter()
+        .filter(|d| d["code"] == "link-broken")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    // Only the folder that does not exist; nothing in the hidden skill
+    // (documentation) is diagnosed.
+    assert_eq!(broken.len(), 1, "{items:#?}");
+    assert!(broken[0].contains("strategy/goals/paused/"), "{broken:?}");
+    assert!(items
+        .iter()
+        .all(|d| !d["path"].as_str().unwrap().starts_with('.')));
 }

@@ -39,17 +39,17 @@ pub enum Fix {
     DryRun,
 }
 
-/// Runs `check` on `root`, writing to `out`; returns the exit status.
-/// Errors writing `out` or reading the root give status 2 with a message
-/// on `err`.
+/// Runs `check` on `path` (its LeanOS root found as [`Target::of`]
+/// says), writing to `out`; returns the exit status. Errors writing `out`
+/// or reading the root give status 2 with a message on `err`.
 pub fn run(
-    root: &Path,
+    path: &Path,
     format: Format,
     deny: Severity,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    run_with(root, format, deny, Fix::No, out, err)
+    run_with(path, None, format, deny, Fix::No, out, err)
 }
 
 /// [`run`], fixing first: with [`Fix::Apply`] every unambiguous fix is
@@ -59,22 +59,20 @@ pub fn run(
 /// status 2 when a write failed); with [`Fix::DryRun`] the fixes are
 /// printed as a unified diff and nothing is written (the exit status is
 /// then 1 when there is something to fix).
+#[allow(clippy::too_many_arguments)]
 pub fn run_with(
     path: &Path,
+    root: Option<&Path>,
     format: Format,
     deny: Severity,
     fix: Fix,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let target = match Target::of(path) {
+    let target = match Target::of(path, root) {
         Ok(target) => target,
         Err(error) => {
-            let _ = writeln!(
-                err,
-                "leanos-lsp check: cannot read {}: {error}",
-                path.display()
-            );
+            let _ = writeln!(err, "leanos-lsp check: {error}");
             return 2;
         }
     };
@@ -111,16 +109,40 @@ pub struct Target {
 }
 
 impl Target {
-    /// The target of `path`. Errors when `path` cannot be read.
-    pub fn of(path: &Path) -> std::io::Result<Target> {
-        let path = std::fs::canonicalize(path)?;
-        let folder = if std::fs::metadata(&path)?.is_dir() {
-            path.clone()
+    /// The target of `path`, within `root` when one is given (`--root`).
+    /// Errors when `path` cannot be read, is not inside `root`, or has no
+    /// LeanOS root at or above it (and none is given): a folder that is
+    /// not a LeanOS workspace is not checked.
+    pub fn of(path: &Path, root: Option<&Path>) -> Result<Target, String> {
+        let cannot_read =
+            |error: std::io::Error| format!("cannot read {}: {error}", path.display());
+        let canonical = std::fs::canonicalize(path).map_err(cannot_read)?;
+        let folder = if std::fs::metadata(&canonical).map_err(cannot_read)?.is_dir() {
+            canonical.clone()
         } else {
-            path.parent().map(Path::to_path_buf).unwrap_or_default()
+            canonical
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default()
         };
-        let root = vfs::discover_root(&folder, vfs::home_dir().as_deref()).unwrap_or(folder);
-        let scope = vfs::workspace_path(&root, &path).filter(|scope| !scope.is_empty());
+        let root = match root {
+            Some(root) => std::fs::canonicalize(root)
+                .map_err(|error| format!("cannot read {}: {error}", root.display()))?,
+            None => vfs::discover_root(&folder, vfs::home_dir().as_deref()).ok_or_else(|| {
+                format!(
+                    "no LeanOS root at or above {}: no folder there holds leanos.toml, strategy/ or threads/ (add a leanos.toml, or pass --root)",
+                    path.display()
+                )
+            })?,
+        };
+        if !canonical.starts_with(&root) {
+            return Err(format!(
+                "{} is not inside the root {}",
+                path.display(),
+                root.display()
+            ));
+        }
+        let scope = vfs::workspace_path(&root, &canonical).filter(|scope| !scope.is_empty());
         Ok(Target { root, scope })
     }
 

@@ -2,7 +2,7 @@
 //! not watch files for it (Neovim 0.11 on Linux has file watching off, so
 //! registered watchers never fire) or when the configuration says
 //! `watcher = "server"`. Events are debounced, paths the scan would not
-//! read (hidden files and folders, what the root's `.gitignore` ignores)
+//! read (version-control folders, what the root's `.gitignore` ignores)
 //! are dropped, and the rest take the one change path
 //! ([`Backend::apply_disk_changes`]), where the ignore globs apply.
 
@@ -47,15 +47,15 @@ pub(in crate::lsp) fn server_watches(mode: WatcherMode, client_can_watch: bool) 
 }
 
 /// Whether a change at `path` under `root` is one the scan would read: not
-/// hidden, not ignored by the root's `.gitignore`.
+/// in a version-control folder, not ignored by the root's `.gitignore`.
 fn relevant(root: &Path, gitignore: &ignore::gitignore::Gitignore, path: &Path) -> bool {
     let Ok(relative) = path.strip_prefix(root) else {
         return false;
     };
-    let hidden = relative
+    let version_control = relative
         .components()
-        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
-    !hidden
+        .any(|c| crate::vfs::VCS_DIRS.iter().any(|vcs| c.as_os_str() == *vcs));
+    !version_control
         && !gitignore
             .matched_path_or_any_parents(relative, path.is_dir())
             .is_ignore()

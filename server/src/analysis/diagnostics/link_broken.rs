@@ -1,6 +1,8 @@
 //! `link-broken`: a link, path, Canvas name or thread path that resolves
 //! to nothing in the workspace (leanos-formats.md §8). A path that climbs
-//! out of the root is never read and always reported.
+//! out of the root is never read and always reported. A changelog
+//! (`changelog.md` in any letter case) records history, files removed on
+//! purpose included: its paths are never reported.
 
 use super::{Context, Diagnostic};
 use crate::analysis::resolve::{resolve_link, Resolution};
@@ -8,6 +10,9 @@ use crate::facts::LinkKind;
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let snapshot = context.snapshot;
+    if crate::vfs::file_name(&context.file.path).eq_ignore_ascii_case("changelog.md") {
+        return;
+    }
     for link in &context.file.facts.links {
         if link.kind == LinkKind::Sibling {
             continue;

@@ -200,6 +200,10 @@ pub fn file_diagnostics(snapshot: &Snapshot, path: &str) -> Vec<Diagnostic> {
     let Some(file) = snapshot.files.get(path) else {
         return Vec::new();
     };
+    // Documentation (the framework's own files) is indexed, not diagnosed.
+    if !snapshot.config.scope.diagnoses(path) {
+        return Vec::new();
+    }
     let context = Context {
         snapshot,
         file: file.as_ref(),
@@ -241,7 +245,7 @@ pub(crate) mod fixture;
 mod tests {
     use super::fixture::check;
 
-    const THREAD: &str = "//- /strategy/canvas/10-assumptions.md\n### A1: One\n### Q2: Custom prefix\n//- /threads/ops/x/1-input.md\n# Input\n[gone](./missing.md)\n//- /threads/ops/x/2-hypothesis.md\nTests: A9 - unknown\nTests: Q7 - custom prefix\n//- /threads/ops/x/4-decision.md\n**PROCEED**\nImpact score: 0.75\n//- /drafts/scratch.md\n[gone](./nowhere.md)\n";
+    const THREAD: &str = "//- /strategy/canvas/10-assumptions.md\n### A1: One\n### Q2: Custom prefix\n//- /threads/ops/x/1-input.md\n# Input\n[gone](./missing.md)\n//- /threads/ops/x/2-hypothesis.md\nTests: A9 - unknown\nTests: Q7 - custom prefix\n//- /threads/ops/x/4-decision.md\n**PROCEED**\nImpact score: 0.75\n//- /threads/drafts/scratch.md\n[gone](./nowhere.md)\n";
 
     #[test]
     fn leanos_toml_changes_severities_prefixes_ignores_and_threshold() {
@@ -252,7 +256,9 @@ mod tests {
                 .any(|d| d.contains("link-broken") && d.contains(" warning ")),
             "{defaults:#?}"
         );
-        assert!(defaults.iter().any(|d| d.starts_with("drafts/scratch.md")));
+        assert!(defaults
+            .iter()
+            .any(|d| d.starts_with("threads/drafts/scratch.md")));
         assert!(
             !defaults.iter().any(|d| d.contains("`Q7`")),
             "Q is not a default prefix"
@@ -263,7 +269,7 @@ mod tests {
 
         let configured = format!(
             "//- /leanos.toml\n[rules]\nlink-broken = \"error\"\nstage-missing = \"off\"\nassumption-untested = \"off\"\n\
-             [assumptions]\nprefixes = [\"A\", \"Q\"]\n[files]\nignore = [\"drafts/**\"]\n[decisions]\napproval_threshold = 0.7\n{THREAD}"
+             [assumptions]\nprefixes = [\"A\", \"Q\"]\n[files]\nignore = [\"threads/drafts/**\"]\n[decisions]\napproval_threshold = 0.7\n{THREAD}"
         );
         let found = check(&configured, "");
         assert!(
@@ -285,12 +291,34 @@ mod tests {
             "{found:#?}"
         );
         assert!(
-            !found.iter().any(|d| d.starts_with("drafts/")),
+            !found.iter().any(|d| d.starts_with("threads/drafts/")),
             "{found:#?}"
         );
         assert!(
             found.iter().any(|d| d.contains("decision-needs-approval")),
             "{found:#?}"
         );
+    }
+
+    const CLONE: &str = "//- /strategy/canvas/10-assumptions.md\n### A1: One\n//- /threads/sales/x/2-hypothesis.md\nTests: A1 - one\n[gone](./missing.md)\n//- /README.md\nThread: `threads/sales/elsa/6-learning.md`\nTests: A7 - an example\n//- /docs/guide.md\n[gone](./nowhere.md)\n//- /.claude/skills/x/SKILL.md\n[gone](./nowhere.md)\n//- /changelog.md\n- `docs/old.md` - merged\n//- /threads/changelog.md\n- `docs/old.md` - merged\n";
+
+    #[test]
+    fn the_framework_documentation_is_indexed_not_diagnosed() {
+        let found = check(CLONE, "");
+        let paths: std::collections::BTreeSet<&str> =
+            found.iter().map(|d| d.split(':').next().unwrap()).collect();
+        assert_eq!(
+            paths,
+            ["threads/sales/x/2-hypothesis.md"].into(),
+            "{found:#?}"
+        );
+        // `include` and `exclude` change it.
+        let configured = format!(
+            "//- /leanos.toml\n[files]\ninclude = [\"threads/**\", \"docs/**\"]\nexclude = [\"threads/sales/**\"]\n{CLONE}"
+        );
+        let found = check(&configured, "");
+        let paths: std::collections::BTreeSet<&str> =
+            found.iter().map(|d| d.split(':').next().unwrap()).collect();
+        assert_eq!(paths, ["docs/guide.md"].into(), "{found:#?}");
     }
 }
