@@ -131,14 +131,23 @@ pub struct Scope {
 }
 
 /// Files never diagnosed by default: hidden folders and changelogs (a
-/// changelog records history, including files removed on purpose).
+/// changelog records history, including files removed on purpose; LeanOS
+/// keeps its system changelog in `ops/changes.md`, leanos-formats.md §7.1).
 pub const DEFAULT_EXCLUDE: &[&str] = &[
     ".*/**",
     "**/.*/**",
     "**/changelog.md",
     "**/CHANGELOG.md",
     "**/Changelog.md",
+    "**/changes.md",
+    "**/CHANGES.md",
 ];
+
+/// Whether the file `name` is a changelog (`changelog.md` or `changes.md`,
+/// in any letter case): history, whose paths are not links to check.
+pub fn is_changelog(name: &str) -> bool {
+    name.eq_ignore_ascii_case("changelog.md") || name.eq_ignore_ascii_case("changes.md")
+}
 
 impl PartialEq for Scope {
     fn eq(&self, other: &Scope) -> bool {

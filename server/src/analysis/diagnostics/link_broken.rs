@@ -1,8 +1,8 @@
 //! `link-broken`: a link, path, Canvas name or thread path that resolves
 //! to nothing in the workspace (leanos-formats.md §8). A path that climbs
 //! out of the root is never read and always reported. A changelog
-//! (`changelog.md` in any letter case) records history, files removed on
-//! purpose included: its paths are never reported.
+//! (`changelog.md` or `changes.md`, in any letter case) records history,
+//! files removed on purpose included: its paths are never reported.
 
 use super::{Context, Diagnostic};
 use crate::analysis::resolve::{resolve_link, Resolution};
@@ -10,7 +10,7 @@ use crate::facts::LinkKind;
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let snapshot = context.snapshot;
-    if crate::vfs::file_name(&context.file.path).eq_ignore_ascii_case("changelog.md") {
+    if crate::config::is_changelog(crate::vfs::file_name(&context.file.path)) {
         return;
     }
     for link in &context.file.facts.links {
