@@ -1642,3 +1642,79 @@ async fn selection_ranges_grow_from_an_assumption_id_to_the_file() {
         ]
     );
 }
+
+/// The framework's documentation in a clone (README.md, docs/, .claude/)
+/// is indexed, not diagnosed: definition works from it and into it, and
+/// no diagnostics are published for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documentation_is_navigable_but_not_diagnosed() {
+    let dir = workspace();
+    let readme = "# Framework\n\nExample: `threads/sales/acme/2-hypothesis.md`\n[gone](./nowhere.md)\nTests: A77 - unknown\n";
+    write(dir.path(), "README.md", readme);
+    write(
+        dir.path(),
+        ".claude/skills/x/SKILL.md",
+        "# Skill\n\nSee A4.\n",
+    );
+    write(
+        dir.path(),
+        "threads/sales/acme/3-implication.md",
+        "# Stage 3: Implication\n\nSkill: `.claude/skills/x/SKILL.md`\n",
+    );
+    let mut client = Client::ready(dir.path(), json!({})).await;
+    let readme_uri = uri(&client.root, "README.md");
+    client.open_uri(&readme_uri, readme).await;
+    // From the documentation into the workspace.
+    let definition = client
+        .result(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": readme_uri}, "position": {"line": 2, "character": 20}}),
+        )
+        .await;
+    assert_eq!(
+        definition[0]["uri"],
+        uri(&client.root, "threads/sales/acme/2-hypothesis.md"),
+        "{definition}"
+    );
+    // From the workspace into a hidden skill.
+    let implication = uri(&client.root, "threads/sales/acme/3-implication.md");
+    let definition = client
+        .result(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": implication}, "position": {"line": 2, "character": 12}}),
+        )
+        .await;
+    assert_eq!(
+        definition[0]["uri"],
+        uri(&client.root, ".claude/skills/x/SKILL.md"),
+        "{definition}"
+    );
+    // A change to a workspace file is published; the README never is.
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": readme_uri, "version": 2}, "contentChanges": [{"text": format!("{readme}\nTests: A78\n")}]}),
+        )
+        .await;
+    let beta = uri(&client.root, "threads/sales/beta/2-hypothesis.md");
+    client
+        .open_uri(&beta, "# Stage 2: Hypothesis\n\nTests: A9 - unknown yet\n")
+        .await;
+    // Every publication up to beta's: none for the README.
+    let beta_uri = beta.clone();
+    let wait = async {
+        loop {
+            let request = client.incoming.recv().await.expect("server is alive");
+            if request.method() == "textDocument/publishDiagnostics" {
+                let params = request.params().unwrap().clone();
+                assert_ne!(params["uri"], readme_uri, "{params}");
+                if params["uri"] == beta_uri {
+                    return;
+                }
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(20), wait)
+        .await
+        .expect("beta's diagnostics are published");
+}
