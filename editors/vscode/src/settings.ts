@@ -13,7 +13,8 @@ export interface ServerSettings {
   paths?: { canvas?: string; threads?: string; goals?: string };
   threads?: { types: string[] };
   decisions?: { approval_threshold: number };
-  files?: { ignore?: string[]; max_size?: number };
+  files?: { ignore?: string[]; max_size?: number; include?: string[]; exclude?: string[] };
+  watcher?: "client" | "server";
 }
 
 const LEVELS = new Set(["off", "hint", "info", "warning", "error"]);
@@ -63,8 +64,18 @@ export function toServerSettings(source: SettingsSource): ServerSettings {
   if (typeof maxSize === "number") {
     files.max_size = maxSize;
   }
+  for (const key of ["include", "exclude"] as const) {
+    const globs = nonEmpty(source.get<string[]>(`files.${key}`));
+    if (globs) {
+      files[key] = globs;
+    }
+  }
   if (Object.keys(files).length > 0) {
     out.files = files;
+  }
+  const watcher = source.get<string>("watcher");
+  if (watcher === "client" || watcher === "server") {
+    out.watcher = watcher;
   }
   return out;
 }

@@ -17,6 +17,9 @@ describe("toServerSettings", () => {
         "decisions.approvalThreshold": 0.7,
         "files.ignore": ["drafts/**"],
         "files.maxSize": 1024,
+        "files.include": ["threads/**"],
+        "files.exclude": [],
+        watcher: "server",
         "server.path": "/opt/leanos-lsp",
         "trace.server": "verbose",
       }),
@@ -27,13 +30,16 @@ describe("toServerSettings", () => {
       paths: { canvas: "canvas" },
       threads: { types: ["legal"] },
       decisions: { approval_threshold: 0.7 },
-      files: { ignore: ["drafts/**"], max_size: 1024 },
+      files: { ignore: ["drafts/**"], max_size: 1024, include: ["threads/**"] },
+      watcher: "server",
     });
   });
 
   it("sends nothing for defaults, so leanos.toml and the server decide", () => {
     assert.deepStrictEqual(
-      toServerSettings(source({ rules: {}, "assumptions.prefixes": [], "decisions.approvalThreshold": null })),
+      toServerSettings(
+        source({ rules: {}, "assumptions.prefixes": [], "decisions.approvalThreshold": null, watcher: "auto" }),
+      ),
       {},
     );
   });
