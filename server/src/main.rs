@@ -1,10 +1,11 @@
 //! The `leanos-lsp` binary: the language server on stdio (default, or
 //! `serve`) and `check`.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use leanos_lsp::cli::check::Format;
+use leanos_lsp::cli::check::{Fix, Format, Options};
 use leanos_lsp::config::Severity;
 
 /// Language server and checker for LeanOS workspaces.
@@ -23,25 +24,43 @@ struct Cli {
 enum Command {
     /// Run the language server on stdio (the default).
     Serve,
-    /// Print every diagnostic of the workspace at PATH.
+    /// Print every diagnostic of the files at PATH.
+    #[command(
+        after_help = "Exit status: 0 when nothing is at or above --deny (or with --exit-zero), 1 when something is, 2 on usage or I/O errors (and when a --fix write failed)."
+    )]
     Check {
-        /// The workspace root, or a folder or file inside it (only its
-        /// findings are reported).
+        /// The workspace root, or folders and files inside it (only their
+        /// findings are reported); all in one LeanOS root.
         #[arg(default_value = ".")]
-        path: PathBuf,
+        paths: Vec<PathBuf>,
         /// The LeanOS root, when PATH has none at or above it (a folder
         /// holding leanos.toml, strategy/ or threads/).
         #[arg(long)]
         root: Option<PathBuf>,
-        /// Output format.
-        #[arg(long, value_enum, default_value = "human")]
+        /// Output format (human is also called concise; full shows the
+        /// offending lines).
+        #[arg(
+            long,
+            visible_alias = "output-format",
+            value_enum,
+            default_value = "human"
+        )]
         format: Format,
         /// Exit with 1 when a diagnostic is at or above this level
         /// (error, warning, info, hint).
         #[arg(long, default_value = "error", value_parser = parse_severity)]
         deny: Severity,
+        /// Only these diagnostic codes (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        select: Vec<String>,
+        /// Never these diagnostic codes (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        ignore: Vec<String>,
+        /// Exit with 0 whatever is found (2 still means an error).
+        #[arg(long)]
+        exit_zero: bool,
         /// Apply every unambiguous quick fix to the files, then report what
-        /// remains.
+        /// remains (what was fixed is reported on stderr).
         #[arg(long)]
         fix: bool,
         /// With --fix: print the changes as a unified diff and change nothing.
@@ -76,36 +95,46 @@ fn main() {
     };
     init_tracing(cli.log_level.as_deref());
     let code = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => leanos_lsp::lsp::serve_stdio(),
+        Command::Serve => {
+            if std::io::stdin().is_terminal() {
+                eprintln!("leanos-lsp: waiting for an LSP client on stdin (editors start it); to check a workspace from a terminal, run `leanos-lsp check PATH`");
+            }
+            leanos_lsp::lsp::serve_stdio()
+        }
         Command::Check {
-            path,
+            paths,
             root,
             format,
             deny,
+            select,
+            ignore,
+            exit_zero,
             fix,
             dry_run,
         } => {
             let stdout = std::io::stdout();
+            let color = stdout.is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
             let mut out = std::io::BufWriter::new(stdout.lock());
             // Not locked for the run: tracing writes to stderr from the
             // reading threads, and would wait on a held lock forever.
             let mut err = std::io::stderr();
-            let mode = match (fix, dry_run) {
-                (false, _) => leanos_lsp::cli::check::Fix::No,
-                (true, false) => leanos_lsp::cli::check::Fix::Apply,
-                (true, true) => leanos_lsp::cli::check::Fix::DryRun,
-            };
-            let code = leanos_lsp::cli::check::run_with(
-                &path,
-                root.as_deref(),
+            let options = Options {
                 format,
                 deny,
-                mode,
-                &mut out,
-                &mut err,
-            );
-            let flushed = std::io::Write::flush(&mut out);
-            if flushed.is_err() {
+                fix: match (fix, dry_run) {
+                    (false, _) => Fix::No,
+                    (true, false) => Fix::Apply,
+                    (true, true) => Fix::DryRun,
+                },
+                root,
+                select,
+                ignore,
+                exit_zero,
+                color,
+            };
+            let code = leanos_lsp::cli::check::run(&paths, &options, &mut out, &mut err);
+            if std::io::Write::flush(&mut out).is_err() {
                 2
             } else {
                 code

@@ -209,7 +209,7 @@ fn human_format_exit_codes_and_deny() {
     assert_eq!(paths, sorted);
     let summary = lines.last().unwrap();
     assert!(
-        summary.starts_with("7 errors, ") && summary.ends_with(" files"),
+        summary.starts_with("7 errors, ") && summary.ends_with(" checked)"),
         "{summary}"
     );
     // The wording is fixed, even for one: `N errors, N warnings, N infos in N files`.
@@ -430,28 +430,38 @@ fn fix_dry_run_changes_nothing_and_fix_applies_unambiguous_fixes() {
     assert_eq!(snapshot_dir(&root), before, "--dry-run wrote nothing");
 
     let fixed = check(&["--fix"], &root);
+    // What was fixed goes to stderr, naming the files written.
+    assert!(
+        fixed.stderr.contains(
+            "fixed threads/sales/tallyhouse/2-hypotesis.md → threads/sales/tallyhouse/2-hypothesis.md: Rename to 2-hypothesis.md"
+        ),
+        "{}",
+        fixed.stderr
+    );
     assert!(
         fixed
-            .stdout
-            .contains("fixed threads/sales/tallyhouse/2-hypotesis.md: Rename to 2-hypothesis.md"),
+            .stderr
+            .contains("fixed strategy/canvas/09-solution.md: Add `"),
         "{}",
-        fixed.stdout
+        fixed.stderr
     );
+    assert!(!fixed.stdout.contains("fixed "), "{}", fixed.stdout);
     assert!(root
         .join("threads/sales/tallyhouse/2-hypothesis.md")
         .exists());
     assert!(!root
         .join("threads/sales/tallyhouse/2-hypotesis.md")
         .exists());
-    assert!(root
+    // A stage template is placeholders to fill: offered, never applied.
+    assert!(!root
         .join("threads/sales/ledgerworks/3-implication.md")
         .exists());
     let after = json(&root);
+    assert!(after.iter().any(|d| d["code"] == "stage-missing"));
     for code in [
         "stage-misnamed",
         "stage-heading",
         "meta-mismatch",
-        "stage-missing",
         "solution-missing-feature",
     ] {
         assert!(
@@ -466,7 +476,8 @@ fn fix_dry_run_changes_nothing_and_fix_applies_unambiguous_fixes() {
 }
 
 /// A copy of the bundled example in a fresh folder (`ws` inside it),
-/// which has a `solution-missing-feature` and a `stage-missing` to fix.
+/// which has a `solution-missing-feature` to fix and a misnamed stage to
+/// rename.
 fn example_copy() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("ws");
@@ -501,7 +512,7 @@ fn fix_never_edits_a_file_over_the_size_cap() {
     );
     // The other fixes still apply.
     assert!(root
-        .join("threads/sales/ledgerworks/3-implication.md")
+        .join("threads/sales/tallyhouse/2-hypothesis.md")
         .exists());
 }
 
@@ -524,7 +535,7 @@ fn fix_never_writes_through_a_dangling_symlink() {
     let (dir, root) = example_copy();
     let outside = dir.path().join("outside");
     std::fs::create_dir(&outside).unwrap();
-    let link = root.join("threads/sales/ledgerworks/3-implication.md");
+    let link = root.join("threads/sales/tallyhouse/2-hypothesis.md");
     std::os::unix::fs::symlink(outside.join("pwned.md"), &link).unwrap();
     let fixed = check(&["--fix"], &root);
     assert_eq!(
@@ -537,7 +548,7 @@ fn fix_never_writes_through_a_dangling_symlink() {
         .file_type()
         .is_symlink());
     assert!(
-        fixed.stderr.contains("3-implication.md already exists"),
+        fixed.stderr.contains("2-hypothesis.md already exists"),
         "{}",
         fixed.stderr
     );
@@ -656,7 +667,7 @@ fn a_folder_that_is_no_leanos_workspace_is_not_checked() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run
         .stdout
-        .ends_with("0 errors, 0 warnings, 0 infos in 0 files\n"));
+        .ends_with("0 errors, 0 warnings, 0 infos in 0 files (0 checked)\n"));
     write(
         dir.path(),
         "leanos.toml",
@@ -670,7 +681,11 @@ fn a_folder_that_is_no_leanos_workspace_is_not_checked() {
 fn hidden_folders_and_gitkeep_folders_exist_for_links() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(root, ".claude/skills/x/SKILL.md", b"# Skill\n[gone](./nowhere.md)\n");
+    write(
+        root,
+        ".claude/skills/x/SKILL.md",
+        b"# Skill\n[gone](./nowhere.md)\n",
+    );
     write(root, "strategy/goals/active/.gitkeep", b"");
     write(root, ".git/HEAD", b"ref: refs/heads/main\n");
     write(
@@ -691,4 +706,82 @@ fn hidden_folders_and_gitkeep_folders_exist_for_links() {
     assert!(items
         .iter()
         .all(|d| !d["path"].as_str().unwrap().starts_with('.')));
+}
+
+#[test]
+fn select_ignore_exit_zero_several_paths_and_full_output() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/quillfeather");
+    let all = json(&root);
+    let count = |items: &[Value], code: &str| items.iter().filter(|d| d["code"] == code).count();
+    // --select and --ignore, as ruff has them.
+    let only = check(
+        &["--format", "json", "--select", "link-broken,stage-empty"],
+        &root,
+    );
+    let only: Vec<Value> = serde_json::from_str(&only.stdout).unwrap();
+    assert!(only
+        .iter()
+        .all(|d| d["code"] == "link-broken" || d["code"] == "stage-empty"));
+    assert_eq!(
+        only.len(),
+        count(&all, "link-broken") + count(&all, "stage-empty")
+    );
+    let without = check(&["--format", "json", "--ignore", "link-broken"], &root);
+    let without: Vec<Value> = serde_json::from_str(&without.stdout).unwrap();
+    assert_eq!(without.len(), all.len() - count(&all, "link-broken"));
+    assert_eq!(check(&["--select", "no-such-code"], &root).code, 2);
+    // --exit-zero: errors found, exit 0.
+    assert_eq!(check(&[], &root).code, 1);
+    assert_eq!(check(&["--exit-zero"], &root).code, 0);
+    // Several paths in one root.
+    let two = check(
+        &[
+            "--format",
+            "json",
+            root.join("threads/sales").to_str().unwrap(),
+        ],
+        &root.join("strategy"),
+    );
+    let two: Vec<Value> = serde_json::from_str(&two.stdout).unwrap();
+    let expected = all
+        .iter()
+        .filter(|d| {
+            let path = d["path"].as_str().unwrap();
+            path.starts_with("strategy/") || path.starts_with("threads/sales/")
+        })
+        .count();
+    assert_eq!(two.len(), expected);
+    // Full output: the line and a caret under the range.
+    let full = check(&["--output-format", "full"], &root);
+    assert!(
+        full.stdout.contains("error[assumption-unknown]"),
+        "{}",
+        full.stdout
+    );
+    assert!(full.stdout.contains("^"), "{}", full.stdout);
+    assert!(full.stdout.contains("threads/"), "{}", full.stdout);
+}
+
+#[test]
+fn machine_formats_stay_valid_with_fix_and_help_lists_exit_codes() {
+    let (_dir, root) = example_copy();
+    let dry = check(&["--fix", "--dry-run", "--format", "sarif"], &root);
+    assert_eq!(dry.code, 1, "something to fix");
+    let sarif: Value = serde_json::from_str(&dry.stdout).expect("SARIF on stdout");
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(
+        dry.stderr.contains("+++ b/"),
+        "the diff on stderr: {}",
+        dry.stderr
+    );
+    let fixed = check(&["--fix", "--format", "json"], &root);
+    let items: Vec<Value> = serde_json::from_str(&fixed.stdout).expect("JSON on stdout");
+    assert!(!items.is_empty());
+    assert!(fixed.stderr.contains("fixed "), "{}", fixed.stderr);
+    let help = Command::new(env!("CARGO_BIN_EXE_leanos-lsp"))
+        .args(["check", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("Exit status: 0 when nothing"), "{help}");
 }

@@ -81,7 +81,16 @@ pub fn fix_workspace(
                 .flat_map(|op| op.paths())
                 .map(str::to_string)
                 .collect();
-            applied.push((path.clone(), action.title.clone(), touched));
+            // The files written, as the report names them.
+            let written: Vec<String> = action
+                .ops
+                .iter()
+                .map(|op| match op {
+                    FileOp::Create { path, .. } | FileOp::Edit { path, .. } => path.clone(),
+                    FileOp::Rename { from, to } => format!("{from} → {to}"),
+                })
+                .collect();
+            applied.push((written.join(", "), action.title.clone(), touched));
             ops.extend(action.ops);
         }
     }
@@ -142,9 +151,9 @@ pub fn fix_workspace(
             failed_paths.extend(op.paths());
         }
     }
-    for (path, title, touched) in &applied {
+    for (written, title, touched) in &applied {
         if touched.iter().all(|t| !failed_paths.contains(&t.as_str())) {
-            writeln!(out, "fixed {path}: {title}")?;
+            writeln!(err, "fixed {written}: {title}")?;
         }
     }
     Ok(FixOutcome {

@@ -107,10 +107,11 @@ pub fn apply(files: &mut BTreeMap<String, String>, ops: &[FileOp]) -> Result<(),
     Ok(())
 }
 
-/// A unified diff of one file's change (for `check --fix --dry-run`).
+/// A unified diff of one file's change (for `check --fix --dry-run`),
+/// with three lines of context, by `similar` (which merges close hunks
+/// and marks a missing final newline); `None` is a file that does not
+/// exist on that side (`/dev/null`).
 pub fn unified_diff(path: &str, old: Option<&str>, new: Option<&str>) -> String {
-    let old_lines: Vec<&str> = old.map(|t| t.lines().collect()).unwrap_or_default();
-    let new_lines: Vec<&str> = new.map(|t| t.lines().collect()).unwrap_or_default();
     let from = if old.is_some() {
         format!("a/{path}")
     } else {
@@ -121,44 +122,11 @@ pub fn unified_diff(path: &str, old: Option<&str>, new: Option<&str>) -> String 
     } else {
         "/dev/null".into()
     };
-    // One hunk around the changed middle: common prefix and suffix kept as
-    // up to three lines of context.
-    let prefix = old_lines
-        .iter()
-        .zip(&new_lines)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let suffix = old_lines[prefix..]
-        .iter()
-        .rev()
-        .zip(new_lines[prefix..].iter().rev())
-        .take_while(|(a, b)| a == b)
-        .count();
-    let context = 3;
-    let start = prefix.saturating_sub(context);
-    let old_end = (old_lines.len() - suffix + context).min(old_lines.len());
-    let new_end = (new_lines.len() - suffix + context).min(new_lines.len());
-    let mut out = format!("--- {from}\n+++ {to}\n");
-    out.push_str(&format!(
-        "@@ -{},{} +{},{} @@\n",
-        start + usize::from(old_end > start),
-        old_end - start,
-        start + usize::from(new_end > start),
-        new_end - start
-    ));
-    for line in &old_lines[start..prefix] {
-        out.push_str(&format!(" {line}\n"));
-    }
-    for line in &old_lines[prefix..old_lines.len() - suffix] {
-        out.push_str(&format!("-{line}\n"));
-    }
-    for line in &new_lines[prefix..new_lines.len() - suffix] {
-        out.push_str(&format!("+{line}\n"));
-    }
-    for line in &old_lines[old_lines.len() - suffix..old_end] {
-        out.push_str(&format!(" {line}\n"));
-    }
-    out
+    similar::TextDiff::from_lines(old.unwrap_or(""), new.unwrap_or(""))
+        .unified_diff()
+        .context_radius(3)
+        .header(&from, &to)
+        .to_string()
 }
 
 #[cfg(test)]
@@ -219,6 +187,21 @@ mod tests {
         assert!(
             created.starts_with("--- /dev/null\n+++ b/n.md\n") && created.ends_with("+hi\n"),
             "{created}"
+        );
+        // Two changes far apart are two hunks; a missing final newline is
+        // marked.
+        let long: String = (0..20).map(|i| format!("l{i}\n")).collect();
+        let changed = long.replace("l2\n", "L2\n").replace("l17\n", "L17\n");
+        assert_eq!(
+            unified_diff("x.md", Some(&long), Some(&changed))
+                .matches("@@ -")
+                .count(),
+            2
+        );
+        let no_newline = unified_diff("x.md", Some("a\nb"), Some("a\nc"));
+        assert!(
+            no_newline.contains("No newline at end of file"),
+            "{no_newline}"
         );
     }
 }

@@ -248,10 +248,12 @@ fn stage_missing(snapshot: &Snapshot, file: &FileData, d: &Diagnostic) -> Vec<Ac
     if snapshot.exists(&path) {
         return Vec::new();
     }
+    // A template is placeholders to fill (`**Score:** 0.5`, `…`): offered,
+    // never applied without a choice (`--fix`, `source.fixAll`).
     vec![fix(
         format!("Create {} from its template", stage_file_name(number)),
         d,
-        true,
+        false,
         vec![FileOp::Create {
             path,
             text: template(snapshot, thread, number),
