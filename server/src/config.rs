@@ -171,7 +171,9 @@ fn glob_set(globs: &[String]) -> globset::GlobSet {
 }
 
 impl Scope {
-    /// A scope of these globs.
+    /// A scope of these globs (as `[files] ignore`'s: `*` also matches
+    /// `/`; a glob that does not parse is dropped, and `leanos.toml`
+    /// validation reports it).
     pub fn new(include: Vec<String>, exclude: Vec<String>) -> Scope {
         Scope {
             include_set: glob_set(&include),
@@ -291,12 +293,17 @@ pub struct DecisionSettings {
     pub approval_threshold: Option<f64>,
 }
 
+/// `[files]`: which files are read and which are diagnosed.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileSettings {
+    /// Globs of workspace paths never read (not indexed at all).
     pub ignore: Option<Vec<String>>,
+    /// Files larger than this, in bytes, are not read (`file-too-large`).
     pub max_size: Option<u64>,
+    /// Globs of the files diagnosed; replaces [`DEFAULT_INCLUDE`].
     pub include: Option<Vec<String>>,
+    /// Globs of files not diagnosed; replaces [`DEFAULT_EXCLUDE`].
     pub exclude: Option<Vec<String>>,
 }
 
@@ -401,16 +408,19 @@ fn validate(settings: &Settings, text: &str) -> Vec<ConfigProblem> {
             });
         }
     }
-    for glob in settings
-        .files
-        .as_ref()
-        .and_then(|f| f.ignore.as_ref())
+    let files = settings.files.as_ref();
+    let lists = [
+        ("ignore", files.and_then(|f| f.ignore.as_ref())),
+        ("include", files.and_then(|f| f.include.as_ref())),
+        ("exclude", files.and_then(|f| f.exclude.as_ref())),
+    ];
+    for (key, glob) in lists
         .into_iter()
-        .flatten()
+        .flat_map(|(key, list)| list.into_iter().flatten().map(move |g| (key, g)))
     {
         if let Err(error) = globset::Glob::new(glob) {
             problems.push(ConfigProblem {
-                message: format!("ignore glob `{glob}` is not valid: {error}"),
+                message: format!("{key} glob `{glob}` is not valid: {error}"),
                 range: find_range(text, glob),
             });
         }

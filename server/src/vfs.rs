@@ -202,11 +202,30 @@ pub struct WalkResult {
     pub dirs: Vec<String>,
 }
 
-/// Folders of version control systems: never walked or watched.
-pub const VCS_DIRS: &[&str] = &[".git", ".hg", ".svn", ".jj"];
+/// Folders never walked or watched, wherever they are: version control,
+/// and the caches and environments of tools (which can hold thousands of
+/// markdown files nobody wrote for this workspace).
+pub const SKIPPED_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    ".jj",
+    ".venv",
+    ".tox",
+    ".nox",
+    ".cache",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".direnv",
+    ".idea",
+    ".next",
+    ".terraform",
+    "node_modules",
+];
 
-/// Walks `root` in parallel, skipping version-control folders
-/// ([`VCS_DIRS`]) and what `.gitignore` files ignore, never following
+/// Walks `root` in parallel, skipping version-control and tool folders
+/// ([`SKIPPED_DIRS`]) and what `.gitignore` files ignore, never following
 /// symlinks (so a symlink loop cannot hang it and nothing outside the root
 /// is reached). Hidden files and folders are walked: `.claude/skills/…`
 /// exists for resolution and navigation, and a folder holding only
@@ -220,7 +239,7 @@ pub fn walk(root: &Path, ignored: &(dyn Fn(&str) -> bool + Sync)) -> WalkResult 
         .filter_entry(|entry| {
             !(entry.depth() > 0
                 && entry.file_type().is_some_and(|t| t.is_dir())
-                && VCS_DIRS.iter().any(|vcs| entry.file_name() == *vcs))
+                && SKIPPED_DIRS.iter().any(|vcs| entry.file_name() == *vcs))
         })
         .build_parallel();
     walker.run(|| {
@@ -280,7 +299,8 @@ pub fn walk(root: &Path, ignored: &(dyn Fn(&str) -> bool + Sync)) -> WalkResult 
 /// The LeanOS root of a folder a user or client named (a subfolder such
 /// as `threads/sales`, or a thread's folder): the nearest folder at or
 /// above `start` holding `leanos.toml`, else the nearest holding a
-/// `strategy/` or `threads/` folder. The search never goes above `home`
+/// `strategy/` or `threads/` folder that is not itself inside such a
+/// folder's `threads/` or `strategy/` (a thread named `strategy`). The search never goes above `home`
 /// when `start` is inside it (nor above the file-system root). `None`
 /// when no folder qualifies; callers then keep `start`.
 pub fn discover_root(start: &Path, home: Option<&Path>) -> Option<PathBuf> {
@@ -303,9 +323,20 @@ pub fn discover_root(start: &Path, home: Option<&Path>) -> Option<PathBuf> {
         .iter()
         .find(|folder| holds(folder, "leanos.toml", false))
         .or_else(|| {
-            candidates
-                .iter()
-                .find(|folder| holds(folder, "strategy", true) || holds(folder, "threads", true))
+            // A folder inside a root's own `threads/` or `strategy/` (a
+            // thread named `strategy`) is not a root of its own.
+            let inside_a_root = |folder: &Path| {
+                candidates.iter().any(|above| {
+                    ["threads", "strategy"].iter().any(|name| {
+                        let special = above.join(name);
+                        folder.starts_with(&special) && special.is_dir()
+                    })
+                })
+            };
+            candidates.iter().find(|folder| {
+                (holds(folder, "strategy", true) || holds(folder, "threads", true))
+                    && !inside_a_root(folder)
+            })
         })
         .map(|folder| folder.to_path_buf())
 }
@@ -499,6 +530,12 @@ mod tests {
                 "{start}"
             );
         }
+        // A thread named `strategy` is not a root.
+        std::fs::create_dir_all(ws.join("threads/marketing/strategy")).unwrap();
+        assert_eq!(
+            discover_root(&ws.join("threads/marketing"), Some(&home)).as_deref(),
+            Some(ws.as_path())
+        );
         // `leanos.toml` wins over a nearer folder holding `threads/`.
         std::fs::create_dir_all(ws.join("sub/threads")).unwrap();
         assert_eq!(

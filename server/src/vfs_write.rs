@@ -20,19 +20,29 @@ use std::path::{Path, PathBuf};
 
 use crate::vfs::{self, FileRead};
 
-/// Why a write was refused or failed; the file named is left as it was.
+/// Why a write was refused or failed; the file named (a workspace path)
+/// is left as it was.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
+    /// The path leaves the root, or a symbolic link is on the way.
     #[error("{0} is outside the workspace root or behind a symbolic link")]
     OutsideRoot(String),
+    /// Something is at the path of a new file or a rename's target.
     #[error("{0} already exists")]
     Exists(String),
+    /// The file to replace or rename, or a folder on the way, is gone.
     #[error("{0} does not exist")]
     Missing(String),
+    /// A folder, FIFO, device or socket where a file was expected.
     #[error("{0} is not a regular file")]
     NotRegular(String),
+    /// The bytes on disk are not those the edit was computed from.
     #[error("{0} changed on disk since it was read")]
     Changed(String),
+    /// The file has other names (hard links).
+    #[error("{0} has other hard links, which replacing it would cut off")]
+    HardLinked(String),
+    /// The file system refused (permissions, a full disk).
     #[error("{path}: {source}")]
     Io {
         path: String,
@@ -100,13 +110,17 @@ pub fn occupied(root: &Path, relative: &str) -> bool {
 
 /// Options that create a file where nothing is, without following a
 /// symbolic link.
+/// The file is created readable by its owner only (`0o600` on Unix); a
+/// replacement then takes the original's permissions.
 fn create_options() -> std::fs::OpenOptions {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
+        options
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .mode(0o600);
     }
     options
 }
@@ -170,29 +184,43 @@ pub fn replace(
     if !metadata.is_file() {
         return Err(WriteError::NotRegular(normalized));
     }
-    match vfs::read_walked_file(root, &normalized, expected.len() as u64) {
-        Ok(FileRead::Bytes(bytes)) if bytes == expected => {}
-        Ok(_) => return Err(WriteError::Changed(normalized)),
-        Err(vfs::VfsError::OutsideRoot(_)) => return Err(WriteError::OutsideRoot(normalized)),
-        Err(vfs::VfsError::NotRegular(_)) => return Err(WriteError::NotRegular(normalized)),
-        Err(vfs::VfsError::Io { source, .. }) => return Err(io(&normalized)(source)),
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if metadata.nlink() > 1 {
+            // Replacing it would cut it from its other names.
+            return Err(WriteError::HardLinked(normalized));
+        }
     }
+    let unchanged = || match vfs::read_walked_file(root, &normalized, expected.len() as u64) {
+        Ok(FileRead::Bytes(bytes)) if bytes == expected => Ok(()),
+        Ok(_) => Err(WriteError::Changed(normalized.clone())),
+        Err(vfs::VfsError::OutsideRoot(_)) => Err(WriteError::OutsideRoot(normalized.clone())),
+        Err(vfs::VfsError::NotRegular(_)) => Err(WriteError::NotRegular(normalized.clone())),
+        Err(vfs::VfsError::Io { source, .. }) => Err(io(&normalized)(source)),
+    };
+    unchanged()?;
     let name = vfs::file_name(&normalized);
     let (temporary, file) = temporary_sibling(&path, name, contents, &normalized)?;
     let kept = file
         .set_permissions(metadata.permissions())
-        .and_then(|()| keep_owner(&file, &metadata))
-        .and_then(|()| std::fs::rename(&temporary, &path));
-    if let Err(error) = kept {
+        .and_then(|()| keep_owner(&file, &metadata));
+    // Checked again right before the rename: an editor's save while the
+    // replacement was written and synced is not overwritten.
+    let renamed = kept.map_err(io(&normalized)).and_then(|()| {
+        unchanged()?;
+        std::fs::rename(&temporary, &path).map_err(io(&normalized))
+    });
+    if let Err(error) = renamed {
         let _ = std::fs::remove_file(&temporary);
-        return Err(io(&normalized)(error));
+        return Err(error);
     }
     Ok(())
 }
 
 /// A new hidden file beside `path` holding `contents` (synced), under a
-/// name no other file has (`.NAME.leanos-PID-N.tmp`; the walk skips
-/// hidden files).
+/// name no other file has (`.NAME.leanos-PID-N.tmp`), removed again
+/// unless it replaces `path`.
 fn temporary_sibling(
     path: &Path,
     name: &str,
@@ -301,7 +329,10 @@ mod tests {
         std::os::unix::fs::symlink(&target, root.join("threads/sales/x/3-implication.md")).unwrap();
         assert!(!root.join("threads/sales/x/3-implication.md").exists());
         assert!(occupied(root, "threads/sales/x/3-implication.md"));
-        assert!(create_new(root, "threads/sales/x/3-implication.md", b"x").is_err());
+        assert!(matches!(
+            create_new(root, "threads/sales/x/3-implication.md", b"x"),
+            Err(WriteError::Exists(_))
+        ));
         // A link as a folder on the way.
         std::os::unix::fs::symlink(outside.path(), root.join("threads/sales/out")).unwrap();
         assert!(matches!(

@@ -1267,15 +1267,16 @@ async fn a_request_waiting_for_the_scan_can_be_cancelled() {
     assert_eq!(result.unwrap_err().code.code(), -32800);
 }
 
-/// A client that answers neither `client/registerCapability` nor
-/// `workspace/configuration` still gets its workspace indexed.
+/// A client that answers none of `client/registerCapability`,
+/// `workspace/configuration` and `window/workDoneProgress/create` still
+/// gets its workspace indexed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_scan_does_not_wait_for_the_client() {
     let dir = workspace();
     let mut client = Client::answering(dir.path(), false);
     let run = async {
         client
-            .initialize(json!({"workspace": {"configuration": true, "didChangeWatchedFiles": {"dynamicRegistration": true}}}))
+            .initialize(json!({"window": {"workDoneProgress": true}, "workspace": {"configuration": true, "didChangeWatchedFiles": {"dynamicRegistration": true}}}))
             .await;
         client
             .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)

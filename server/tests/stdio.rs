@@ -232,3 +232,89 @@ fn input_that_ends_inside_a_message_ends_with_a_reason() {
         run.stderr
     );
 }
+
+#[test]
+fn a_client_that_never_answers_does_not_keep_the_server_alive() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("threads/sales/x")).unwrap();
+    let capabilities =
+        json!({"window": {"workDoneProgress": true}, "workspace": {"configuration": true}});
+    let initialize = frame(
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "processId": null, "rootUri": format!("file://{}", dir.path().display()), "capabilities": capabilities}}),
+    );
+    let changed = frame(
+        &json!({"jsonrpc": "2.0", "method": "workspace/didChangeConfiguration", "params": {"settings": {}}}),
+    );
+    let symbols = frame(
+        &json!({"jsonrpc": "2.0", "id": 3, "method": "workspace/symbol", "params": {"query": "x"}}),
+    );
+    let started = Instant::now();
+    let run = session(vec![
+        Send(initialize),
+        Await(1),
+        Send(initialized()),
+        Send(changed),
+        // Answered although the client never answers the server's
+        // configuration and progress requests.
+        Send(symbols),
+        Await(3),
+        Send(shutdown(4)),
+        Await(4),
+        Send(exit()),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.response(json!(3)).get("error").is_none());
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "the server waited for the client"
+    );
+}
+
+/// How many read system calls process `pid` made so far (Linux
+/// `/proc/PID/io`, `syscr`).
+#[cfg(target_os = "linux")]
+fn read_calls(pid: u32) -> u64 {
+    let io = std::fs::read_to_string(format!("/proc/{pid}/io")).unwrap();
+    io.lines()
+        .find_map(|line| line.strip_prefix("syscr: "))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// The server's own watcher reacts to changes, not to reads: an idle
+/// server watching its root reads nothing (a watcher that took the
+/// server's own reads for changes would read again, forever).
+#[cfg(target_os = "linux")]
+#[test]
+fn an_idle_server_with_its_own_watcher_stays_idle() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("threads/sales/x")).unwrap();
+    std::fs::write(root.join("leanos.toml"), "watcher = \"server\"\n").unwrap();
+    std::fs::write(
+        root.join("threads/sales/x/2-hypothesis.md"),
+        "# Stage 2: Hypothesis\n\nTests: A1 - x\n",
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leanos-lsp"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(&[initialize(root), initialized()].concat())
+        .unwrap();
+    stdin.flush().unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    let before = read_calls(child.id());
+    std::thread::sleep(Duration::from_secs(2));
+    let idle = read_calls(child.id()) - before;
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(idle < 10, "{idle} read calls in 2 s of idling");
+}

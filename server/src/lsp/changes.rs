@@ -11,54 +11,98 @@ use std::path::PathBuf;
 use crate::lsp::server::Backend;
 use crate::vfs;
 
+/// What a changed path is on disk now, found without the session lock.
+enum OnDisk {
+    /// A folder, with the workspace paths of the files under it that the
+    /// scan would read (not in version-control folders, not ignored by
+    /// the root's `.gitignore`).
+    Folder(Vec<String>),
+    /// Gone: a file, or a folder with everything under it.
+    Gone,
+    /// A file (or something else: the ingest policy decides).
+    File,
+}
+
 impl Backend {
     /// Applies changes at the absolute `paths` and schedules the
-    /// diagnostics they affect.
+    /// diagnostics they affect. Folders are walked before the session is
+    /// locked; files are re-read under it, as an edit is.
     pub(in crate::lsp) async fn apply_disk_changes(&self, paths: Vec<PathBuf>) {
+        let roots: Vec<PathBuf> = self
+            .lock()
+            .workspaces
+            .iter()
+            .map(|w| w.root.clone())
+            .collect();
+        let found = tokio::task::spawn_blocking(move || {
+            paths
+                .into_iter()
+                .map(|absolute| {
+                    let state = match std::fs::symlink_metadata(&absolute) {
+                        Ok(metadata) if metadata.is_dir() => {
+                            OnDisk::Folder(files_under(&roots, &absolute))
+                        }
+                        Ok(_) => OnDisk::File,
+                        Err(_) => OnDisk::Gone,
+                    };
+                    (absolute, state)
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
         let mut rescan = false;
         {
             let mut session = self.lock();
-            for absolute in paths {
+            for (absolute, state) in found {
                 let Some((index, path)) = session.locate_path(&absolute) else {
                     continue;
                 };
                 let workspace = &mut session.workspaces[index];
+                if workspace.scanning {
+                    // Re-read after the scan installs, which may have read
+                    // this path before it changed.
+                    workspace.changed_while_scanning.insert(path.clone());
+                }
                 if path == "leanos.toml" {
                     // New folders, prefixes or ignores: reload that root.
                     workspace.ready = false;
                     rescan = true;
                     continue;
                 }
-                let metadata = std::fs::symlink_metadata(&absolute);
-                if metadata.as_ref().is_ok_and(|m| m.is_dir()) {
-                    let walked = vfs::walk(&absolute, &|_| false);
-                    for file in walked.files {
-                        let file = if path.is_empty() {
-                            file
-                        } else {
-                            format!("{path}/{file}")
-                        };
-                        if !workspace.open.contains_key(&file) {
-                            workspace.reload_from_disk(&file);
+                match state {
+                    OnDisk::Folder(files) => {
+                        for file in files {
+                            let file = if path.is_empty() {
+                                file
+                            } else {
+                                format!("{path}/{file}")
+                            };
+                            if !workspace.open.contains_key(&file) {
+                                workspace.reload_from_disk(&file);
+                            }
+                        }
+                        continue;
+                    }
+                    OnDisk::Gone => {
+                        // Everything the index holds under it: source files
+                        // and link targets alike.
+                        let prefix = format!("{path}/");
+                        let snapshot = &workspace.snapshot;
+                        let under: Vec<String> = snapshot
+                            .paths
+                            .iter()
+                            .chain(snapshot.files.keys())
+                            .filter(|p| p.starts_with(&prefix))
+                            .filter(|p| !workspace.open.contains_key(*p))
+                            .cloned()
+                            .collect();
+                        for file in under {
+                            let affected = workspace.snapshot.remove(&file);
+                            workspace.pending.extend(affected);
                         }
                     }
-                    continue;
-                }
-                if metadata.is_err() {
-                    // Gone: a file, or a folder with everything under it.
-                    let prefix = format!("{path}/");
-                    let under: Vec<String> = workspace
-                        .snapshot
-                        .files
-                        .keys()
-                        .filter(|p| p.starts_with(&prefix))
-                        .filter(|p| !workspace.open.contains_key(*p))
-                        .cloned()
-                        .collect();
-                    for file in under {
-                        let affected = workspace.snapshot.remove(&file);
-                        workspace.pending.extend(affected);
-                    }
+                    OnDisk::File => {}
                 }
                 if workspace.open.contains_key(&path) {
                     // The editor's text wins over disk while a file is open.
@@ -69,7 +113,33 @@ impl Backend {
             self.schedule(&mut session);
         }
         if rescan {
-            self.scan(false).await;
+            let this = self.clone();
+            tokio::spawn(async move { this.scan(false).await });
         }
     }
+}
+
+/// The files under `folder` the scan would read, relative to it: the
+/// walk's rules, and the `.gitignore` of the root holding `folder` (the
+/// walk of a subfolder does not see the root's).
+fn files_under(roots: &[PathBuf], folder: &std::path::Path) -> Vec<String> {
+    let root = roots
+        .iter()
+        .filter(|root| folder.starts_with(root))
+        .max_by_key(|root| root.as_os_str().len());
+    let gitignore = root.map(|root| ignore::gitignore::Gitignore::new(root.join(".gitignore")).0);
+    vfs::walk(folder, &|_| false)
+        .files
+        .into_iter()
+        .filter(|file| {
+            let (Some(root), Some(gitignore)) = (root, &gitignore) else {
+                return true;
+            };
+            let absolute = folder.join(file);
+            let relative = absolute.strip_prefix(root).unwrap_or(&absolute);
+            !gitignore
+                .matched_path_or_any_parents(relative, false)
+                .is_ignore()
+        })
+        .collect()
 }

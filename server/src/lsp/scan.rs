@@ -14,13 +14,12 @@ impl Backend {
     /// the client supports it.
     pub(in crate::lsp) async fn scan(&self, all: bool) {
         let (roots, settings, progress) = {
-            let session = self.lock();
-            let roots: Vec<PathBuf> = session
-                .workspaces
-                .iter()
-                .filter(|w| all || !w.ready)
-                .map(|w| w.root.clone())
-                .collect();
+            let mut session = self.lock();
+            let mut roots: Vec<PathBuf> = Vec::new();
+            for workspace in session.workspaces.iter_mut().filter(|w| all || !w.ready) {
+                workspace.scanning = true;
+                roots.push(workspace.root.clone());
+            }
             (
                 roots,
                 session.settings.clone(),
@@ -43,22 +42,28 @@ impl Backend {
             std::process::id(),
             self.lock().generation
         ));
-        let ongoing = if progress
-            && self
-                .client
-                .create_work_done_progress(token.clone())
-                .await
-                .is_ok()
-        {
-            Some(
-                self.client
-                    .progress(token, "LeanOS")
-                    .with_message("indexing the workspace")
-                    .begin()
-                    .await,
-            )
-        } else {
-            None
+        // Progress is created beside the scan, never before it: a client
+        // that answers `window/workDoneProgress/create` late (or never)
+        // must not hold the index back.
+        let progress_task = {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                if !progress
+                    || client
+                        .create_work_done_progress(token.clone())
+                        .await
+                        .is_err()
+                {
+                    return None;
+                }
+                Some(
+                    client
+                        .progress(token, "LeanOS")
+                        .with_message("indexing the workspace")
+                        .begin()
+                        .await,
+                )
+            })
         };
         self.client
             .send_notification::<StatusNotification>(serde_json::json!({"state": "indexing"}))
@@ -113,8 +118,15 @@ impl Backend {
             (files, threads)
         };
         self.send_status(counts.0, counts.1).await;
-        if let Some(ongoing) = ongoing {
-            ongoing.finish_with_message(summary.clone()).await;
+        let mut progress_task = progress_task;
+        match tokio::time::timeout(std::time::Duration::from_secs(1), &mut progress_task).await {
+            Ok(Ok(Some(ongoing))) => ongoing.finish_with_message(summary.clone()).await,
+            Ok(_) => {}
+            Err(_) => {
+                // No progress begins after the scan it would report.
+                progress_task.abort();
+                tracing::warn!("the client did not answer window/workDoneProgress/create");
+            }
         }
         self.client
             .log_message(MessageType::INFO, format!("leanos: {summary}"))

@@ -27,6 +27,11 @@ pub(in crate::lsp) struct Workspace {
     pub(in crate::lsp) pending: BTreeSet<String>,
     /// The cold scan has finished.
     pub(in crate::lsp) ready: bool,
+    /// A scan of this root is reading it.
+    pub(in crate::lsp) scanning: bool,
+    /// Paths changed on disk while a scan was reading: re-read once its
+    /// snapshot is installed.
+    pub(in crate::lsp) changed_while_scanning: BTreeSet<String>,
     /// Becomes true when the first scan of this root is installed, and
     /// stays true: requests wait on it (a rescan keeps answering from the
     /// complete snapshot before it).
@@ -45,6 +50,8 @@ impl Workspace {
             open: HashMap::new(),
             pending: BTreeSet::new(),
             ready: false,
+            scanning: false,
+            changed_while_scanning: BTreeSet::new(),
             scanned: tokio::sync::watch::Sender::new(false),
             published: HashMap::new(),
         }
@@ -102,6 +109,12 @@ impl Workspace {
             self.relower_open(&path);
         }
         self.ready = true;
+        self.scanning = false;
+        for path in std::mem::take(&mut self.changed_while_scanning) {
+            if !self.open.contains_key(&path) {
+                self.reload_from_disk(&path);
+            }
+        }
         self.scanned.send_replace(true);
         self.pending.extend(self.snapshot.files.keys().cloned());
         // Files that had diagnostics and may be gone now get cleared.
@@ -123,7 +136,8 @@ pub(in crate::lsp) struct Session {
     /// apply fixes that create or rename files.
     pub(in crate::lsp) told_no_file_operations: bool,
     /// The server's own file watcher, when it watches any root.
-    pub(in crate::lsp) watcher: Option<crate::lsp::watcher::DiskWatcher>,
+    pub(in crate::lsp) watcher:
+        Option<std::sync::Arc<std::sync::Mutex<crate::lsp::watcher::DiskWatcher>>>,
 }
 
 impl Session {

@@ -41,10 +41,14 @@ pub const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
 /// The longest header line read, in bytes.
 const MAX_HEADER_LINE: u64 = 8 * 1024;
 
+/// How long in-flight requests may still answer after `exit` or the end
+/// of the input.
+const EXIT_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// How many messages are handled at once. Requests that wait for the
 /// first scan hold their slot, so there are more slots than cores;
 /// `$/cancelRequest` never takes one (it is handled as it is read).
-const MAX_CONCURRENCY: usize = 16;
+const MAX_CONCURRENCY: usize = 64;
 
 /// A message from the client: a request or notification, or a response
 /// to one of the server's requests.
@@ -153,6 +157,13 @@ impl<R: AsyncBufRead + Unpin> FrameReader<R> {
             if !line.ends_with(b"\n") && line.len() as u64 >= MAX_HEADER_LINE {
                 let reason = format!("a header line is over {MAX_HEADER_LINE} bytes");
                 return self.invalid_then_resynchronise(reason).await;
+            }
+            // A header glued after other bytes (the tail of a body whose
+            // Content-Length was too short): those bytes are not a
+            // message; the header starts the next frame.
+            if let Some(at) = content_length_at(&line).filter(|at| *at > 0) {
+                self.pending = Some(line.split_off(at));
+                return Frame::Invalid(format!("{at} bytes that are not a message"));
             }
             let text = line.trim_ascii();
             if text.is_empty() {
@@ -340,7 +351,9 @@ where
                     }
                     response
                 });
-                let _ = tasks.send(call.boxed()).await;
+                if tasks.send(call.boxed()).await.is_err() {
+                    break Some("the request queue closed".to_string());
+                }
                 if exit {
                     break None;
                 }
@@ -355,7 +368,16 @@ where
         tracing::error!("ending the session: {reason}");
     }
     tasks.close_channel();
-    let _ = responder.await;
+    // In-flight requests get a moment to answer; one still waiting after
+    // it (on a first scan, on the client) does not keep the process alive.
+    let mut responder = responder;
+    if tokio::time::timeout(EXIT_GRACE, &mut responder)
+        .await
+        .is_err()
+    {
+        responder.abort();
+        tracing::warn!("ending with requests still in flight");
+    }
     forward.abort();
     drop(out);
     let _ = tokio::task::spawn_blocking(move || writer.join()).await;
@@ -402,6 +424,13 @@ mod tests {
         let got = frames(input).await;
         assert!(matches!(&got[0], Frame::Invalid(r) if r.contains("over the")));
         assert_eq!(got[1..], [body("{}"), Frame::Eof]);
+        // A length counted too short: the rest of the body, then the next
+        // frame, which is not lost.
+        let input = b"Content-Length: 7\r\n\r\n{\"a\":1}xyzContent-Length: 2\r\n\r\n{}";
+        let got = frames(input).await;
+        assert_eq!(got[0], body("{\"a\":1}"));
+        assert!(matches!(&got[1], Frame::Invalid(r) if r.contains("3 bytes")));
+        assert_eq!(got[2..], [body("{}"), Frame::Eof]);
         // A length that is not a number; a charset that is not UTF-8.
         let input = b"Content-Length: ten\r\n\r\nContent-Length: 2\r\nContent-Type: text/plain; charset=latin1\r\n\r\n{}";
         let got = frames(input).await;

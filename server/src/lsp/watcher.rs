@@ -2,12 +2,13 @@
 //! not watch files for it (Neovim 0.11 on Linux has file watching off, so
 //! registered watchers never fire) or when the configuration says
 //! `watcher = "server"`. Events are debounced, paths the scan would not
-//! read (version-control folders, what the root's `.gitignore` ignores)
+//! read (version-control and tool folders, what the root's `.gitignore` ignores)
 //! are dropped, and the rest take the one change path
 //! ([`Backend::apply_disk_changes`]), where the ignore globs apply.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use notify::Watcher as _;
@@ -47,14 +48,16 @@ pub(in crate::lsp) fn server_watches(mode: WatcherMode, client_can_watch: bool) 
 }
 
 /// Whether a change at `path` under `root` is one the scan would read: not
-/// in a version-control folder, not ignored by the root's `.gitignore`.
+/// in a version-control or tool folder, not ignored by the root's `.gitignore`.
 fn relevant(root: &Path, gitignore: &ignore::gitignore::Gitignore, path: &Path) -> bool {
     let Ok(relative) = path.strip_prefix(root) else {
         return false;
     };
-    let version_control = relative
-        .components()
-        .any(|c| crate::vfs::VCS_DIRS.iter().any(|vcs| c.as_os_str() == *vcs));
+    let version_control = relative.components().any(|c| {
+        crate::vfs::SKIPPED_DIRS
+            .iter()
+            .any(|vcs| c.as_os_str() == *vcs)
+    });
     !version_control
         && !gitignore
             .matched_path_or_any_parents(relative, path.is_dir())
@@ -64,46 +67,64 @@ fn relevant(root: &Path, gitignore: &ignore::gitignore::Gitignore, path: &Path) 
 impl Backend {
     /// Starts watching `root` with the server's own watcher (creating the
     /// watcher on first use); logs and gives up when the platform's
-    /// watcher cannot start.
+    /// watcher cannot start. Registering a large tree takes a while: it
+    /// runs on the blocking pool, under the watcher's own lock, never the
+    /// session's.
     pub(in crate::lsp) fn watch_root(&self, root: &Path) {
-        let mut session = self.lock();
-        if session.watcher.is_none() {
-            let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
-            let created = notify::recommended_watcher(move |event| {
-                let _ = sender.send(event);
-            });
-            let watcher = match created {
-                Ok(watcher) => watcher,
-                Err(error) => {
-                    tracing::warn!("cannot watch files: {error}");
-                    return;
+        let disk = {
+            let mut session = self.lock();
+            match &session.watcher {
+                Some(disk) => disk.clone(),
+                None => {
+                    let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+                    // Links are not followed: nothing outside the root is
+                    // watched.
+                    let config = notify::Config::default().with_follow_symlinks(false);
+                    let created = notify::RecommendedWatcher::new(
+                        move |event| {
+                            let _ = sender.send(event);
+                        },
+                        config,
+                    );
+                    let watcher = match created {
+                        Ok(watcher) => watcher,
+                        Err(error) => {
+                            tracing::warn!("cannot watch files: {error}");
+                            return;
+                        }
+                    };
+                    let disk = Arc::new(Mutex::new(DiskWatcher {
+                        watcher,
+                        roots: Vec::new(),
+                    }));
+                    session.watcher = Some(disk.clone());
+                    let this = self.clone();
+                    let events = disk.clone();
+                    tokio::spawn(async move { this.apply_events(events, receiver).await });
+                    disk
                 }
-            };
-            session.watcher = Some(DiskWatcher {
-                watcher,
-                roots: Vec::new(),
-            });
-            let this = self.clone();
-            tokio::spawn(async move { this.apply_events(receiver).await });
-        }
-        let Some(disk) = session.watcher.as_mut() else {
-            return;
+            }
         };
-        if disk.roots.iter().any(|(r, _)| r == root) {
-            return;
-        }
-        if let Err(error) = disk.watcher.watch(root, notify::RecursiveMode::Recursive) {
-            tracing::warn!("cannot watch {}: {error}", root.display());
-            return;
-        }
-        let (gitignore, _) = ignore::gitignore::Gitignore::new(root.join(".gitignore"));
-        disk.roots.push((root.to_path_buf(), gitignore));
-        tracing::info!("watching {} for changes on disk", root.display());
+        let root = root.to_path_buf();
+        tokio::task::spawn_blocking(move || {
+            let mut disk = disk.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if disk.roots.iter().any(|(r, _)| *r == root) {
+                return;
+            }
+            if let Err(error) = disk.watcher.watch(&root, notify::RecursiveMode::Recursive) {
+                tracing::warn!("cannot watch {}: {error}", root.display());
+                return;
+            }
+            let (gitignore, _) = ignore::gitignore::Gitignore::new(root.join(".gitignore"));
+            disk.roots.push((root.clone(), gitignore));
+            tracing::info!("watching {} for changes on disk", root.display());
+        });
     }
 
     /// Applies the watcher's events, a settled batch at a time.
     async fn apply_events(
         &self,
+        disk: Arc<Mutex<DiskWatcher>>,
         mut events: tokio::sync::mpsc::UnboundedReceiver<notify::Result<notify::Event>>,
     ) {
         while let Some(first) = events.recv().await {
@@ -119,14 +140,30 @@ impl Backend {
                     () = &mut settle => break,
                 }
             }
+            // Only changes: reading a file (`Access`, which inotify reports
+            // for every open, the server's own reads included) is not one.
+            let events: Vec<notify::Event> = batch.into_iter().filter_map(Result::ok).collect();
+            if events.iter().any(notify::Event::need_rescan) {
+                // Events were lost (a full inotify queue): read it all again.
+                tracing::warn!("file events were lost: re-indexing");
+                self.scan(true).await;
+                continue;
+            }
             let paths: BTreeSet<PathBuf> = {
-                let session = self.lock();
-                let Some(disk) = session.watcher.as_ref() else {
-                    return;
-                };
-                batch
+                let disk = disk.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                events
                     .into_iter()
-                    .filter_map(Result::ok)
+                    .filter(|event| {
+                        matches!(
+                            event.kind,
+                            notify::EventKind::Create(_)
+                                | notify::EventKind::Modify(_)
+                                | notify::EventKind::Remove(_)
+                        ) && !matches!(
+                            event.kind,
+                            notify::EventKind::Modify(notify::event::ModifyKind::Metadata(_))
+                        )
+                    })
                     .flat_map(|event| event.paths)
                     .filter(|path| {
                         disk.roots

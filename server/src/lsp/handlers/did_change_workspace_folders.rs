@@ -45,5 +45,7 @@ pub(crate) async fn did_change_workspace_folders(
             .publish_diagnostics(uri, Vec::new(), None)
             .await;
     }
-    server.scan(false).await;
+    // The new roots are scanned beside the notification.
+    let this = server.clone();
+    tokio::spawn(async move { this.scan(false).await });
 }

@@ -40,6 +40,18 @@ pub(crate) async fn rename(
     let response = server
         .query(&position.text_document.uri, position.position, move |q| {
             let edits = rename::rename(&q.snapshot, &q.path, q.offset, &new_name)?;
+            // Never edit a file whose text is not its bytes (not UTF-8, or
+            // over the size cap): the positions would be the lossy text's.
+            for path in edits.keys() {
+                let refusal = q
+                    .snapshot
+                    .files
+                    .get(path)
+                    .and_then(|f| f.facts.fidelity.edit_refusal());
+                if let Some(why) = refusal {
+                    return Err(format!("cannot rename: `{path}` is not edited: {why}"));
+                }
+            }
             let ops: Vec<FileOp> = edits
                 .into_iter()
                 .map(|(path, edits)| FileOp::Edit { path, edits })
