@@ -432,6 +432,7 @@ impl Snapshot {
         let drift_key = |f: &FileFacts| {
             (
                 f.solution_updates.clone(),
+                f.solution_update_results.clone(),
                 f.outcome.as_ref().map(|(s, _)| *s),
                 f.outcome_confidence,
                 f.verdict.as_ref().map(|v| v.class),
@@ -513,7 +514,10 @@ fn update_set(map: &mut HashMap<String, PathSet>, key: &str, path: &str, add: bo
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Candidates {
     pub paths: Vec<String>,
-    /// A Canvas name resolved by section number.
+    /// The Canvas section to resolve to by number: a Canvas name's only
+    /// candidate, and the fallback of a path into the Canvas folder whose
+    /// file name has a section number (`canvas/10.assumptions_validation_methods.md`
+    /// is section 10 whatever its file is called now; leanos-formats.md §8.2).
     pub canvas: Option<u8>,
     /// A bare thread name matched against every thread folder's name.
     pub thread_name: Option<String>,
@@ -564,6 +568,12 @@ pub fn candidates(config: &Config, from: &str, link: &Link) -> Candidates {
                     push(vfs::join(&config.threads_dir, target), &mut out);
                 }
             }
+            out.canvas = out.paths.iter().find_map(|path| {
+                (vfs::parent(path) == config.canvas_dir)
+                    .then(|| crate::facts::paths::canvas_file_number(vfs::file_name(path)))
+                    .flatten()
+                    .map(|(number, _)| number)
+            });
         }
         LinkKind::Sibling => push(vfs::join(dir, target), &mut out),
         LinkKind::CanvasName(number) => {
@@ -814,6 +824,22 @@ mod tests {
             "### SDK (Validated)\n- **Evidence:** threads/eng/sdk/6-learning.md\n",
         ));
         assert!(affected.contains(learning), "{affected:?}");
+    }
+
+    #[test]
+    fn an_announced_result_reaches_the_solution_section() {
+        let mut snapshot = snapshot(
+            "//- /strategy/canvas/09-solution.md\n### SDK\n**Confidence:** 95%\n//- /threads/eng/sdk/6-learning.md\n09-solution.md → \"SDK\" (confidence: 95%)\n",
+        );
+        let affected = snapshot.upsert(file(
+            &snapshot,
+            "threads/eng/sdk/6-learning.md",
+            "09-solution.md → \"SDK\" (confidence: 90%)\n",
+        ));
+        assert!(
+            affected.contains("strategy/canvas/09-solution.md"),
+            "{affected:?}"
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::facts::solution::{feature_key, SolutionEntry};
 use crate::facts::status::AssumptionStatus;
 use crate::facts::{AssumptionEntry, LearningResult, VerdictClass};
 use crate::index::{FileData, Snapshot};
+use crate::syntax::ByteRange;
 use crate::vfs;
 
 /// Where a 09 entry's evidence leads.
@@ -86,11 +87,51 @@ pub fn abandoned(info: &ThreadInfo) -> Option<String> {
     None
 }
 
+/// What a thread's learning states for one 09 entry, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Learned {
+    pub status: Option<AssumptionStatus>,
+    pub confidence: Option<u8>,
+    /// The announcement of the entry's feature when the learning has one,
+    /// else the learning's own outcome line.
+    pub range: Option<ByteRange>,
+}
+
+/// What `learning` states for `entry` (a 09 entry linked to its thread):
+/// a result belongs to the item it is written under, so the learning's
+/// announcement of the feature (by name, or its only announcement) speaks
+/// first (`09-solution.md → "White-Label SDK" (confidence: 95%)`), and the
+/// learning's own outcome (`**Status:**`, `**Posterior confidence:**`
+/// outside assumption headings) fills what the announcement leaves out.
+pub fn learned_for(entry: &SolutionEntry, learning: &FileData) -> Learned {
+    let facts = &learning.facts;
+    let key = feature_key(&entry.name);
+    let announcement = facts
+        .solution_updates
+        .iter()
+        .position(|(name, _)| feature_key(name) == key)
+        .or_else(|| (facts.solution_updates.len() == 1).then_some(0));
+    let stated = announcement
+        .and_then(|i| facts.solution_update_results.get(i))
+        .copied()
+        .unwrap_or_default();
+    Learned {
+        status: stated
+            .status
+            .or_else(|| facts.outcome.as_ref().map(|(s, _)| *s)),
+        confidence: stated.confidence.or(facts.outcome_confidence),
+        range: announcement
+            .map(|i| facts.solution_updates[i].1.clone())
+            .or_else(|| facts.outcome.as_ref().map(|(_, r)| r.clone())),
+    }
+}
+
 /// How an entry disagrees with its thread's learning, if it does.
 pub fn disagreement(entry: &SolutionEntry, learning: &FileData) -> Option<String> {
+    let learned = learned_for(entry, learning);
     let mut parts = Vec::new();
-    if let (Some(said), Some((learned, _))) = (entry.status, learning.facts.outcome.as_ref()) {
-        if said != *learned {
+    if let (Some(said), Some(learned)) = (entry.status, learned.status) {
+        if said != learned {
             parts.push(format!(
                 "status {} (the learning: {})",
                 said.as_str(),
@@ -98,7 +139,7 @@ pub fn disagreement(entry: &SolutionEntry, learning: &FileData) -> Option<String
             ));
         }
     }
-    if let (Some(said), Some(learned)) = (entry.confidence, learning.facts.outcome_confidence) {
+    if let (Some(said), Some(learned)) = (entry.confidence, learned.confidence) {
         if said != learned {
             parts.push(format!("confidence {said}% (the learning: {learned}%)"));
         }

@@ -17,23 +17,22 @@ pub enum Resolution {
     OutsideRoot,
 }
 
-/// Resolves `link` found in the file at `from`.
+/// Resolves `link` found in the file at `from`: its paths in order, then
+/// the Canvas section of its number (a Canvas name, or a path into the
+/// Canvas folder under another era's name), then a thread by name.
 pub fn resolve_link(snapshot: &Snapshot, from: &str, link: &Link) -> Resolution {
     let candidates = candidates(&snapshot.config, from, link);
-    if let Some(number) = candidates.canvas {
-        return match snapshot
-            .canvas
-            .get(&number)
-            .and_then(|files| files.iter().next())
-        {
-            Some(file) => Resolution::Found(file.clone()),
-            None => Resolution::Missing,
-        };
-    }
     for path in &candidates.paths {
         if snapshot.exists(path) {
             return Resolution::Found(path.clone());
         }
+    }
+    if let Some(file) = candidates
+        .canvas
+        .and_then(|number| snapshot.canvas.get(&number))
+        .and_then(|files| files.iter().next())
+    {
+        return Resolution::Found(file.clone());
     }
     if let Some(name) = &candidates.thread_name {
         if let Some(thread) = find_thread_by_name(snapshot, name) {
@@ -75,4 +74,49 @@ pub fn assumptions_files(snapshot: &Snapshot) -> Vec<String> {
         .get(&10)
         .map(|set| set.iter().cloned().collect())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::diagnostics::fixture::{check, render_range, with_cursor};
+    use crate::analysis::navigation::definition;
+
+    const CANVAS: &str = "//- /strategy/canvas/09-solution.md\n# Solution\n//- /strategy/canvas/10-assumptions.md\n# Assumptions\n\n### A4: White-label\n";
+
+    /// A Canvas path under another era's name (E1 long names, dot names)
+    /// resolves to the section of its number (leanos-formats.md §8.2); a
+    /// number with no section, and a markdown link (a renderer follows it
+    /// literally), stay broken.
+    #[test]
+    fn a_legacy_canvas_path_resolves_by_its_section_number() {
+        let fixture = format!(
+            "{CANVAS}//- /threads/business/x/6-learning.md\n# Learning\n\n## Canvas Updates Applied\n\n**File:** `canvas/10.assumptions_validation_methods.md`\n**Updated:** `strategy/canvas/10.assumptions.md`\n**File:** `canvas/9.solution-definition.md`\n**Evidence:** canvas/10.assumptions_validation_methods.md\n**File:** `canvas/12.revenue.md`\n[dot](../../../strategy/canvas/10.assumptions.md)\n"
+        );
+        assert_eq!(
+            check(&fixture, "link-broken"),
+            [
+                "threads/business/x/6-learning.md:8:11-8:31 warning `canvas/12.revenue.md` does not exist",
+                "threads/business/x/6-learning.md:9:6-9:48 warning `../../../strategy/canvas/10.assumptions.md` does not exist (section 10 is `strategy/canvas/10-assumptions.md`)",
+            ]
+        );
+        for line in [
+            "**File:** `canvas/10.assumptions_valida$0tion_methods.md`",
+            "**Updated:** `strategy/canvas/10.assump$0tions.md`",
+            "**Evidence:** canvas/10.assumptions_val$0idation_methods.md",
+        ] {
+            let (snapshot, path, offset) = with_cursor(&format!(
+                "{CANVAS}//- /threads/business/x/6-learning.md\n{line}\n"
+            ));
+            let (_, locations) = definition(&snapshot, &path, offset).expect(line);
+            let found: Vec<String> = locations
+                .iter()
+                .map(|l| render_range(&snapshot, &l.path, &l.selection))
+                .collect();
+            assert_eq!(
+                found,
+                ["strategy/canvas/10-assumptions.md:0:0-0:0"],
+                "{line}"
+            );
+        }
+    }
 }

@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::paths::{canvas_file_number, stage_of_file_name, PathKind};
-use super::status::{parse_confidence, parse_status};
+use super::status::{parse_confidence, parse_status, AssumptionStatus};
 use super::{
     is_assumption_id, AssumptionEntry, AssumptionRef, EntryForm, FileFacts, GoalDef, GoalRef,
     Heading, Link, LinkKind, StageHeading, Verdict, VerdictClass,
@@ -114,6 +114,8 @@ static OUTCOME_CONFIDENCE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static LABELLED_CONFIDENCE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\bconfidence\b\**\s*:?\**\s*(.*)$").expect("regex"));
+static STATUS_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bstatus\b\**\s*:\**\s*([^,;)\n]*)").expect("regex"));
 static SECTION_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\bsection\s+[0-9]{1,2}\b").expect("regex"));
 
@@ -194,34 +196,63 @@ fn stage_of_word(word: &str) -> Option<u8> {
     })
 }
 
-/// Whether a path-ish token is a link target worth resolving.
+/// Whether a path-ish token is a link target worth resolving. Not a
+/// template ([`is_template_path`]); a leading slash is a root-relative
+/// workspace path only before a workspace folder (`/threads/…/x.md`),
+/// otherwise a web route or a system path (`/public/data/leanos.json`).
 pub fn looks_like_path(value: &str) -> bool {
     if value.is_empty()
-        || value.contains(['{', '}', '<', '>', '*', '$', '|', '[', ']', '(', ')'])
+        || value.contains(['*', '$', '|', '[', ']', '(', ')'])
         || value.contains("://")
         || value.starts_with("mailto:")
         || value.starts_with('@')
         || value.starts_with('#')
+        || is_template_path(value)
     {
         return false;
     }
     let lower = value.to_ascii_lowercase();
-    let known_root = [
-        "threads/",
-        "strategy/",
-        "artifacts/",
-        "research/",
-        "canvas/",
-        "docs/",
-        "./",
-        "../",
-    ]
-    .iter()
-    .any(|root| lower.starts_with(root));
+    let folder_root = |path: &str| {
+        [
+            "threads/",
+            "strategy/",
+            "artifacts/",
+            "research/",
+            "canvas/",
+            "docs/",
+        ]
+        .iter()
+        .any(|root| path.starts_with(root))
+    };
     let has_extension = [".md", ".json", ".yaml", ".yml", ".csv", ".toml"]
         .iter()
         .any(|ext| lower.ends_with(ext));
+    if let Some(rooted) = lower.strip_prefix('/') {
+        return folder_root(rooted) && has_extension;
+    }
+    let known_root = folder_root(&lower) || lower.starts_with("./") || lower.starts_with("../");
     value.contains('/') && (known_root || has_extension)
+}
+
+/// Whether a path-ish token is a template or a description rather than a
+/// path (leanos-formats.md §8.1, §19 of the ambiguities): a placeholder
+/// (`threads/sales/{company-name}/`, `artifacts/sales/<segment>/`), an
+/// elision (`threads/sales/.../6-learning.md`, `threads/…/x.md`) or a range
+/// of Canvas sections (`strategy/canvas/00–15`, `01-15`).
+pub fn is_template_path(value: &str) -> bool {
+    value.contains(['{', '}', '<', '>', '…'])
+        || value
+            .split('/')
+            .any(|segment| segment.contains("...") || is_number_range(segment))
+}
+
+/// `00–15`, `1-15`, `01 — 15`: two numbers of one or two digits joined by
+/// a hyphen or a dash.
+fn is_number_range(segment: &str) -> bool {
+    let digits = |s: &str| (1..=2).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    segment
+        .split_once(['-', '–', '—'])
+        .is_some_and(|(from, to)| digits(from.trim_end()) && digits(to.trim_start()))
 }
 
 fn trim_token(token: &str) -> &str {
@@ -346,7 +377,11 @@ impl Lowering<'_> {
                     span: None,
                 });
                 self.taken.push(start as u32..(start + token.len()) as u32);
-            } else if is_thread_label && token.contains('/') && !token.contains('.') {
+            } else if is_thread_label
+                && token.contains('/')
+                && !token.contains('.')
+                && !is_template_path(token)
+            {
                 self.facts.links.push(Link {
                     target: token.to_string(),
                     range: start as u32..(start + token.len()) as u32,
@@ -662,7 +697,7 @@ impl Lowering<'_> {
             let external = target.contains("://")
                 || target.starts_with("mailto:")
                 || target.starts_with('#')
-                || target.contains(['{', '}'])
+                || is_template_path(target)
                 || target.is_empty();
             if !external {
                 self.facts.links.push(Link {
@@ -703,6 +738,10 @@ impl Lowering<'_> {
         let mut goal_id_line: Option<String> = None;
         let stage2 = self.stage == Some(2);
         let stage_2_or_6 = stage2 || self.is_learning();
+        // In a learning, the level of the assumption heading (`### A4:
+        // Title`) whose block the current line is in: what is written there
+        // is that assumption's result, not the learning's own outcome.
+        let mut result_heading: Option<u8> = None;
 
         for (line_number, &tag) in tags.iter().enumerate() {
             if tag == LineTag::Skip {
@@ -764,6 +803,15 @@ impl Lowering<'_> {
                     }
                 }
                 let base = node.content.start as usize;
+                if self.is_learning() {
+                    if result_heading.is_some_and(|l| level <= l) {
+                        result_heading = None;
+                    }
+                    if let Some((at, id)) = entry_heading_id(content, self.config) {
+                        self.push_ref(id, base + at);
+                        result_heading = Some(level);
+                    }
+                }
                 let assumption_section =
                     heading_mentions(&stack[..stack.len() - 1], &["assumption", "hypothes"]);
                 if stage2 || heading_mentions(&stack, &["canvas update"]) {
@@ -847,6 +895,15 @@ impl Lowering<'_> {
             }
 
             // References.
+            if tag == LineTag::FenceContent && self.is_learning() {
+                // A fenced Canvas-update block repeating the entry form.
+                if let Some(content) = heading_line_content(line.trim_start()) {
+                    if let Some((at, id)) = entry_heading_id(content, self.config) {
+                        let base = start + (content.as_ptr() as usize - line.as_ptr() as usize);
+                        self.push_ref(id, base + at);
+                    }
+                }
+            }
             let list_or_row = matches!(tag, LineTag::ListItem | LineTag::TableRow(_));
             if stage2 || canvas_updates || (list_or_row && (stage_2_or_6 || canvas_links)) {
                 self.all_ids(line, start);
@@ -878,7 +935,7 @@ impl Lowering<'_> {
                 self.facts
                     .solution_updates
                     .extend(super::solution::announced_features(line, start));
-                if !canvas_updates && tag != LineTag::FenceContent {
+                if !canvas_updates && tag != LineTag::FenceContent && result_heading.is_none() {
                     if self.facts.outcome.is_none() && OUTCOME_LINE.is_match(line) {
                         if let Some(status) = parse_status(line) {
                             self.facts.outcome =
@@ -918,13 +975,33 @@ impl Lowering<'_> {
         self.dedup_refs();
 
         if self.is_learning() {
+            let mut citations: Vec<(u32, &str)> = self
+                .facts
+                .refs
+                .iter()
+                .map(|r| (r.range.start, r.id.as_str()))
+                .chain(
+                    self.facts
+                        .solution_updates
+                        .iter()
+                        .map(|(_, r)| (r.start, "")),
+                )
+                .collect();
+            citations.sort_unstable();
             let results = self
                 .facts
                 .refs
                 .iter()
-                .filter_map(|r| result_near(text, r))
+                .filter_map(|r| result_near(text, r, &citations))
+                .collect();
+            let announced = self
+                .facts
+                .solution_updates
+                .iter()
+                .map(|(_, range)| announced_result(text, range, &citations))
                 .collect();
             self.facts.learning_results = results;
+            self.facts.solution_update_results = announced;
         }
         if self.is_canvas_09 {
             self.facts.solution_entries = super::solution::solution_entries(text, outline);
@@ -970,48 +1047,257 @@ impl Lowering<'_> {
     }
 }
 
-/// What a learning states for the citation `reference`: on the citing
-/// line (a status word; a confidence only after the word `confidence`), or
-/// in `Status:`, `Confidence:` and `Evidence:` lines right below it. A
-/// blank line, a fence or a new list item ends the citation's block.
-fn result_near(text: &str, reference: &super::AssumptionRef) -> Option<super::LearningResult> {
-    let offset = crate::line_index::floor_char_boundary(text, reference.range.start as usize);
-    let line_start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let mut lines = text[line_start..].lines();
-    let first = lines.next().unwrap_or("");
-    let after_id = &first[(reference.range.end as usize - line_start).min(first.len())..];
-    let mut status = parse_status(after_id);
-    let mut confidence = LABELLED_CONFIDENCE
-        .captures(after_id)
+/// What a learning states about one item it cites: an assumption, or a
+/// feature it announces for 09.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Stated<'t> {
+    status: Option<AssumptionStatus>,
+    confidence: Option<u8>,
+    evidence: Option<&'t str>,
+}
+
+/// Where each citation of a learning starts (assumption references and
+/// 09 announcements), sorted, with the assumption ID (empty for a 09
+/// announcement): a result block ends at the next line citing something
+/// else.
+type Citations<'a> = [(u32, &'a str)];
+
+/// What a learning states for the citation `reference` (leanos-formats.md
+/// §2.4, §2.6; README "Canvas drift, precisely"): on the citing line (a
+/// status word; a confidence only after the word `confidence`; on a
+/// heading, only a status badge), then in the block below it
+/// ([`read_block`]).
+fn result_near(
+    text: &str,
+    reference: &super::AssumptionRef,
+    citations: &Citations,
+) -> Option<super::LearningResult> {
+    let (line_start, line) = line_at(text, reference.range.start as usize);
+    let after_id = line
+        .get((reference.range.end as usize).saturating_sub(line_start)..)
+        .unwrap_or("");
+    let heading = heading_line_content(line.trim_start()).is_some();
+    let mut stated = Stated {
+        status: if heading {
+            title_badge_start(after_id).and_then(|at| parse_status(&after_id[at..]))
+        } else {
+            parse_status(after_id)
+        },
+        confidence: labelled_confidence(after_id),
+        evidence: None,
+    };
+    read_block(
+        text,
+        line_start,
+        line,
+        heading,
+        &reference.id,
+        citations,
+        &mut stated,
+    );
+    (stated.status.is_some() || stated.confidence.is_some()).then(|| super::LearningResult {
+        id: reference.id.clone(),
+        range: reference.range.clone(),
+        status: stated.status,
+        confidence: stated.confidence,
+        evidence: stated.evidence.map(str::to_string),
+    })
+}
+
+/// What a learning states for the 09 feature it announces at `range` (the
+/// feature name): notes and labels after the name on the announcing line
+/// (`"White-Label SDK (validated, 1 customer)"`, `(confidence: 95%)`), then
+/// the block below it.
+fn announced_result(
+    text: &str,
+    range: &ByteRange,
+    citations: &Citations,
+) -> super::AnnouncedResult {
+    let (line_start, line) = line_at(text, range.start as usize);
+    let from = (range.end as usize)
+        .saturating_sub(line_start)
+        .min(line.len());
+    // Up to the next citation on the same line, if any.
+    let next = citations.partition_point(|&(start, _)| start <= range.start);
+    let to = citations
+        .get(next)
+        .map(|&(start, _)| start as usize)
+        .filter(|&start| start < line_start + line.len())
+        .map_or(line.len(), |start| start - line_start);
+    let after = line.get(from..to.max(from)).unwrap_or("");
+    let status = STATUS_LABEL
+        .captures(after)
         .and_then(|c| c.get(1))
-        .and_then(|m| parse_confidence(m.as_str()));
-    let mut evidence = None;
-    for line in lines.take(6) {
-        let trimmed = line.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with("```") || trimmed.starts_with(['-', '*', '+'])
+        .and_then(|m| parse_status(m.as_str()))
+        .or_else(|| {
+            after
+                .split('(')
+                .skip(1)
+                .find_map(|group| parse_status(group.split(')').next().unwrap_or("")))
+        })
+        .or_else(|| title_badge_start(after).and_then(|at| parse_status(&after[at..])));
+    let mut stated = Stated {
+        status,
+        confidence: labelled_confidence(after),
+        evidence: None,
+    };
+    read_block(text, line_start, line, false, "", citations, &mut stated);
+    super::AnnouncedResult {
+        status: stated.status,
+        confidence: stated.confidence,
+    }
+}
+
+/// The line holding byte `offset`: its start and its text (no line break).
+fn line_at(text: &str, offset: usize) -> (usize, &str) {
+    let offset = crate::line_index::floor_char_boundary(text, offset.min(text.len()));
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    (start, text[start..end].trim_end_matches('\r'))
+}
+
+/// A confidence labelled as such: `confidence 95%`, `Confidence: 60% →
+/// 95%`, `(confidence: 95%)`.
+fn labelled_confidence(text: &str) -> Option<u8> {
+    LABELLED_CONFIDENCE
+        .captures(text)
+        .and_then(|c| c.get(1))
+        .and_then(|m| parse_confidence(m.as_str()))
+}
+
+/// The content of an ATX heading line (`### A4: Title` → `A4: Title`),
+/// also inside a fence, where a Canvas-update block repeats the entry form.
+fn heading_line_content(trimmed: &str) -> Option<&str> {
+    let hashes = trimmed.bytes().take_while(|&b| b == b'#').count();
+    let rest = &trimmed[hashes..];
+    ((1..=6).contains(&hashes) && (rest.is_empty() || rest.starts_with([' ', '\t'])))
+        .then(|| rest.trim())
+}
+
+/// The text of a list item after its marker (`- `, `* `, `+ `, `1. `,
+/// `- [x] `), or `None` when the line is no list item (`**Status:**` is
+/// not one).
+fn list_item_body(trimmed: &str) -> Option<&str> {
+    let rest = match trimmed.as_bytes().first()? {
+        b'-' | b'*' | b'+' => &trimmed[1..],
+        b'0'..=b'9' => {
+            let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+            trimmed[digits..].strip_prefix(['.', ')'])?
+        }
+        _ => return None,
+    };
+    if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+        return None;
+    }
+    let rest = rest.trim_start();
+    Some(
+        rest.strip_prefix("[ ]")
+            .or_else(|| rest.strip_prefix("[x]"))
+            .or_else(|| rest.strip_prefix("[X]"))
+            .map_or(rest, str::trim_start),
+    )
+}
+
+fn indentation(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+/// Reads the result block below a citing line into `stated` (fields
+/// already stated on the line win): `Status:`, `Confidence:` and
+/// `Evidence:` lines, bold or not, as list items or not, in any order with
+/// other lines between.
+///
+/// Under a heading (`### A4: Title`, the entry form repeated in a
+/// learning) the block runs to the next heading, blank lines and list
+/// items included. Under any other line it runs to a blank line or a new
+/// list item (sub-items of a citing list item belong to it). Either way a
+/// fence, a heading or a line citing something else ends it: a result
+/// belongs to the item it is written under.
+fn read_block<'t>(
+    text: &'t str,
+    line_start: usize,
+    citing: &str,
+    heading: bool,
+    id: &str,
+    citations: &Citations,
+    stated: &mut Stated<'t>,
+) {
+    let line_end = line_start + citing.len();
+    let mut offset = match text[line_end..].find('\n') {
+        Some(i) => line_end + i + 1,
+        None => return,
+    };
+    let first_after = citations.partition_point(|&(start, _)| (start as usize) < offset);
+    let next_citation = citations[first_after..]
+        .iter()
+        .find(|&&(_, cited)| cited.is_empty() || cited != id)
+        .map_or(text.len(), |&(start, _)| start as usize);
+    let citing_indent = indentation(citing);
+    let citing_item = list_item_body(citing.trim_start()).is_some();
+    for raw in text[offset..].split('\n') {
+        let line_end = offset + raw.len();
+        if next_citation <= line_end {
+            break;
+        }
+        let line = raw.trim_end_matches('\r');
+        offset = line_end + 1;
+        let trimmed = line.trim();
+        if trimmed.starts_with("```")
+            || trimmed.starts_with("~~~")
+            || heading_line_content(trimmed).is_some()
         {
             break;
         }
-        let label = trimmed.trim_start_matches('*').to_ascii_lowercase();
-        let value = trimmed
-            .split_once(':')
-            .map(|(_, v)| v.trim_start_matches('*').trim())
-            .unwrap_or("");
-        if label.starts_with("status") && status.is_none() {
-            status = parse_status(value);
-        } else if label.starts_with("confidence") && confidence.is_none() {
-            confidence = parse_confidence(value);
-        } else if label.starts_with("evidence") && evidence.is_none() && !value.is_empty() {
-            evidence = Some(value.to_string());
+        if trimmed.is_empty() {
+            if heading {
+                continue;
+            }
+            break;
         }
+        let body = match list_item_body(trimmed) {
+            Some(body) if heading || (citing_item && indentation(line) > citing_indent) => body,
+            Some(_) => break,
+            None => trimmed,
+        };
+        read_field(body, stated);
     }
-    (status.is_some() || confidence.is_some()).then(|| super::LearningResult {
-        id: reference.id.clone(),
-        range: reference.range.clone(),
-        status,
-        confidence,
-        evidence,
-    })
+}
+
+/// One `Label: value` line of a result block.
+fn read_field<'t>(body: &'t str, stated: &mut Stated<'t>) {
+    let Some((label, value)) = body.split_once(':') else {
+        return;
+    };
+    let label = label.trim().trim_matches('*').trim();
+    let label = label.split('(').next().unwrap_or(label).trim_end();
+    let value = value.trim().trim_start_matches('*').trim();
+    let is = |words: &[&str]| words.iter().any(|w| label.eq_ignore_ascii_case(w));
+    if is(&[
+        "status",
+        "new status",
+        "current status",
+        "final status",
+        "updated status",
+        "validation status",
+    ]) {
+        if stated.status.is_none() {
+            stated.status = parse_status(value);
+        }
+    } else if is(&[
+        "confidence",
+        "new confidence",
+        "posterior confidence",
+        "final confidence",
+        "updated confidence",
+        "current confidence",
+        "confidence level",
+    ]) {
+        if stated.confidence.is_none() {
+            stated.confidence = parse_confidence(value);
+        }
+    } else if is(&["evidence"]) && stated.evidence.is_none() && !value.is_empty() {
+        stated.evidence = Some(value);
+    }
 }
 
 fn stage_heading(content: &str, range: ByteRange) -> StageHeading {
@@ -1030,6 +1316,13 @@ fn stage_heading(content: &str, range: ByteRange) -> StageHeading {
         range,
         text: content.to_string(),
     }
+}
+
+/// The assumption ID a heading in the entry form starts with (`A4: Title`,
+/// `Assumption A4: …`), with its offset in `content`.
+fn entry_heading_id<'c>(content: &'c str, config: &Config) -> Option<(usize, &'c str)> {
+    let id = ENTRY_HEADING.captures(content)?.get(1)?;
+    is_assumption_id(id.as_str(), config).then(|| (id.start(), id.as_str()))
 }
 
 fn heading_entry(content: &str, base: usize, config: &Config) -> Option<AssumptionEntry> {
@@ -1194,5 +1487,28 @@ impl TableColumns {
             form: EntryForm::TableRow,
             range: row.range.clone(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::diagnostics::fixture::{check, snapshot};
+
+    /// Section ranges, template placeholders and web routes are not
+    /// workspace links; a path climbing out of the root still is.
+    #[test]
+    fn text_that_is_not_a_path_is_not_a_link() {
+        let fixture = "//- /strategy/canvas/10-assumptions.md\n# Assumptions\n//- /threads/sales/acme/1-input.md\n# Stage 1: Input\n\nRead `strategy/canvas/00–15` and `strategy/canvas/01-15` first.\nWrite to `threads/sales/{company-name}/` and `artifacts/sales/<segment>/`.\nSee `threads/sales/.../6-learning.md` and `threads/…/6-learning.md`.\n**Thread:** threads/sales/{company-name}/\nThread: threads/sales/<name>/\n**Evidence:** threads/sales/.../6-learning.md\n**Output:** artifacts/sales/{segment}/narratives/\n[escape](../../../../etc/passwd) `../../../../etc/passwd` `/threads/sales/gone/6-learning.md`\n//- /artifacts/engineering/dashboard/release-plan.md\n# Release plan\n\nThe page reads `/public/data/leanos.json`; the API serves `/api/threads.json`.\n";
+        assert_eq!(
+            check(fixture, "link-broken"),
+            [
+                "threads/sales/acme/1-input.md:9:9-9:31 warning `../../../../etc/passwd` points outside the workspace root",
+                "threads/sales/acme/1-input.md:9:34-9:56 warning `../../../../etc/passwd` points outside the workspace root",
+                "threads/sales/acme/1-input.md:9:59-9:92 warning `/threads/sales/gone/6-learning.md` does not exist",
+            ]
+        );
+        let snapshot = snapshot(fixture);
+        let plan = &snapshot.files["artifacts/engineering/dashboard/release-plan.md"];
+        assert!(plan.facts.links.is_empty(), "{:?}", plan.facts.links);
     }
 }

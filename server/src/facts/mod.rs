@@ -97,6 +97,17 @@ pub struct LearningResult {
     pub evidence: Option<String>,
 }
 
+/// What a learning states for a feature it announces for 09, written
+/// under the announcement itself: notes in or after the name
+/// (`09-solution.md → "White-Label SDK (validated)" (confidence: 95%)`)
+/// or `Status:` / `Confidence:` lines right below it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AnnouncedResult {
+    pub status: Option<AssumptionStatus>,
+    /// Percent 0..=100.
+    pub confidence: Option<u8>,
+}
+
 /// A reference to a goal, optionally with a subgoal (`SG2`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GoalRef {
@@ -201,6 +212,9 @@ pub struct FileFacts {
     pub outcome_confidence: Option<u8>,
     /// Features a learning announces for the solution section.
     pub solution_updates: Vec<(String, ByteRange)>,
+    /// What the learning states for each announced feature, in the order
+    /// of `solution_updates`.
+    pub solution_update_results: Vec<AnnouncedResult>,
     /// Entries of the solution section (Canvas 09).
     pub solution_entries: Vec<solution::SolutionEntry>,
     /// The thread's title as this file states it (`**Thread:** Title`,
@@ -429,7 +443,7 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
             }
             ("related_threads", MetaValue::List(items)) => {
                 for (thread, range) in items {
-                    if !is_placeholder(thread) {
+                    if !is_placeholder(thread) && !markdown::is_template_path(thread) {
                         facts.links.push(Link {
                             target: thread.trim().to_string(),
                             range: range.clone(),
@@ -439,7 +453,9 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
                     }
                 }
             }
-            ("parent_thread", MetaValue::String(thread)) if !is_placeholder(thread) => {
+            ("parent_thread", MetaValue::String(thread))
+                if !is_placeholder(thread) && !markdown::is_template_path(thread) =>
+            {
                 facts.links.push(Link {
                     target: thread.trim().to_string(),
                     range: field.value_range.clone(),
@@ -447,7 +463,9 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
                     span: None,
                 });
             }
-            ("source_thread", MetaValue::String(path)) if !is_placeholder(path) => {
+            ("source_thread", MetaValue::String(path))
+                if !is_placeholder(path) && !markdown::is_template_path(path) =>
+            {
                 facts.links.push(Link {
                     target: path.trim().to_string(),
                     range: field.value_range.clone(),

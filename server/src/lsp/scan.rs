@@ -119,7 +119,9 @@ impl Backend {
         };
         self.send_status(counts.0, counts.1).await;
         let mut progress_task = progress_task;
-        match tokio::time::timeout(std::time::Duration::from_secs(1), &mut progress_task).await {
+        // The index is installed already: waiting here delays only the
+        // progress end and the status line, never an answer.
+        match tokio::time::timeout(std::time::Duration::from_secs(10), &mut progress_task).await {
             Ok(Ok(Some(ongoing))) => ongoing.finish_with_message(summary.clone()).await,
             Ok(_) => {}
             Err(_) => {

@@ -201,4 +201,28 @@ mod tests {
             canvas[0].message
         );
     }
+
+    /// Results written as heading blocks (the worked examples' form),
+    /// with the fields in any order and other fields between, as list
+    /// items, in a fenced Canvas-update block, and under a list item as
+    /// sub-items. Each field belongs to the entry it is written under.
+    #[test]
+    fn results_in_heading_blocks_fences_and_sub_items() {
+        let canvas = "//- /strategy/canvas/10-assumptions.md\n# Assumptions\n\n### A4: Brand Preferences by Segment\n**Status:** ⚠️ CHALLENGED\n**Confidence:** 80%\n\n### A2: Willingness to pay\n**Status:** ✅ VALIDATED\n**Confidence:** 95%\n";
+        let fixture = format!(
+            "{canvas}//- /threads/sales/a/6-learning.md\n# Stage 6: Learning\n\n## Hypothesis Validation\n\n### A4: Brand Preferences by Segment\n**Status:** ✅ VALIDATED\n**Result:** Luxury brand chose white-label\n**Evidence:** 3 of 3 luxury inquiries\n**Confidence:** 95%\n\n### A2: Willingness to pay\n- **Status:** ✅ VALIDATED\n- **Confidence:** 95%\n//- /threads/sales/b/6-learning.md\n# Stage 6: Learning\n\n## Canvas Updates Applied\n\n**File:** `canvas/10.assumptions_validation_methods.md`\n\n```markdown\n### A4: Brand Preferences by Segment\n**Status:** ⚠️ CHALLENGED\n**Evidence:**\n- three enterprise leads\n### A2: Willingness to pay\n**Confidence:** 40%\n```\n//- /threads/sales/c/6-learning.md\n# Stage 6: Learning\n\n- A4: Brand preferences\n  - Status: validated\n  - Confidence: 60% → 95%\n- A2: still 95% confident\n"
+        );
+        let found: Vec<String> = check(&fixture, "learning-not-applied")
+            .into_iter()
+            .filter(|d| d.starts_with("threads/"))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "threads/sales/a/6-learning.md:4:4-4:6 warning this learning records `A4` as VALIDATED (the assumptions section shows CHALLENGED), 95% (the assumptions section shows 80%): apply it to the Canvas",
+                "threads/sales/b/6-learning.md:11:4-11:6 warning this learning records `A2` as 40% (the assumptions section shows 95%): apply it to the Canvas",
+                "threads/sales/c/6-learning.md:2:2-2:4 warning this learning records `A4` as VALIDATED (the assumptions section shows CHALLENGED), 95% (the assumptions section shows 80%): apply it to the Canvas",
+            ]
+        );
+    }
 }

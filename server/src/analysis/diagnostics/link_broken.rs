@@ -64,7 +64,6 @@ mod tests {
             found,
             [
                 "threads/sales/acme/1-input.md:2:32-2:44 warning `./missing.md` does not exist",
-                "threads/sales/acme/1-input.md:4:11-4:44 warning `strategy/canvas/10.assumptions.md` does not exist (section 10 is `strategy/canvas/10-assumptions.md`)",
                 "threads/sales/acme/1-input.md:5:14-5:46 warning `threads/sales/acme/6-learning.md` does not exist",
                 "threads/sales/acme/1-input.md:6:42-6:55 warning `12-revenue.md`: the Canvas has no section 12 in `strategy/canvas`",
                 "threads/sales/acme/1-input.md:8:9-8:31 warning `../../../../etc/passwd` points outside the workspace root",

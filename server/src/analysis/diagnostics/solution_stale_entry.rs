@@ -6,7 +6,7 @@
 
 use super::{Context, Diagnostic, Related};
 use crate::analysis::drift::{
-    abandoned, disagreement, evidence_of, learning_of, solution_entries, Evidence,
+    abandoned, disagreement, evidence_of, learned_for, learning_of, solution_entries, Evidence,
 };
 use crate::analysis::thread::thread_info;
 use crate::facts::paths::PathKind;
@@ -34,12 +34,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                     let learning = learning_of(&info);
                     let related = learning.map(|f| Related {
                         path: f.path.clone(),
-                        range: f
-                            .facts
-                            .outcome
-                            .as_ref()
-                            .map(|(_, r)| r.clone())
-                            .unwrap_or(0..0),
+                        range: learned_for(entry, f).range.unwrap_or(0..0),
                         message: "the thread's learning".into(),
                     });
                     if let Some(reason) = abandoned(&info) {
@@ -68,18 +63,21 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let Some(thread) = facts.path_kind().thread() else {
         return;
     };
-    let Some((_, outcome_range)) = &facts.outcome else {
+    if facts.outcome.is_none() && facts.solution_updates.is_empty() {
         return;
-    };
+    }
     for (file, _, entry) in solution_entries(snapshot) {
         if entry.not_in_mvp || evidence_of(snapshot, entry) != Evidence::Thread(thread.to_string())
         {
             continue;
         }
+        let Some(range) = learned_for(entry, context.file).range else {
+            continue;
+        };
         if let Some(difference) = disagreement(entry, context.file) {
             let mut diagnostic = context.diagnostic(
                 "solution-stale-entry",
-                outcome_range.clone(),
+                range,
                 format!(
                     "the 09 entry `{}` this thread backs shows {difference}",
                     entry.name
@@ -113,6 +111,26 @@ mod tests {
                 "strategy/canvas/09-solution.md:9:4-9:15 warning `Old Feature`: its evidence thread is archived (`threads/engineering/archive/old/6-learning.md`)",
                 "strategy/canvas/09-solution.md:12:4-12:18 warning `Killed Feature` is stale: its decision was KILL",
                 "threads/engineering/sdk/6-learning.md:1:0-1:23 warning the 09 entry `Bank Feed SDK` this thread backs shows confidence 90% (the learning: 95%)",
+            ]
+        );
+    }
+
+    /// A result belongs to the item it is written under: the confidence of
+    /// the 09 announcement is compared with the 09 entry, not the
+    /// confidence of an assumption heading earlier in the learning; the
+    /// learning's own outcome counts only where the announcement states
+    /// nothing.
+    #[test]
+    fn the_announcement_states_the_features_result() {
+        let found = check(
+            "//- /strategy/canvas/09-solution.md\n# Solution\n\n## MVP Feature Set\n\n### White-Label SDK\n**Confidence:** 95%\n\n### Bank Feed SDK\n**Status:** ✅ VALIDATED\n**Confidence:** 90%\n\n### Receipt OCR\n**Status:** ✅ VALIDATED\n**Confidence:** 90%\n//- /threads/engineering/sdk/meta.json\n{\"type\":\"engineering\",\"status\":\"completed\"}\n//- /threads/engineering/sdk/6-learning.md\n# Stage 6: Learning\n\n### T1: Composition scales\n**Confidence:** 70%\n\n## Canvas Updates\n\n09-solution.md → \"White-Label SDK\" (confidence: 95%)\n//- /threads/engineering/bank/6-learning.md\n# Stage 6: Learning\n\n**Status:** ✅ VALIDATED\n**Posterior confidence:** 90%\n\n### T2: Feeds are reliable\n**Status:** ⚠️ CHALLENGED\n**Confidence:** 40%\n\n## Canvas Updates\n\n- 09-solution.md → \"Bank Feed SDK (partially validated)\"\n  - Confidence: 80%\n- 09-solution.md → \"Receipt OCR\"\n",
+            "solution-stale-entry",
+        );
+        assert_eq!(
+            found,
+            [
+                "strategy/canvas/09-solution.md:7:4-7:17 warning `Bank Feed SDK` is stale: the entry shows status VALIDATED (the learning: PARTIAL), confidence 90% (the learning: 80%)",
+                "threads/engineering/bank/6-learning.md:11:20-11:33 warning the 09 entry `Bank Feed SDK` this thread backs shows status VALIDATED (the learning: PARTIAL), confidence 90% (the learning: 80%)",
             ]
         );
     }
