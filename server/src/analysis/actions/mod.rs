@@ -905,18 +905,27 @@ fn solution_missing_feature(snapshot: &Snapshot, file: &FileData, d: &Diagnostic
     else {
         return Vec::new();
     };
-    let status = file
+    // What the learning states for this feature: its announcement first,
+    // then the learning's own outcome (as `solution-stale-entry` reads it).
+    let index = file
         .facts
-        .outcome
-        .as_ref()
-        .map(|(s, _)| *s)
+        .solution_updates
+        .iter()
+        .position(|(_, r)| *r == d.range);
+    let stated = index
+        .and_then(|i| file.facts.solution_update_results.get(i))
+        .copied()
+        .unwrap_or_default();
+    let status = stated
+        .status
+        .or_else(|| file.facts.outcome.as_ref().map(|(s, _)| *s))
         .unwrap_or(AssumptionStatus::Validated);
     let mut block = format!(
         "### {name}\n\n- **Evidence:** {}\n- **Status:** {}\n",
         file.path,
         status_text(status)
     );
-    if let Some(c) = file.facts.outcome_confidence {
+    if let Some(c) = stated.confidence.or(file.facts.outcome_confidence) {
         block.push_str(&format!("- **Confidence:** {c}%\n"));
     }
     let op = match snapshot
@@ -980,23 +989,22 @@ fn solution_stale_entry(snapshot: &Snapshot, file: &FileData, d: &Diagnostic) ->
         let info = thread_info(snapshot, &dir);
         if let Some(learning) = learning_of(&info) {
             let mut edits = Vec::new();
-            if let (Some((status, _)), Some(range)) = (&learning.facts.outcome, &entry.status_range)
-            {
-                if entry.status != Some(*status) {
-                    edits.push((range.clone(), status_text(*status)));
+            // What the learning states for this entry, as the diagnostic
+            // reads it (its announcement first, then its own outcome).
+            let learned = crate::analysis::drift::learned_for(&entry, learning);
+            if let (Some(status), Some(range)) = (learned.status, &entry.status_range) {
+                if entry.status != Some(status) {
+                    edits.push((range.clone(), status_text(status)));
                 }
-            } else if let Some((status, _)) = &learning.facts.outcome {
-                if entry.status != Some(*status)
+            } else if let Some(status) = learned.status {
+                if entry.status != Some(status)
                     && entry.form == crate::facts::solution::SolutionForm::Heading
                 {
                     let end = line_end(&solution.text, entry.name_range.end);
-                    edits.push((
-                        end..end,
-                        format!("\n- **Status:** {}", status_text(*status)),
-                    ));
+                    edits.push((end..end, format!("\n- **Status:** {}", status_text(status))));
                 }
             }
-            if let Some(c) = learning.facts.outcome_confidence {
+            if let Some(c) = learned.confidence {
                 if entry.confidence.is_some_and(|old| old != c) {
                     if let Some(offset) = solution.text
                         [entry.range.start as usize..entry.range.end as usize]

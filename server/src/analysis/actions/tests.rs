@@ -638,3 +638,20 @@ fn the_real_example_defines_a7_and_spawns_follow_ups() {
         assert_eq!(meta["subgoal"], "SG2");
     }
 }
+
+#[test]
+fn the_refresh_fix_takes_the_announcements_result() {
+    // The learning's assumption heading says 70%; its 09 announcement says
+    // 95%: the entry is refreshed to what the announcement states.
+    let files = apply_fix(
+        "//- /strategy/canvas/09-solution.md\n# Solution\n\n### White-Label SDK\n- **Evidence:** threads/engineering/sdk/6-learning.md\n- **Confidence:** 80%\n//- /threads/engineering/sdk/meta.json\n{\"type\": \"engineering\", \"status\": \"completed\"}\n//- /threads/engineering/sdk/6-learning.md\n# Stage 6: Learning\n\n### T1: Composition scales\n**Confidence:** 70%\n\n## Canvas Updates\n\n09-solution.md → \"White-Label SDK\" (confidence: 95%)\n",
+        "strategy/canvas/09-solution.md",
+        "solution-stale-entry",
+        "Refresh",
+    );
+    assert!(
+        files["strategy/canvas/09-solution.md"].contains("- **Confidence:** 95%"),
+        "{}",
+        files["strategy/canvas/09-solution.md"]
+    );
+}
