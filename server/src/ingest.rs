@@ -213,7 +213,11 @@ mod tests {
             Kind::Ignored
         );
         let big = "x".repeat(301);
-        let open = policy.lower("notes.md", Content::Editor(Arc::from(big.as_str())), Some(1));
+        let open = policy.lower(
+            "notes.md",
+            Content::Editor(Arc::from(big.as_str())),
+            Some(1),
+        );
         assert!(open.text.is_empty());
         assert_eq!(open.facts.problems[0].code, "file-too-large");
     }
