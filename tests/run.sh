@@ -25,7 +25,7 @@ cargo build --release --locked
   target="server/$(node -p 'process.platform + "-" + process.arch')"
   rm -rf server && mkdir -p "$target"
   cp ../../target/release/leanos-lsp "$target/"
-  npx --no-install vsce package --no-dependencies -o leanos-lsp.vsix
+  npm run --silent package   # a platform-specific .vsix for the bundled server
 )
 
 if [ ! -x .venv/bin/python ]; then

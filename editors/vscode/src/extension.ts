@@ -106,6 +106,8 @@ async function stop(): Promise<void> {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  // Shows the LeanOS commands in the Command Palette (package.json menus).
+  void vscode.commands.executeCommand("setContext", "leanos.active", true);
   output = vscode.window.createOutputChannel("LeanOS", { log: true });
   status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
   status.command = "leanos.showOutput";
@@ -130,10 +132,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         await start(context);
       }
     }),
+    // leanos.server.path from the workspace settings applies once the
+    // workspace is trusted (package.json restrictedConfigurations).
+    vscode.workspace.onDidGrantWorkspaceTrust(async () => {
+      const setting = vscode.workspace.getConfiguration("leanos").inspect<string>("server.path");
+      if (setting?.workspaceValue !== undefined || setting?.workspaceFolderValue !== undefined) {
+        await stop();
+        await start(context);
+      }
+    }),
   );
   await start(context);
 }
 
 export async function deactivate(): Promise<void> {
+  void vscode.commands.executeCommand("setContext", "leanos.active", false);
   await stop();
 }

@@ -1,0 +1,120 @@
+// package.json conventions, and the `leanos.rules` schema against the
+// server's diagnostic codes (server/src/analysis/diagnostics/mod.rs CODES)
+// and the README's Diagnostics table.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+
+// out/test/ → editors/vscode → the repository.
+const EXTENSION = path.resolve(__dirname, "..", "..");
+const REPO = path.resolve(EXTENSION, "..", "..");
+
+interface Property {
+  type?: string | string[];
+  enum?: string[];
+  description?: string;
+  scope?: string;
+  properties?: Record<string, Property>;
+  additionalProperties?: Property;
+}
+
+interface Manifest {
+  icon?: string;
+  main: string;
+  scripts: Record<string, string>;
+  capabilities?: {
+    untrustedWorkspaces?: { supported: boolean | "limited"; description?: string; restrictedConfigurations?: string[] };
+  };
+  contributes: {
+    commands: { command: string; title: string; category?: string }[];
+    menus?: { commandPalette?: { command: string; when?: string }[] };
+    configuration: { properties: Record<string, Property> };
+  };
+}
+
+const manifest = JSON.parse(fs.readFileSync(path.join(EXTENSION, "package.json"), "utf8")) as Manifest;
+const LEVELS = ["off", "hint", "info", "warning", "error"];
+
+/** The server's codes and default severities, from CODES in mod.rs. */
+function serverCodes(): Map<string, string> {
+  const source = fs.readFileSync(path.join(REPO, "server", "src", "analysis", "diagnostics", "mod.rs"), "utf8");
+  const block = /pub const CODES: &\[\(&str, Severity\)\] = &\[([\s\S]*?)\];/.exec(source);
+  assert.ok(block, "CODES in mod.rs");
+  const codes = new Map<string, string>();
+  for (const match of block[1].matchAll(/\("([a-z0-9-]+)",\s*Severity::(\w+)\)/g)) {
+    codes.set(match[1], match[2].toLowerCase());
+  }
+  assert.ok(codes.size > 10, `CODES parsed: ${[...codes.keys()].join(", ")}`);
+  return codes;
+}
+
+describe("package.json", () => {
+  it("has a leanos.rules property per server diagnostic code, as in the README", () => {
+    const rules = manifest.contributes.configuration.properties["leanos.rules"];
+    const codes = serverCodes();
+    assert.deepStrictEqual(Object.keys(rules.properties ?? {}).sort(), [...codes.keys()].sort());
+    const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+    for (const [code, severity] of codes) {
+      const property = rules.properties![code];
+      assert.strictEqual(property.type, "string", code);
+      assert.deepStrictEqual(property.enum, LEVELS, code);
+      const row = new RegExp("^\\| `" + code + "` \\| ([^|]+) \\| (.+) \\|$", "m").exec(readme);
+      assert.ok(row, `${code} in the README's Diagnostics table`);
+      assert.ok(row[1].trim().startsWith(severity), `${code}: README default ${row[1]} vs server ${severity}`);
+      const description = property.description ?? "";
+      assert.ok(description.endsWith(`Default: ${row[1].trim()}.`), `${code}: ${description}`);
+      assert.ok(description.toLowerCase().startsWith(row[2].trim().toLowerCase()), `${code}: ${description}`);
+    }
+    // Codes the schema does not list (a newer server's) are still accepted.
+    assert.deepStrictEqual(rules.additionalProperties?.enum, LEVELS);
+  });
+
+  it("builds and minifies the bundle before packaging or publishing", () => {
+    const prepublish = manifest.scripts["vscode:prepublish"];
+    assert.ok(prepublish, "a vscode:prepublish script");
+    assert.match(prepublish, /--minify/);
+    assert.doesNotMatch(prepublish, /--sourcemap/);
+    assert.match(manifest.scripts.bundle, /--outfile=dist\/extension\.js/);
+    assert.strictEqual(manifest.main, "./dist/extension.js");
+    const ignore = fs.readFileSync(path.join(EXTENSION, ".vscodeignore"), "utf8");
+    assert.doesNotMatch(ignore, /\.map/);
+    assert.match(ignore, /^!dist\/extension\.js$/m);
+  });
+
+  it("packages with the platform-aware script", () => {
+    assert.strictEqual(manifest.scripts.package, "node scripts/package.js");
+  });
+
+  it("has a PNG icon of at least 128x128 that ships", () => {
+    assert.ok(manifest.icon, "icon");
+    const icon = fs.readFileSync(path.join(EXTENSION, manifest.icon));
+    assert.strictEqual(icon.subarray(1, 4).toString("latin1"), "PNG");
+    assert.ok(icon.readUInt32BE(16) >= 128 && icon.readUInt32BE(20) >= 128);
+    const ignore = fs.readFileSync(path.join(EXTENSION, ".vscodeignore"), "utf8");
+    assert.ok(ignore.split("\n").includes(`!${manifest.icon}`), ".vscodeignore keeps the icon");
+  });
+
+  it("groups commands under the LeanOS category and shows them only when active", () => {
+    const palette = new Map((manifest.contributes.menus?.commandPalette ?? []).map((item) => [item.command, item.when]));
+    for (const command of manifest.contributes.commands) {
+      assert.strictEqual(command.category, "LeanOS", command.command);
+      assert.doesNotMatch(command.title, /LeanOS:/, command.command);
+      assert.match(palette.get(command.command) ?? "", /\bleanos\.active\b/, command.command);
+    }
+    const extension = fs.readFileSync(path.join(EXTENSION, "src", "extension.ts"), "utf8");
+    assert.match(extension, /"setContext", "leanos\.active", true/);
+  });
+
+  it("keeps the executable path per machine and out of untrusted workspaces", () => {
+    const serverPath = manifest.contributes.configuration.properties["leanos.server.path"];
+    assert.strictEqual(serverPath.scope, "machine-overridable");
+    const untrusted = manifest.capabilities?.untrustedWorkspaces;
+    assert.ok(untrusted, "capabilities.untrustedWorkspaces");
+    assert.ok(untrusted.description, "a description of the limits");
+    if (untrusted.supported === "limited") {
+      assert.ok(untrusted.restrictedConfigurations?.includes("leanos.server.path"));
+    } else {
+      assert.strictEqual(untrusted.supported, false);
+    }
+  });
+});
