@@ -7,6 +7,7 @@ use tower_lsp_server::ls_types::*;
 
 use crate::lsp::server::{Backend, StatusNotification};
 use crate::lsp::watcher::server_watches;
+use crate::vfs;
 
 impl Backend {
     /// Loads every root that is not ready (all of them when `all`) from
@@ -70,6 +71,22 @@ impl Backend {
             .await;
         let mut summaries = Vec::new();
         for root in roots {
+            // The server's own watcher starts before the scan reads, so no
+            // change falls between the read and the watch (changes during
+            // the scan are re-read once it is installed).
+            let mode = {
+                let toml = match vfs::read_file(&root, "leanos.toml", vfs::DEFAULT_MAX_FILE_SIZE) {
+                    Ok(vfs::FileRead::Bytes(bytes)) => Some(vfs::decode(&bytes).text),
+                    _ => None,
+                };
+                crate::index::effective_config(&settings, toml.as_deref()).watcher
+            };
+            let client_can_watch = self.lock().flags.watched_files_dynamic;
+            if server_watches(mode, client_can_watch) {
+                if let Some(registered) = self.watch_root(&root) {
+                    let _ = registered.await;
+                }
+            }
             let scan_root = root.clone();
             let scan_settings = settings.clone();
             let loaded = tokio::task::spawn_blocking(move || {
@@ -91,20 +108,11 @@ impl Backend {
             );
             tracing::info!(root = %root.display(), "{summary}");
             summaries.push(summary);
-            let watch = {
-                let mut session = self.lock();
-                let client_can_watch = session.flags.watched_files_dynamic;
-                let mut watch = false;
-                if let Some(workspace) = session.workspaces.iter_mut().find(|w| w.root == root) {
-                    watch = server_watches(snapshot.config.watcher, client_can_watch);
-                    workspace.install(snapshot);
-                }
-                self.schedule_after(&mut session, std::time::Duration::ZERO);
-                watch
-            };
-            if watch {
-                self.watch_root(&root);
+            let mut session = self.lock();
+            if let Some(workspace) = session.workspaces.iter_mut().find(|w| w.root == root) {
+                workspace.install(snapshot);
             }
+            self.schedule_after(&mut session, std::time::Duration::ZERO);
         }
         let summary = summaries.join("; ");
         let counts = {

@@ -69,8 +69,8 @@ impl Backend {
     /// watcher on first use); logs and gives up when the platform's
     /// watcher cannot start. Registering a large tree takes a while: it
     /// runs on the blocking pool, under the watcher's own lock, never the
-    /// session's.
-    pub(in crate::lsp) fn watch_root(&self, root: &Path) {
+    /// session's; the handle ends when it is registered.
+    pub(in crate::lsp) fn watch_root(&self, root: &Path) -> Option<tokio::task::JoinHandle<()>> {
         let disk = {
             let mut session = self.lock();
             match &session.watcher {
@@ -90,7 +90,7 @@ impl Backend {
                         Ok(watcher) => watcher,
                         Err(error) => {
                             tracing::warn!("cannot watch files: {error}");
-                            return;
+                            return None;
                         }
                     };
                     let disk = Arc::new(Mutex::new(DiskWatcher {
@@ -106,7 +106,7 @@ impl Backend {
             }
         };
         let root = root.to_path_buf();
-        tokio::task::spawn_blocking(move || {
+        Some(tokio::task::spawn_blocking(move || {
             let mut disk = disk.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             if disk.roots.iter().any(|(r, _)| *r == root) {
                 return;
@@ -118,7 +118,7 @@ impl Backend {
             let (gitignore, _) = ignore::gitignore::Gitignore::new(root.join(".gitignore"));
             disk.roots.push((root.clone(), gitignore));
             tracing::info!("watching {} for changes on disk", root.display());
-        });
+        }))
     }
 
     /// Applies the watcher's events, a settled batch at a time.
