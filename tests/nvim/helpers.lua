@@ -40,4 +40,40 @@ function M.codes(bufnr)
   return found
 end
 
+--- Waits up to `ms` for `condition`; fails with `message` (a string or a
+--- function returning one) if it never holds.
+function M.wait(ms, condition, message)
+  if not vim.wait(ms, condition, 20) then
+    M.fail(type(message) == "function" and message() or message)
+  end
+end
+
+--- Fails with `message` unless `condition`.
+function M.expect(condition, message)
+  if not condition then
+    M.fail(type(message) == "function" and message() or message)
+  end
+end
+
+--- Replaces vim.notify with a recorder; returns the list it fills with
+--- { msg = …, level = … }.
+function M.record_notifications()
+  local notes = {}
+  vim.notify = function(msg, level)
+    table.insert(notes, { msg = msg, level = level })
+  end
+  return notes
+end
+
+--- Opens `path` (relative to `root`) and waits up to 10 s for the leanos
+--- client to attach; returns the buffer.
+function M.open_attached(root, path)
+  vim.cmd.edit(root .. "/" .. path)
+  local bufnr = vim.api.nvim_get_current_buf()
+  M.wait(10000, function()
+    return #vim.lsp.get_clients({ bufnr = bufnr, name = "leanos" }) > 0
+  end, "leanos did not attach to " .. path)
+  return bufnr
+end
+
 return M

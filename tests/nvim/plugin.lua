@@ -93,8 +93,19 @@ vim.cmd("silent wall")
 local meta = vim.fn.readfile(vim.fn.glob(root .. "/threads/sales/acme-asked-white-label-demo*/meta.json"))
 expect(table.concat(meta, "\n"):find('"parent_thread": "sales/acme"', 1, true), "spawned meta: " .. vim.inspect(meta))
 
--- :LeanosCheck.
+-- :LeanosCheck runs in the background: the quickfix list fills when the
+-- check ends, with a notification of the count.
+local notes = {}
+local notify = vim.notify
+vim.notify = function(msg, level)
+  table.insert(notes, { msg = msg, level = level })
+end
 vim.cmd("LeanosCheck")
+expect(vim.fn.getqflist({ title = 0 }).title ~= "leanos-lsp check", ":LeanosCheck filled the quickfix list before returning")
+expect(vim.wait(20000, function()
+  return vim.fn.getqflist({ title = 0 }).title == "leanos-lsp check"
+end, 20), ":LeanosCheck never filled the quickfix list: " .. vim.inspect(notes))
+vim.notify = notify
 local qf = vim.fn.getqflist()
 local found = false
 for _, item in ipairs(qf) do
@@ -105,6 +116,13 @@ end
 expect(found, "quickfix: " .. vim.inspect(vim.tbl_map(function(i)
   return i.text
 end, qf)))
+local counted = false
+for _, note in ipairs(notes) do
+  if note.msg == string.format("leanos-lsp check: %d problems", #qf) then
+    counted = true
+  end
+end
+expect(counted, "no count notification: " .. vim.inspect(notes))
 
 -- :checkhealth leanos.
 vim.cmd.edit(root .. "/threads/sales/beta/2-hypothesis.md")

@@ -21,6 +21,11 @@ function M.check()
       health.warn("`" .. path .. " --version` failed: " .. (result.stderr or ""))
     end
   end
+  health.info(string.format(
+    "options: codelens %s, inlay_hints %s",
+    options.codelens == false and "off" or "on",
+    options.inlay_hints == false and "off" or "on"
+  ))
   -- The report runs in its own buffer: the roots that matter are the
   -- running clients' and the one above the working directory.
   local clients = vim.lsp.get_clients({ name = "leanos" })

@@ -4,7 +4,11 @@
 --     cmd = { "leanos-lsp" },        -- the server binary
 --     settings = { rules = { ["assumption-untested"] = "off" } },
 --     root_markers = nil,            -- default: leanos.toml, strategy/canvas, threads
+--     codelens = true,               -- refresh code lenses on attach and after edits
+--     inlay_hints = true,            -- status and confidence after assumption IDs
 --   })
+--
+-- See :help leanos.
 local config = require("leanos.config")
 
 local M = {}
@@ -15,23 +19,29 @@ local function client()
   return vim.lsp.get_clients({ name = "leanos" })[1]
 end
 
---- Runs `leanos-lsp check --format json` in the current root and fills the
---- quickfix list with the result.
-function M.check()
-  local root = config.find_root(vim.api.nvim_buf_get_name(0)) or vim.fn.getcwd()
-  local cmd = vim.deepcopy(M.options.cmd or { "leanos-lsp" })
-  vim.list_extend(cmd, { "check", root, "--format", "json" })
-  local result = vim.system(cmd, { text = true }):wait()
+local severity = { error = "E", warning = "W", info = "I", hint = "N" }
+
+-- The running :LeanosCheck, if any: a newer one replaces it.
+local check_job
+local check_generation = 0
+
+--- Fills the quickfix list with the JSON output of `leanos-lsp check`.
+---@param root string
+---@param result vim.SystemCompleted
+local function check_done(root, result)
   if result.code ~= 0 and result.code ~= 1 then
-    vim.notify("leanos-lsp check failed: " .. (result.stderr or ""), vim.log.levels.ERROR)
+    local reason = vim.trim(result.stderr or "")
+    if reason == "" then
+      reason = result.signal and result.signal ~= 0 and ("signal " .. result.signal) or ("exit code " .. result.code)
+    end
+    vim.notify("leanos-lsp check failed: " .. reason, vim.log.levels.ERROR)
     return
   end
-  local ok, diagnostics = pcall(vim.json.decode, result.stdout)
-  if not ok then
+  local ok, diagnostics = pcall(vim.json.decode, result.stdout or "")
+  if not ok or type(diagnostics) ~= "table" then
     vim.notify("leanos-lsp check: unreadable output", vim.log.levels.ERROR)
     return
   end
-  local severity = { error = "E", warning = "W", info = "I", hint = "N" }
   local items = {}
   for _, d in ipairs(diagnostics) do
     table.insert(items, {
@@ -43,7 +53,57 @@ function M.check()
     })
   end
   vim.fn.setqflist({}, " ", { title = "leanos-lsp check", items = items })
-  vim.notify(string.format("leanos-lsp check: %d problems", #items))
+  vim.notify(string.format("leanos-lsp check: %d problems", #items), vim.log.levels.INFO)
+end
+
+--- Runs `leanos-lsp check --format json` in the current root in the
+--- background and fills the quickfix list with the result when it ends.
+function M.check()
+  local cmd = vim.deepcopy(M.options.cmd or { "leanos-lsp" })
+  if type(cmd) ~= "table" then
+    vim.notify("leanos-lsp check: `cmd` is not a command list", vim.log.levels.ERROR)
+    return
+  end
+  if not config.executable(cmd) then
+    vim.notify(config.missing_message(cmd[1]), vim.log.levels.ERROR)
+    return
+  end
+  local root = config.find_root(vim.api.nvim_buf_get_name(0)) or vim.fn.getcwd()
+  vim.list_extend(cmd, { "check", root, "--format", "json" })
+  if check_job then
+    pcall(check_job.kill, check_job, 15)
+  end
+  check_generation = check_generation + 1
+  local generation = check_generation
+  local ok, job = pcall(vim.system, cmd, { text = true }, function(result)
+    vim.schedule(function()
+      if generation ~= check_generation then
+        return -- a newer :LeanosCheck replaced this one
+      end
+      check_job = nil
+      check_done(root, result)
+    end)
+  end)
+  if not ok then
+    check_job = nil
+    if not config.executable(cmd) then
+      vim.notify(config.missing_message(cmd[1]), vim.log.levels.ERROR)
+    else
+      vim.notify("leanos-lsp check failed: " .. tostring(job), vim.log.levels.ERROR)
+    end
+    return
+  end
+  check_job = job
+  vim.notify("leanos-lsp check: checking " .. root .. " …", vim.log.levels.INFO)
+end
+
+--- The `on_attach` of the leanos client (code lenses, inlay hints,
+--- omnifunc), for lsp/leanos.lua users who replace `on_attach`.
+---@param client vim.lsp.Client
+---@param bufnr integer
+---@param opts table|nil codelens, inlay_hints (default: setup()'s options)
+function M.on_attach(client, bufnr, opts)
+  require("leanos.attach").on_attach(client, bufnr, opts or M.options)
 end
 
 --- Offers the spawn actions of the current line and applies the choice.
@@ -55,6 +115,11 @@ end
 
 --- Restarts the server.
 function M.restart()
+  local cmd = M.options.cmd or { "leanos-lsp" }
+  if not config.executable(cmd) then
+    vim.notify(config.missing_message(cmd[1]), vim.log.levels.ERROR)
+    return
+  end
   local running = client()
   if running then
     running:stop()
@@ -69,6 +134,7 @@ end
 ---@param opts table|nil
 function M.setup(opts)
   M.options = opts or {}
+  config.check_executable(M.options.cmd or { "leanos-lsp" })
   vim.lsp.config("leanos", config.client_config(M.options))
   vim.lsp.enable("leanos")
   vim.api.nvim_create_user_command("LeanosCheck", M.check, { desc = "leanos-lsp check into the quickfix list" })
