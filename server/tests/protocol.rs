@@ -361,6 +361,8 @@ async fn progress_and_configuration_from_the_client() {
     // The scan does not wait for the configuration: the two come in
     // either order.
     let (mut configuration, mut created, mut progress) = (None, None, Vec::new());
+    let beta_uri = uri(&client.root, "threads/sales/beta/2-hypothesis.md");
+    let mut beta = None;
     while configuration.is_none() || progress.len() < 2 {
         let request = tokio::time::timeout(Duration::from_secs(20), client.incoming.recv())
             .await
@@ -371,6 +373,9 @@ async fn progress_and_configuration_from_the_client() {
             "workspace/configuration" => configuration = Some(params),
             "window/workDoneProgress/create" => created = Some(params),
             "$/progress" => progress.push(params),
+            // Published whenever the scan is done, maybe before its
+            // progress ends.
+            "textDocument/publishDiagnostics" if params["uri"] == beta_uri => beta = Some(params),
             _ => {}
         }
     }
@@ -385,9 +390,14 @@ async fn progress_and_configuration_from_the_client() {
         .unwrap()
         .contains("threads"));
     // The client turned `assumption-untested` off: A5 has no hint.
-    let beta = client
-        .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
-        .await;
+    let beta = match beta {
+        Some(beta) => beta,
+        None => {
+            client
+                .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
+                .await
+        }
+    };
     assert_eq!(codes(&beta), ["assumption-unknown"]);
     let canvas =
         std::fs::read_to_string(dir.path().join("strategy/canvas/10-assumptions.md")).unwrap();
@@ -1244,6 +1254,11 @@ async fn requests_during_the_first_scan_wait_for_it() {
         !probe_codes.iter().any(|c| c == "assumption-unknown"),
         "{probe_codes:?}"
     );
+    if statuses.is_empty() {
+        // Not forwarded to this test's queue yet: the next one.
+        let next = client.next("leanos/status").await;
+        statuses.push(next["state"].as_str().unwrap().to_string());
+    }
     assert_eq!(statuses.first().map(String::as_str), Some("indexing"));
 }
 
