@@ -380,7 +380,9 @@ where
     }
     forward.abort();
     drop(out);
-    let _ = tokio::task::spawn_blocking(move || writer.join()).await;
+    // The last messages are flushed, unless the client stopped reading.
+    let flushed = tokio::task::spawn_blocking(move || writer.join());
+    let _ = tokio::time::timeout(EXIT_GRACE, flushed).await;
     if ending.is_none() && shut_down.load(Ordering::SeqCst) {
         0
     } else {
