@@ -2,6 +2,9 @@
 //! entries inside them, metadata fields) and the workspace's named things
 //! (assumptions, threads, goals, Canvas sections) with a fuzzy match.
 
+use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
 use crate::analysis::navigation::{thread_name, thread_title};
 use crate::analysis::thread::thread_info;
 use crate::index::{FileData, Snapshot};
@@ -171,43 +174,47 @@ pub struct WorkspaceSymbol {
     pub container: Option<String>,
 }
 
-/// A fuzzy score of `query` against `name`: `None` when the query's
-/// characters do not all appear in order (case-insensitive); lower is
-/// better (a prefix beats a substring beats a scattered match).
-pub fn fuzzy_score(query: &str, name: &str) -> Option<u32> {
-    if query.is_empty() {
-        return Some(1000);
+/// A workspace-symbol query matched by nucleo (Helix's matcher): fuzzy,
+/// smart case (a capital in the query matches only a capital), Unicode
+/// normalised, with bonuses for word boundaries (`/`, `-`, `:`), runs of
+/// consecutive characters and a prefix. Whitespace separates words that
+/// must all match; no fzf syntax (`^`, `$`, `!`, `'` are plain characters).
+pub struct SymbolQuery {
+    pattern: Pattern,
+    matcher: Matcher,
+    buf: Vec<char>,
+}
+
+impl SymbolQuery {
+    pub fn new(query: &str) -> Self {
+        let mut config = Config::DEFAULT;
+        config.prefer_prefix = true;
+        SymbolQuery {
+            pattern: Pattern::new(
+                query,
+                CaseMatching::Smart,
+                Normalization::Smart,
+                AtomKind::Fuzzy,
+            ),
+            matcher: Matcher::new(config),
+            buf: Vec::new(),
+        }
     }
-    let query = query.to_lowercase();
-    let lower = name.to_lowercase();
-    if lower.starts_with(&query) {
-        return Some(0);
+
+    /// The score of `name`: `None` when it does not match, higher is
+    /// better; every name matches an empty query with the same score.
+    pub fn score(&mut self, name: &str) -> Option<u32> {
+        self.pattern
+            .score(Utf32Str::new(name, &mut self.buf), &mut self.matcher)
     }
-    if let Some(i) = lower.find(&query) {
-        return Some(10 + i as u32);
-    }
-    let mut chars = lower.char_indices();
-    let mut first = None;
-    let mut last = 0;
-    for wanted in query.chars() {
-        let (i, _) = chars.find(|(_, c)| *c == wanted)?;
-        first.get_or_insert(i);
-        last = i;
-    }
-    Some(100 + (last - first.unwrap_or(0)) as u32)
 }
 
 /// Workspace symbols matching `query`, best first, at most `limit`.
 pub fn workspace_symbols(snapshot: &Snapshot, query: &str, limit: usize) -> Vec<WorkspaceSymbol> {
+    let mut query = SymbolQuery::new(query);
     let mut scored: Vec<(u32, WorkspaceSymbol)> = Vec::new();
-    // `name` is matched whole and by its last path segment (a thread's
-    // folder name is as good as a prefix).
-    let mut consider = |name: String, symbol: WorkspaceSymbol| {
-        let whole = fuzzy_score(query, &name);
-        let last = name
-            .rsplit_once('/')
-            .and_then(|(_, last)| fuzzy_score(query, last));
-        if let Some(score) = whole.into_iter().chain(last).min() {
+    let mut consider = |score: Option<u32>, symbol: WorkspaceSymbol| {
+        if let Some(score) = score {
             scored.push((score, symbol));
         }
     };
@@ -216,7 +223,7 @@ pub fn workspace_symbols(snapshot: &Snapshot, query: &str, limit: usize) -> Vec<
             continue;
         };
         consider(
-            id.clone(),
+            query.score(id),
             WorkspaceSymbol {
                 name: format!("{id}: {}", entry.title),
                 kind: SymbolKind::Assumption,
@@ -228,16 +235,16 @@ pub fn workspace_symbols(snapshot: &Snapshot, query: &str, limit: usize) -> Vec<
     }
     for dir in snapshot.threads.keys() {
         let name = thread_name(snapshot, dir).to_string();
-        if fuzzy_score(query, &name).is_none() {
-            // Cheap pre-filter before building the thread view.
+        // Scored before the thread view is built (most threads do not match).
+        let Some(score) = query.score(&name) else {
             continue;
-        }
+        };
         let info = thread_info(snapshot, dir);
         let Some(entry) = crate::analysis::navigation::thread_entry_file(snapshot, dir) else {
             continue;
         };
         consider(
-            name.clone(),
+            Some(score),
             WorkspaceSymbol {
                 name,
                 kind: SymbolKind::Thread,
@@ -258,7 +265,7 @@ pub fn workspace_symbols(snapshot: &Snapshot, query: &str, limit: usize) -> Vec<
             .map(|g| g.title.clone())
             .unwrap_or_default();
         consider(
-            id.clone(),
+            query.score(id),
             WorkspaceSymbol {
                 name: id.clone(),
                 kind: SymbolKind::Goal,
@@ -274,7 +281,7 @@ pub fn workspace_symbols(snapshot: &Snapshot, query: &str, limit: usize) -> Vec<
                 .trim_end_matches(".md")
                 .to_string();
             consider(
-                name.clone(),
+                query.score(&name),
                 WorkspaceSymbol {
                     name,
                     kind: SymbolKind::Canvas,
@@ -285,7 +292,8 @@ pub fn workspace_symbols(snapshot: &Snapshot, query: &str, limit: usize) -> Vec<
             );
         }
     }
-    scored.sort_by(|a, b| (a.0, &a.1.name).cmp(&(b.0, &b.1.name)));
+    // Best score first, then by name.
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
     scored.into_iter().take(limit).map(|(_, s)| s).collect()
 }
 
@@ -367,12 +375,26 @@ mod tests {
     }
 
     #[test]
-    fn fuzzy_matching_ranks_prefix_then_substring_then_scattered() {
-        assert_eq!(fuzzy_score("acm", "acme"), Some(0));
+    fn fuzzy_matching_ranks_prefix_then_word_then_scattered() {
+        let score = |query: &str, name: &str| SymbolQuery::new(query).score(name);
+        let prefix = score("acm", "acme-pilot").unwrap();
+        let word = score("acm", "sales/acme").unwrap();
+        let scattered = score("acm", "sales/a-coffee-machine").unwrap();
         assert!(
-            fuzzy_score("acme", "sales/acme").unwrap() < fuzzy_score("sacm", "sales/acme").unwrap()
+            prefix > word && word > scattered,
+            "{prefix} {word} {scattered}"
         );
-        assert_eq!(fuzzy_score("xyz", "sales/acme"), None);
+        assert_eq!(score("xyz", "sales/acme"), None);
+        // Smart case: a capital in the query matches only a capital.
+        assert!(score("a4", "A4").is_some());
+        assert_eq!(score("A4", "a4"), None);
+        // Unicode: accents are normalised away, CJK matches itself.
+        assert!(score("cafe", "sales/café").is_some());
+        assert!(score("東京", "sales/東京-pilot").is_some());
+        // Words must all match, in any order; fzf syntax is plain text.
+        assert!(score("pilot sales", "sales/acme-pilot").is_some());
+        assert_eq!(score("^acme", "acme"), None);
+        assert_eq!(score("", "anything"), score("", "else"));
         let snapshot = snapshot("//- /strategy/canvas/10-assumptions.md\n### A4: White-label\n//- /threads/sales/acme/1-input.md\n**Thread:** Acme pilot\n//- /threads/sales/beta/1-input.md\n# x\n//- /strategy/goals/active/g-acme.md\n# Goal: Acme\n");
         let found = workspace_symbols(&snapshot, "acme", 10);
         let names: Vec<_> = found.iter().map(|s| (s.name.as_str(), s.kind)).collect();
