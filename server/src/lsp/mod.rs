@@ -7,6 +7,7 @@ pub mod capabilities;
 mod changes;
 pub mod convert;
 pub mod document;
+pub mod framing;
 mod handlers;
 mod publish;
 pub mod query;
