@@ -20,7 +20,8 @@ use leanos_lsp::analysis::diagnostics::{file_diagnostics, workspace_diagnostics}
 use leanos_lsp::analysis::{completion, navigation, symbols};
 use leanos_lsp::config::Settings;
 use leanos_lsp::facts::{lower, ReadState};
-use leanos_lsp::index::{FileData, Snapshot, Source};
+use leanos_lsp::index::{FileData, Snapshot};
+use leanos_lsp::ingest::Source;
 use leanos_lsp::line_index::ColumnUnit;
 use leanos_lsp::lsp::convert;
 use leanos_lsp::lsp::document::{Document, EditPosition};

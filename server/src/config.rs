@@ -21,6 +21,8 @@
 //! max_size = 4194304           # bytes; larger files are skipped
 //! include = ["strategy/**", …]  # files diagnosed (default: the workspace folders)
 //! exclude = [".*/**", …]        # files not diagnosed (default: hidden, changelogs)
+//! [documentation]
+//! url = "https://example.org/rules/{code}"  # rule pages: codeDescription, SARIF helpUri
 //! ```
 
 use std::collections::BTreeMap;
@@ -28,39 +30,10 @@ use std::ops::Range;
 
 use serde::Deserialize;
 
-use crate::vfs::DEFAULT_MAX_FILE_SIZE;
+use crate::rules::Severity;
 
-/// Severity of a diagnostic, from most to least severe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-    Hint,
-}
-
-impl Severity {
-    /// The word used in configuration, JSON output and `--deny`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-            Severity::Hint => "hint",
-        }
-    }
-
-    /// Parses a severity word (`information` is accepted for `info`).
-    pub fn parse(word: &str) -> Option<Severity> {
-        match word.trim().to_ascii_lowercase().as_str() {
-            "error" => Some(Severity::Error),
-            "warning" | "warn" => Some(Severity::Warning),
-            "info" | "information" => Some(Severity::Info),
-            "hint" => Some(Severity::Hint),
-            _ => None,
-        }
-    }
-}
+/// Default size cap in bytes: larger files are not read (`file-too-large`).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 
 /// A rule's configured level: a severity or `off`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +70,10 @@ pub struct Config {
     /// Which indexed files are the user's content, diagnosed; the others
     /// (the framework's documentation) are indexed but not diagnosed.
     pub scope: Scope,
+    /// Where the rule pages are published: a URL in which `{code}` stands
+    /// for the code. Diagnostics link to it (`codeDescription.href`) and
+    /// SARIF rules give it as `helpUri`, only when it is set.
+    pub documentation_url: Option<String>,
 }
 
 /// The folders of a LeanOS workspace whose files are the user's content
@@ -212,6 +189,7 @@ impl Default for Config {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             watcher: WatcherMode::Auto,
             scope: Scope::default(),
+            documentation_url: None,
         }
     }
 }
@@ -249,6 +227,24 @@ pub struct Settings {
     /// Who watches the workspace for changes made outside the editor.
     #[serde(default)]
     pub watcher: Option<WatcherMode>,
+    #[serde(default)]
+    pub documentation: Option<DocumentationSettings>,
+}
+
+/// `[documentation]`: where the rule pages are published.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentationSettings {
+    /// An `http(s)` URL in which `{code}` stands for the diagnostic code.
+    pub url: Option<String>,
+}
+
+/// Whether `url` can be a documentation URL template: `http(s)://…` with
+/// `{code}` in it and no whitespace.
+fn is_documentation_url(url: &str) -> bool {
+    (url.starts_with("https://") || url.starts_with("http://"))
+        && url.contains("{code}")
+        && !url.contains(char::is_whitespace)
 }
 
 /// Who watches the files of a workspace for changes made outside the
@@ -364,9 +360,12 @@ fn find_range(text: &str, needle: &str) -> Range<u32> {
 fn validate(settings: &Settings, text: &str) -> Vec<ConfigProblem> {
     let mut problems = Vec::new();
     for (code, level) in &settings.rules {
-        if !crate::analysis::diagnostics::is_known_code(code) {
+        if !crate::rules::is_known_code(code) {
+            let hint = crate::rules::closest_code(code)
+                .map(|known| format!(": did you mean `{known}`?"))
+                .unwrap_or_default();
             problems.push(ConfigProblem {
-                message: format!("unknown diagnostic code `{code}` in [rules]"),
+                message: format!("unknown diagnostic code `{code}` in [rules]{hint}"),
                 range: find_range(text, code),
             });
         }
@@ -408,6 +407,20 @@ fn validate(settings: &Settings, text: &str) -> Vec<ConfigProblem> {
             });
         }
     }
+    if let Some(url) = settings
+        .documentation
+        .as_ref()
+        .and_then(|d| d.url.as_deref())
+    {
+        if !is_documentation_url(url) {
+            problems.push(ConfigProblem {
+                message: format!(
+                    "documentation url `{url}` must be an http(s) URL with `{{code}}` where the code goes"
+                ),
+                range: find_range(text, url),
+            });
+        }
+    }
     let files = settings.files.as_ref();
     let lists = [
         ("ignore", files.and_then(|f| f.ignore.as_ref())),
@@ -429,7 +442,7 @@ fn validate(settings: &Settings, text: &str) -> Vec<ConfigProblem> {
 }
 
 fn clean_dir(dir: &str) -> Option<String> {
-    crate::vfs::normalize(dir.trim_matches('/')).filter(|d| !d.is_empty())
+    crate::paths::normalize(dir.trim_matches('/')).filter(|d| !d.is_empty())
 }
 
 impl Config {
@@ -438,6 +451,14 @@ impl Config {
     pub fn apply(&mut self, settings: &Settings) {
         if let Some(watcher) = settings.watcher {
             self.watcher = watcher;
+        }
+        if let Some(url) = settings
+            .documentation
+            .as_ref()
+            .and_then(|d| d.url.as_deref())
+            .filter(|url| is_documentation_url(url))
+        {
+            self.documentation_url = Some(url.to_string());
         }
         for (code, level) in &settings.rules {
             let level = if level.trim().eq_ignore_ascii_case("off") {

@@ -30,7 +30,7 @@ use crate::facts::paths::PathKind;
 use crate::facts::solution::feature_key;
 use crate::facts::{FileFacts, Link, LinkKind, ReadState};
 use crate::line_index::LineIndex;
-use crate::vfs;
+use crate::paths;
 
 /// One file known to the engine: its text, line index, facts and, for an
 /// open document, the editor's version.
@@ -180,10 +180,10 @@ impl Snapshot {
         if self.paths.insert(path.to_string()).is_some() {
             return false;
         }
-        let mut dir = vfs::parent(path);
+        let mut dir = paths::parent(path);
         while !dir.is_empty() {
             *self.dirs.entry(dir.to_string()).or_insert(0) += 1;
-            dir = vfs::parent(dir);
+            dir = paths::parent(dir);
         }
         true
     }
@@ -192,7 +192,7 @@ impl Snapshot {
         if self.paths.remove(path).is_none() {
             return false;
         }
-        let mut dir = vfs::parent(path);
+        let mut dir = paths::parent(path);
         while !dir.is_empty() {
             let gone = match self.dirs.get_mut(dir) {
                 Some(count) => {
@@ -204,7 +204,7 @@ impl Snapshot {
             if gone {
                 self.dirs.remove(dir);
             }
-            dir = vfs::parent(dir);
+            dir = paths::parent(dir);
         }
         true
     }
@@ -463,16 +463,16 @@ impl Snapshot {
 
     fn path_change_affects(&self, path: &str, facts: &FileFacts, affected: &mut BTreeSet<String>) {
         let mut keys = vec![format!("path:{path}")];
-        let mut dir = vfs::parent(path);
+        let mut dir = paths::parent(path);
         while !dir.is_empty() {
             keys.push(format!("path:{dir}"));
-            dir = vfs::parent(dir);
+            dir = paths::parent(dir);
         }
         if let PathKind::Canvas { number, .. } = facts.path_kind() {
             keys.push(format!("canvas:{number}"));
         }
         if let Some(thread) = facts.path_kind().thread() {
-            keys.push(format!("thread:{}", vfs::file_name(thread)));
+            keys.push(format!("thread:{}", paths::file_name(thread)));
             if let Some(members) = self.threads.get(thread) {
                 affected.extend(members.iter().cloned());
             }
@@ -531,7 +531,7 @@ pub fn candidates(config: &Config, from: &str, link: &Link) -> Candidates {
     let target = link.target.split(['#', '?']).next().unwrap_or("").trim();
     let target = percent_decode(target);
     let target = target.as_str();
-    let dir = vfs::parent(from);
+    let dir = paths::parent(from);
     let push = |candidate: Option<String>, out: &mut Candidates| match candidate {
         Some(path) => {
             let path = path.trim_end_matches('/').to_string();
@@ -547,35 +547,35 @@ pub fn candidates(config: &Config, from: &str, link: &Link) -> Candidates {
                 return out;
             }
             if let Some(absolute) = target.strip_prefix('/') {
-                push(vfs::normalize(absolute), &mut out);
+                push(paths::normalize(absolute), &mut out);
             } else {
-                push(vfs::join(dir, target), &mut out);
+                push(paths::join(dir, target), &mut out);
             }
         }
         LinkKind::Path => {
             if let Some(rest) = target.strip_prefix("canvas/") {
-                let strategy = vfs::parent(&config.canvas_dir);
-                push(vfs::join(strategy, &format!("canvas/{rest}")), &mut out);
-                push(vfs::join(&config.canvas_dir, rest), &mut out);
+                let strategy = paths::parent(&config.canvas_dir);
+                push(paths::join(strategy, &format!("canvas/{rest}")), &mut out);
+                push(paths::join(&config.canvas_dir, rest), &mut out);
             } else if target.starts_with("./") || target.starts_with("../") {
-                push(vfs::join(dir, target), &mut out);
+                push(paths::join(dir, target), &mut out);
             } else if let Some(absolute) = target.strip_prefix('/') {
-                push(vfs::normalize(absolute), &mut out);
+                push(paths::normalize(absolute), &mut out);
             } else {
-                push(vfs::normalize(target), &mut out);
+                push(paths::normalize(target), &mut out);
                 if !out.outside_root {
-                    push(vfs::join(dir, target), &mut out);
-                    push(vfs::join(&config.threads_dir, target), &mut out);
+                    push(paths::join(dir, target), &mut out);
+                    push(paths::join(&config.threads_dir, target), &mut out);
                 }
             }
             out.canvas = out.paths.iter().find_map(|path| {
-                (vfs::parent(path) == config.canvas_dir)
-                    .then(|| crate::facts::paths::canvas_file_number(vfs::file_name(path)))
+                (paths::parent(path) == config.canvas_dir)
+                    .then(|| crate::facts::paths::canvas_file_number(paths::file_name(path)))
                     .flatten()
                     .map(|(number, _)| number)
             });
         }
-        LinkKind::Sibling => push(vfs::join(dir, target), &mut out),
+        LinkKind::Sibling => push(paths::join(dir, target), &mut out),
         LinkKind::CanvasName(number) => {
             out.canvas = Some(number);
         }
@@ -584,7 +584,7 @@ pub fn candidates(config: &Config, from: &str, link: &Link) -> Candidates {
             let relative = trimmed
                 .strip_prefix(&format!("{}/", config.threads_dir))
                 .unwrap_or(trimmed);
-            push(vfs::join(&config.threads_dir, relative), &mut out);
+            push(paths::join(&config.threads_dir, relative), &mut out);
             if !relative.contains('/') && !out.outside_root {
                 out.thread_name = Some(relative.to_string());
             }
@@ -660,11 +660,11 @@ pub fn attribution_candidates(config: &Config, source: &str) -> Vec<String> {
     let relative = trimmed
         .strip_prefix(&format!("{}/", config.threads_dir))
         .unwrap_or(trimmed);
-    out.extend(vfs::join(&config.threads_dir, relative));
-    out.extend(vfs::normalize(trimmed));
-    let last = vfs::file_name(trimmed);
+    out.extend(paths::join(&config.threads_dir, relative));
+    out.extend(paths::normalize(trimmed));
+    let last = paths::file_name(trimmed);
     if !last.is_empty() && last != ".." {
-        out.extend(vfs::join(
+        out.extend(paths::join(
             &config.threads_dir,
             &format!("marketing/campaigns/{last}"),
         ));
@@ -681,15 +681,6 @@ fn attribution_keys(config: &Config, source: &(String, std::ops::Range<u32>)) ->
         .collect()
 }
 
-/// One input file for [`Snapshot::from_sources`].
-#[derive(Debug, Clone)]
-pub struct Source {
-    /// Workspace path.
-    pub path: String,
-    /// The file's bytes, or its size when it is over the cap.
-    pub content: vfs::FileRead,
-}
-
 /// The effective configuration: defaults, then client settings, then
 /// `leanos.toml` text (file settings win).
 pub fn effective_config(client: &crate::config::Settings, toml_text: Option<&str>) -> Config {
@@ -700,25 +691,6 @@ pub fn effective_config(client: &crate::config::Settings, toml_text: Option<&str
         config.apply(&settings);
     }
     config
-}
-
-impl Snapshot {
-    /// Builds a workspace from in-memory sources: reads `leanos.toml` among
-    /// them for the configuration, then builds it as the scan does
-    /// ([`crate::ingest::build`]: ignored paths dropped, source files
-    /// lowered in parallel, the others kept as link targets). The CLI, the
-    /// server's scan and the tests all build workspaces this way.
-    pub fn from_sources(client: &crate::config::Settings, sources: Vec<Source>) -> Snapshot {
-        let toml_text = sources
-            .iter()
-            .find(|s| s.path == "leanos.toml")
-            .and_then(|s| match &s.content {
-                vfs::FileRead::Bytes(bytes) => Some(vfs::decode(bytes).text),
-                vfs::FileRead::TooLarge(_) => None,
-            });
-        let config = effective_config(client, toml_text.as_deref());
-        crate::ingest::build(config, sources, |s| &s.path, |s| Some(s.content))
-    }
 }
 
 #[cfg(test)]

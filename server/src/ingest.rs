@@ -15,8 +15,28 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::facts::ReadState;
-use crate::index::{FileData, Snapshot};
+use crate::index::{effective_config, FileData, Snapshot};
+use crate::paths;
 use crate::vfs::{self, FileRead};
+
+/// One input file for [`Snapshot::from_sources`].
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Workspace path.
+    pub path: String,
+    /// The file's bytes, or its size when it is over the cap.
+    pub content: FileRead,
+}
+
+impl Source {
+    /// A file of `text` (as if read from disk).
+    pub fn text(path: impl Into<String>, text: impl Into<String>) -> Source {
+        Source {
+            path: path.into(),
+            content: FileRead::Bytes(text.into().into_bytes()),
+        }
+    }
+}
 
 /// What a workspace path is to the index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +77,7 @@ impl<'a> Policy<'a> {
     pub fn kind(&self, path: &str) -> Kind {
         if self.ignore.is_match(path) {
             Kind::Ignored
-        } else if vfs::is_source_path(path) {
+        } else if paths::is_source_path(path) {
             Kind::Source
         } else {
             Kind::Other
@@ -130,6 +150,26 @@ pub fn build<S: Send>(
     Snapshot::build(config, files, &others)
 }
 
+/// Defined here, beside [`build`], so that `index` needs no `vfs`.
+impl Snapshot {
+    /// Builds a workspace from in-memory sources: reads `leanos.toml` among
+    /// them for the configuration, then builds it as the scan does
+    /// ([`crate::ingest::build`]: ignored paths dropped, source files
+    /// lowered in parallel, the others kept as link targets). The CLI, the
+    /// server's scan and the tests all build workspaces this way.
+    pub fn from_sources(client: &crate::config::Settings, sources: Vec<Source>) -> Snapshot {
+        let toml_text = sources
+            .iter()
+            .find(|s| s.path == "leanos.toml")
+            .and_then(|s| match &s.content {
+                FileRead::Bytes(bytes) => Some(vfs::decode(bytes).text),
+                FileRead::TooLarge(_) => None,
+            });
+        let config = effective_config(client, toml_text.as_deref());
+        build(config, sources, |s| &s.path, |s| Some(s.content))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,7 +182,7 @@ mod tests {
             .files
             .into_iter()
             .map(|path| {
-                let bytes = std::fs::read(vfs::absolute_path(root, &path)).unwrap();
+                let bytes = std::fs::read(paths::absolute_path(root, &path)).unwrap();
                 (path, bytes)
             })
             .collect()

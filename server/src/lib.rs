@@ -15,6 +15,8 @@ pub mod ingest;
 pub mod line_index;
 pub mod load;
 pub mod lsp;
+pub mod paths;
+pub mod rules;
 pub mod syntax;
 pub mod testgen;
 pub mod vfs;

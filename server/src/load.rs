@@ -24,7 +24,8 @@ pub struct LoadStats {
 /// line; nothing outside the root is read.
 pub fn load_workspace(root: &Path, settings: &Settings) -> (Snapshot, LoadStats) {
     let started = Instant::now();
-    let toml_text = match vfs::read_file(root, "leanos.toml", vfs::DEFAULT_MAX_FILE_SIZE) {
+    let toml_text = match vfs::read_file(root, "leanos.toml", crate::config::DEFAULT_MAX_FILE_SIZE)
+    {
         Ok(FileRead::Bytes(bytes)) => Some(vfs::decode(&bytes).text),
         _ => None,
     };

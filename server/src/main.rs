@@ -1,12 +1,13 @@
 //! The `leanos-lsp` binary: the language server on stdio (default, or
-//! `serve`) and `check`.
+//! `serve`), `check` and `rule`.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use leanos_lsp::cli::check::{Fix, Format, Options};
-use leanos_lsp::config::Severity;
+use leanos_lsp::cli::rule::RuleFormat;
+use leanos_lsp::rules::Severity;
 
 /// Language server and checker for LeanOS workspaces.
 #[derive(Parser)]
@@ -66,6 +67,25 @@ enum Command {
         /// With --fix: print the changes as a unified diff and change nothing.
         #[arg(long, requires = "fix")]
         dry_run: bool,
+    },
+    /// Print the documentation of a diagnostic code (what it finds, why it
+    /// matters, an example and its fix, how to configure it).
+    #[command(after_help = "Exit status: 0, or 2 for an unknown code.")]
+    Rule {
+        /// The code (`assumption-unknown`).
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        code: Option<String>,
+        /// Every code's page.
+        #[arg(long)]
+        all: bool,
+        /// text (the markdown page) or json.
+        #[arg(
+            long,
+            visible_alias = "output-format",
+            value_enum,
+            default_value = "text"
+        )]
+        format: RuleFormat,
     },
 }
 
@@ -134,6 +154,21 @@ fn main() {
                 color,
             };
             let code = leanos_lsp::cli::check::run(&paths, &options, &mut out, &mut err);
+            if std::io::Write::flush(&mut out).is_err() {
+                2
+            } else {
+                code
+            }
+        }
+        Command::Rule { code, format, .. } => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let code = leanos_lsp::cli::rule::run(
+                code.as_deref(),
+                format,
+                &mut out,
+                &mut std::io::stderr(),
+            );
             if std::io::Write::flush(&mut out).is_err() {
                 2
             } else {

@@ -1,14 +1,13 @@
 //! The only module that reads the file system for workspace content:
 //! walking a root, reading regular files with a size cap (never a FIFO, a
-//! device or a symbolic link), decoding them lossily, and turning paths
-//! into workspace-relative paths (never outside the root). Writing is
+//! device or a symbolic link), decoding them lossily, and finding the
+//! LeanOS root. Path algebra is [`crate::paths`]'s, writing
 //! [`crate::vfs_write`]'s.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-/// Default size cap: files larger than this are not read (`file-too-large`).
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
+use crate::paths::{absolute_path, normalize, path_to_workspace};
 
 /// A file's text after decoding, with what went wrong while reading it.
 #[derive(Debug, Clone)]
@@ -179,19 +178,6 @@ pub fn is_regular_file(root: &Path, relative: &str) -> bool {
     })
 }
 
-/// Whether the engine reads and lowers a file with this workspace path
-/// (markdown, thread metadata and the config file). Other files only
-/// count as link targets.
-pub fn is_source_path(relative: &str) -> bool {
-    let name = relative.rsplit('/').next().unwrap_or(relative);
-    name.ends_with(".md")
-        || name.ends_with(".markdown")
-        || name == "meta.json"
-        || name == "metadata.yaml"
-        || name == "metadata.yml"
-        || name == "leanos.toml"
-}
-
 /// Everything a walk of the root found, as workspace paths (`/`-separated,
 /// relative to the root, no leading `./`).
 #[derive(Debug, Default, Clone)]
@@ -348,105 +334,9 @@ pub fn home_dir() -> Option<PathBuf> {
         .map(PathBuf::from)
 }
 
-/// Turns a relative OS path into a workspace path, or `None` when it has
-/// components that are not plain names (or are not UTF-8).
-pub fn path_to_workspace(relative: &Path) -> Option<String> {
-    let mut out = String::new();
-    for component in relative.components() {
-        match component {
-            Component::Normal(name) => {
-                if !out.is_empty() {
-                    out.push('/');
-                }
-                out.push_str(name.to_str()?);
-            }
-            Component::CurDir => {}
-            _ => return None,
-        }
-    }
-    Some(out)
-}
-
-/// The workspace path of an absolute path under `root`, if it is under it.
-pub fn workspace_path(root: &Path, absolute: &Path) -> Option<String> {
-    let relative = absolute.strip_prefix(root).ok()?;
-    let relative = path_to_workspace(relative)?;
-    normalize(&relative)
-}
-
-/// The absolute path of a workspace path.
-pub fn absolute_path(root: &Path, relative: &str) -> PathBuf {
-    let mut path = root.to_path_buf();
-    for part in relative.split('/').filter(|p| !p.is_empty()) {
-        path.push(part);
-    }
-    path
-}
-
-/// Lexically normalises a `/`-separated path: drops `.` and empty parts,
-/// resolves `..`. Returns `None` when `..` would climb above the start
-/// (a path out of the workspace root) or the path is absolute.
-pub fn normalize(path: &str) -> Option<String> {
-    // Absolute paths (`/etc`, `\\server`, `C:…`) are never workspace paths.
-    if path.starts_with(['/', '\\']) || path.get(1..2) == Some(":") {
-        return None;
-    }
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-/// Joins `relative` onto the workspace directory `base` and normalises;
-/// `None` when the result would leave the root.
-pub fn join(base: &str, relative: &str) -> Option<String> {
-    if base.is_empty() {
-        normalize(relative)
-    } else {
-        normalize(&format!("{base}/{relative}"))
-    }
-}
-
-/// The directory part of a workspace path (`""` for a file at the root).
-pub fn parent(path: &str) -> &str {
-    match path.rfind('/') {
-        Some(i) => &path[..i],
-        None => "",
-    }
-}
-
-/// The last component of a workspace path.
-pub fn file_name(path: &str) -> &str {
-    match path.rfind('/') {
-        Some(i) => &path[i + 1..],
-        None => path,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn normalize_refuses_to_leave_the_root() {
-        assert_eq!(normalize("a/./b/../c").as_deref(), Some("a/c"));
-        assert_eq!(normalize("../../etc/passwd"), None);
-        assert_eq!(normalize("C:\\Windows\\win.ini"), None);
-        assert_eq!(normalize("\\\\server\\share"), None);
-        assert_eq!(join("threads/sales/x", "../../../../etc/passwd"), None);
-        assert_eq!(
-            join("threads/sales/x", "../y/1-input.md").as_deref(),
-            Some("threads/sales/y/1-input.md")
-        );
-        assert_eq!(normalize("/etc/passwd"), None);
-    }
 
     fn mkfifo(path: &Path) -> bool {
         std::process::Command::new("mkfifo")

@@ -18,6 +18,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::paths;
 use crate::vfs::{self, FileRead};
 
 /// Why a write was refused or failed; the file named (a workspace path)
@@ -64,7 +65,7 @@ fn io(path: &str) -> impl Fn(std::io::Error) -> WriteError + '_ {
 /// link that appeared meanwhile); without, a missing folder is
 /// [`WriteError::Missing`].
 fn checked_path(root: &Path, relative: &str, create: bool) -> Result<PathBuf, WriteError> {
-    let Some(normalized) = vfs::normalize(relative).filter(|p| !p.is_empty()) else {
+    let Some(normalized) = paths::normalize(relative).filter(|p| !p.is_empty()) else {
         return Err(WriteError::OutsideRoot(relative.to_string()));
     };
     let mut path = root.to_path_buf();
@@ -105,7 +106,7 @@ fn checked_path(root: &Path, relative: &str, create: bool) -> Result<PathBuf, Wr
 /// Whether anything is at `path`, a dangling symbolic link included
 /// (`Path::exists` follows links and says no to a dangling one).
 pub fn occupied(root: &Path, relative: &str) -> bool {
-    std::fs::symlink_metadata(vfs::absolute_path(root, relative)).is_ok()
+    std::fs::symlink_metadata(paths::absolute_path(root, relative)).is_ok()
 }
 
 /// Options that create a file where nothing is, without following a
@@ -170,7 +171,7 @@ pub fn replace(
     contents: &[u8],
 ) -> Result<(), WriteError> {
     let path = checked_path(root, relative, false)?;
-    let normalized = vfs::normalize(relative).unwrap_or_default();
+    let normalized = paths::normalize(relative).unwrap_or_default();
     let metadata = match std::fs::symlink_metadata(&path) {
         Ok(metadata) => metadata,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
@@ -200,7 +201,7 @@ pub fn replace(
         Err(vfs::VfsError::Io { source, .. }) => Err(io(&normalized)(source)),
     };
     unchanged()?;
-    let name = vfs::file_name(&normalized);
+    let name = paths::file_name(&normalized);
     let (temporary, file) = temporary_sibling(&path, name, contents, &normalized)?;
     let kept = file
         .set_permissions(metadata.permissions())

@@ -29,17 +29,8 @@ struct Run {
 }
 
 fn check(args: &[&str], root: &Path) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_leanos-lsp"))
-        .arg("check")
-        .arg(root)
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    let root = root.to_str().unwrap();
+    leanos(&[&["check", root], args].concat())
 }
 
 fn json(root: &Path) -> Vec<Value> {
@@ -784,4 +775,109 @@ fn machine_formats_stay_valid_with_fix_and_help_lists_exit_codes() {
         .unwrap();
     let help = String::from_utf8_lossy(&help.stdout);
     assert!(help.contains("Exit status: 0 when nothing"), "{help}");
+}
+
+#[test]
+fn sarif_rules_carry_their_pages_and_a_help_uri_only_when_published() {
+    let (_dir, root) = example_copy();
+    let rules = |run: Run| -> Vec<Value> {
+        let log: Value = serde_json::from_str(&run.stdout).unwrap();
+        log["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let unpublished = rules(check(&["--format", "sarif"], &root));
+    assert_eq!(unpublished.len(), leanos_lsp::rules::RULES.len());
+    for rule in &unpublished {
+        let id = rule["id"].as_str().unwrap();
+        for key in ["fullDescription", "help"] {
+            for form in ["text", "markdown"] {
+                assert!(
+                    rule[key][form].as_str().is_some_and(|t| t.len() > 40),
+                    "{id}: {key}.{form}"
+                );
+            }
+        }
+        assert!(rule["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("# {id}\n")));
+        assert!(rule.get("helpUri").is_none(), "{id}: {rule}");
+    }
+    std::fs::write(
+        root.join("leanos.toml"),
+        "[documentation]\nurl = \"https://docs.example.org/rules/{code}.html\"\n",
+    )
+    .unwrap();
+    let published = rules(check(&["--format", "sarif"], &root));
+    assert_eq!(
+        published[0]["helpUri"],
+        format!(
+            "https://docs.example.org/rules/{}.html",
+            published[0]["id"].as_str().unwrap()
+        )
+    );
+}
+
+fn leanos(args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_leanos-lsp"))
+        .args(args)
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn rule_prints_a_page_every_page_or_json_and_refuses_unknown_codes() {
+    let one = leanos(&["rule", "stage-missing"]);
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    assert!(one.stdout.starts_with("# stage-missing\n"));
+    assert!(one.stdout.contains("\n## Example\n"));
+    let all = leanos(&["rule", "--all", "--format", "json"]);
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    let pages: Vec<Value> = serde_json::from_str(&all.stdout).unwrap();
+    let codes: Vec<&str> = pages.iter().map(|p| p["code"].as_str().unwrap()).collect();
+    let registry: Vec<&str> = leanos_lsp::rules::RULES.iter().map(|r| r.code).collect();
+    assert_eq!(codes, registry);
+    let unknown = leanos(&["rule", "stage-mising"]);
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stdout.is_empty());
+    assert!(
+        unknown.stderr.contains("did you mean `stage-missing`?"),
+        "{}",
+        unknown.stderr
+    );
+    // Neither a code nor --all is a usage error.
+    assert_eq!(leanos(&["rule"]).code, 2);
+    let help = leanos(&["rule", "--help"]);
+    assert!(help.stdout.contains("Exit status"), "{}", help.stdout);
+}
+
+#[test]
+fn an_unknown_code_in_select_or_leanos_toml_suggests_the_closest() {
+    let (_dir, root) = example_copy();
+    let run = check(&["--select", "link-brokn"], &root);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("did you mean `link-broken`?"),
+        "{}",
+        run.stderr
+    );
+    std::fs::write(
+        root.join("leanos.toml"),
+        "[rules]\nstage-mising = \"off\"\n",
+    )
+    .unwrap();
+    let findings = json(&root);
+    let config = find(&findings, "leanos.toml", "config-invalid");
+    assert_eq!(config.len(), 1, "{findings:?}");
+    assert!(config[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("did you mean `stage-missing`?"));
 }

@@ -5,7 +5,8 @@
 
 use leanos_lsp::analysis::diagnostics::workspace_diagnostics;
 use leanos_lsp::config::Settings;
-use leanos_lsp::index::{Snapshot, Source};
+use leanos_lsp::index::Snapshot;
+use leanos_lsp::ingest::Source;
 use leanos_lsp::vfs::FileRead;
 use proptest::prelude::*;
 

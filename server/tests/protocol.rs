@@ -96,13 +96,19 @@ impl Client {
     }
 
     async fn initialize(&mut self, capabilities: Value) -> Value {
+        self.initialize_with(capabilities, Value::Null).await
+    }
+
+    /// `initialize` (with `initializationOptions` unless null), then
+    /// `initialized`; the initialize result.
+    async fn initialize_with(&mut self, capabilities: Value, options: Value) -> Value {
         let root_uri = format!("file://{}", self.root.display());
-        let response = self
-            .request(
-                "initialize",
-                json!({"processId": null, "rootUri": root_uri, "capabilities": capabilities}),
-            )
-            .await;
+        let mut params =
+            json!({"processId": null, "rootUri": root_uri, "capabilities": capabilities});
+        if !options.is_null() {
+            params["initializationOptions"] = options;
+        }
+        let response = self.request("initialize", params).await;
         let (_, result) = response.into_parts();
         let result = result.expect("initialize succeeds");
         self.notify("initialized", json!({})).await;
@@ -1043,6 +1049,17 @@ async fn status_notifications_for_status_bars() {
     assert_eq!(ready["problems"], 1, "beta's unknown A9");
 }
 
+/// beta's first publication by a server of [`workspace`] initialized
+/// with `options`.
+async fn beta_published_with(options: Value) -> Value {
+    let dir = workspace();
+    let mut client = Client::new(dir.path());
+    client.initialize_with(json!({}), options).await;
+    client
+        .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
+        .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn initialization_options_in_every_client_shape() {
     for options in [
@@ -1050,20 +1067,7 @@ async fn initialization_options_in_every_client_shape() {
         json!({"leanos": {"rules": {"assumption-unknown": "hint"}}}),
         json!({"rules": {"assumption-unknown": "hint"}}),
     ] {
-        let dir = workspace();
-        let mut client = Client::new(dir.path());
-        let root_uri = format!("file://{}", client.root.display());
-        let response = client
-            .request(
-                "initialize",
-                json!({"processId": null, "rootUri": root_uri, "capabilities": {}, "initializationOptions": options}),
-            )
-            .await;
-        assert!(response.is_ok());
-        client.notify("initialized", json!({})).await;
-        let beta = client
-            .diagnostics_until("threads/sales/beta/2-hypothesis.md", |_| true)
-            .await;
+        let beta = beta_published_with(options.clone()).await;
         assert_eq!(beta["diagnostics"][0]["severity"], 4, "{options}");
     }
 }
@@ -1729,4 +1733,24 @@ async fn documentation_is_navigable_but_not_diagnosed() {
     tokio::time::timeout(Duration::from_secs(20), wait)
         .await
         .expect("beta's diagnostics are published");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diagnostics_link_to_their_rule_page_when_one_is_published() {
+    for (options, href) in [
+        (json!({}), None),
+        (
+            json!({"settings": {"documentation": {"url": "https://docs.example.org/rules/{code}"}}}),
+            Some("https://docs.example.org/rules/assumption-unknown"),
+        ),
+    ] {
+        let beta = beta_published_with(options.clone()).await;
+        let diagnostic = &beta["diagnostics"][0];
+        assert_eq!(diagnostic["code"], "assumption-unknown");
+        assert_eq!(
+            diagnostic["codeDescription"]["href"].as_str(),
+            href,
+            "{options}"
+        );
+    }
 }

@@ -13,17 +13,18 @@ from pathlib import Path
 
 import pytest
 
+from conftest import server_binary
+
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "editors" / "vscode"
 VSIX = EXTENSION / "leanos-lsp.vsix"
 LEVELS = ["off", "hint", "info", "warning", "error"]
 
 
-def server_codes() -> set[str]:
-    source = (ROOT / "server" / "src" / "analysis" / "diagnostics" / "mod.rs").read_text()
-    block = re.search(r"pub const CODES: &\[\(&str, Severity\)\] = &\[(.*?)\];", source, re.S)
-    assert block, "CODES in mod.rs"
-    return set(re.findall(r'\("([a-z0-9-]+)",\s*Severity::\w+\)', block.group(1)))
+def server_rules() -> list[dict]:
+    """Every rule of the server's registry (`rule --all --format json`)."""
+    out = subprocess.run([server_binary(), "rule", "--all", "--format", "json"], check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
 
 
 def target_platform(archive: zipfile.ZipFile) -> str | None:
@@ -79,9 +80,13 @@ def test_vsix_manifest_conventions():
     if untrusted["supported"] == "limited":
         assert "leanos.server.path" in untrusted["restrictedConfigurations"]
     rules = settings["leanos.rules"]
-    assert set(rules["properties"]) == server_codes()
+    # One property per code, described by its rule page (`npm run rules`
+    # writes them from the server).
+    expected = {r["code"]: f"{r['summary']} Default: {r['default_severity']}." for r in server_rules()}
+    assert list(rules["properties"]) == list(expected), "run `npm run rules` in editors/vscode"
     for code, schema in rules["properties"].items():
-        assert schema["enum"] == LEVELS and schema["description"], code
+        assert schema["enum"] == LEVELS, code
+        assert schema["description"] == expected[code], f"{code}: run `npm run rules` in editors/vscode"
     assert rules["additionalProperties"]["enum"] == LEVELS
     assert "--minify" in manifest["scripts"]["vscode:prepublish"]
 

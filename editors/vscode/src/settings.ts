@@ -15,6 +15,7 @@ export interface ServerSettings {
   decisions?: { approval_threshold: number };
   files?: { ignore?: string[]; max_size?: number; include?: string[]; exclude?: string[] };
   watcher?: "client" | "server";
+  documentation?: { url: string };
 }
 
 const LEVELS = new Set(["off", "hint", "info", "warning", "error"]);
@@ -76,6 +77,10 @@ export function toServerSettings(source: SettingsSource): ServerSettings {
   const watcher = source.get<string>("watcher");
   if (watcher === "client" || watcher === "server") {
     out.watcher = watcher;
+  }
+  const documentationUrl = source.get<string>("documentation.url");
+  if (typeof documentationUrl === "string" && documentationUrl.trim() !== "") {
+    out.documentation = { url: documentationUrl.trim() };
   }
   return out;
 }

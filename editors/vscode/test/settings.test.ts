@@ -20,6 +20,7 @@ describe("toServerSettings", () => {
         "files.include": ["threads/**"],
         "files.exclude": [],
         watcher: "server",
+        "documentation.url": " https://example.org/rules/{code} ",
         "server.path": "/opt/leanos-lsp",
         "trace.server": "verbose",
       }),
@@ -32,13 +33,20 @@ describe("toServerSettings", () => {
       decisions: { approval_threshold: 0.7 },
       files: { ignore: ["drafts/**"], max_size: 1024, include: ["threads/**"] },
       watcher: "server",
+      documentation: { url: "https://example.org/rules/{code}" },
     });
   });
 
   it("sends nothing for defaults, so leanos.toml and the server decide", () => {
     assert.deepStrictEqual(
       toServerSettings(
-        source({ rules: {}, "assumptions.prefixes": [], "decisions.approvalThreshold": null, watcher: "auto" }),
+        source({
+          rules: {},
+          "assumptions.prefixes": [],
+          "decisions.approvalThreshold": null,
+          watcher: "auto",
+          "documentation.url": "",
+        }),
       ),
       {},
     );

@@ -237,7 +237,7 @@ fn canvas_items(snapshot: &Snapshot, replace: &ByteRange, full_paths: bool) -> V
             let label = if full_paths {
                 path.clone()
             } else {
-                crate::vfs::file_name(path).to_string()
+                crate::paths::file_name(path).to_string()
             };
             let mut completion = item(
                 label,

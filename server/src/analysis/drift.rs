@@ -10,8 +10,8 @@ use crate::facts::solution::{feature_key, SolutionEntry};
 use crate::facts::status::AssumptionStatus;
 use crate::facts::{AssumptionEntry, LearningResult, VerdictClass};
 use crate::index::{FileData, Snapshot};
+use crate::paths;
 use crate::syntax::ByteRange;
-use crate::vfs;
 
 /// Where a 09 entry's evidence leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +42,7 @@ pub fn thread_of(snapshot: &Snapshot, path: &str) -> Option<String> {
 /// thread announcing a feature of the same name).
 pub fn evidence_of(snapshot: &Snapshot, entry: &SolutionEntry) -> Evidence {
     if let Some((path, _)) = &entry.evidence {
-        let normalized = vfs::normalize(path.trim_end_matches('/')).unwrap_or_default();
+        let normalized = paths::normalize(path.trim_end_matches('/')).unwrap_or_default();
         if normalized.is_empty() || !snapshot.exists(&normalized) {
             return Evidence::Missing(path.clone());
         }

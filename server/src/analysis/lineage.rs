@@ -75,7 +75,7 @@ pub fn children(snapshot: &Snapshot, dir: &str) -> Relations {
     // Children that name this thread: narrowed through the reverse map.
     let mut keys = vec![
         format!("path:{dir}"),
-        format!("thread:{}", crate::vfs::file_name(dir)),
+        format!("thread:{}", crate::paths::file_name(dir)),
     ];
     keys.extend(
         snapshot

@@ -10,8 +10,8 @@ use crate::facts::paths::PathKind;
 use crate::facts::status::AssumptionStatus;
 use crate::facts::{AssumptionEntry, Link, LinkKind};
 use crate::index::{attribution_candidates, attribution_source, Snapshot};
+use crate::paths;
 use crate::syntax::ByteRange;
-use crate::vfs;
 
 /// What a reference points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -379,7 +379,7 @@ fn links_to(snapshot: &Snapshot, target: &Target) -> Vec<(String, ByteRange)> {
         }
         Target::Thread(dir) => {
             keys.push(format!("path:{dir}"));
-            keys.push(format!("thread:{}", vfs::file_name(dir)));
+            keys.push(format!("thread:{}", paths::file_name(dir)));
             wanted_paths.insert(dir.clone());
             for member in snapshot.threads.get(dir).into_iter().flat_map(|s| s.iter()) {
                 keys.push(format!("path:{member}"));
@@ -542,7 +542,7 @@ pub fn thread_title(info: &ThreadInfo) -> String {
     });
     let title = from_meta
         .or(from_stages)
-        .unwrap_or_else(|| vfs::file_name(&info.dir).to_string());
+        .unwrap_or_else(|| paths::file_name(&info.dir).to_string());
     title.trim().replace('\n', " ").chars().take(120).collect()
 }
 
@@ -692,7 +692,7 @@ fn canvas_hover(snapshot: &Snapshot, number: u8) -> String {
         .headings
         .first()
         .map(|h| h.text.clone())
-        .unwrap_or_else(|| vfs::file_name(&file.path).to_string());
+        .unwrap_or_else(|| paths::file_name(&file.path).to_string());
     let mut out = format!("**Canvas {number:02}: {title}**\n\n`{}`", file.path);
     if number == 10 {
         out.push_str(&format!("\n\n{} assumptions", file.facts.entries.len()));

@@ -4,7 +4,7 @@
 
 use crate::facts::Link;
 use crate::index::{candidates, EntryLocation, Snapshot};
-use crate::vfs;
+use crate::paths;
 
 /// Where a link points, or why it points nowhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +51,7 @@ pub fn find_thread_by_name(snapshot: &Snapshot, name: &str) -> Option<String> {
     snapshot
         .threads
         .keys()
-        .find(|dir| vfs::file_name(dir) == name)
+        .find(|dir| paths::file_name(dir) == name)
         .cloned()
 }
 

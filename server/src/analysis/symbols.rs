@@ -277,7 +277,7 @@ pub fn workspace_symbols(snapshot: &Snapshot, query: &str, limit: usize) -> Vec<
     }
     for (number, files) in &snapshot.canvas {
         for path in files {
-            let name = crate::vfs::file_name(path)
+            let name = crate::paths::file_name(path)
                 .trim_end_matches(".md")
                 .to_string();
             consider(

@@ -89,7 +89,7 @@ pub fn thread_info(snapshot: &Snapshot, dir: &str) -> ThreadInfo {
         meta_file: None,
         archived: false,
         campaign: relative.split('/').any(|p| p == "campaigns")
-            || crate::vfs::file_name(dir).starts_with("campaign-"),
+            || crate::paths::file_name(dir).starts_with("campaign-"),
     };
     for file in snapshot.thread_members(dir) {
         match file.facts.path_kind() {

@@ -20,8 +20,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::output::{self, Style};
-use crate::analysis::diagnostics::{workspace_diagnostics, Diagnostic, CODES};
-use crate::config::{Settings, Severity};
+use crate::analysis::diagnostics::{workspace_diagnostics, Diagnostic};
+use crate::config::Settings;
+use crate::paths;
+use crate::rules::Severity;
 use crate::vfs;
 
 /// Output format of `check`.
@@ -85,10 +87,14 @@ impl Default for Options {
 /// messages to `err`; returns the exit status.
 pub fn run(paths: &[PathBuf], options: &Options, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     for code in options.select.iter().chain(&options.ignore) {
-        if !CODES.iter().any(|(known, _)| known == code) {
+        if !crate::rules::is_known_code(code) {
+            let hint = match crate::rules::closest_code(code) {
+                Some(known) => format!("did you mean `{known}`? "),
+                None => String::new(),
+            };
             let _ = writeln!(
                 err,
-                "leanos-lsp check: `{code}` is not a diagnostic code (see the README's table)"
+                "leanos-lsp check: `{code}` is not a diagnostic code ({hint}`leanos-lsp rule --all` lists them)"
             );
             return 2;
         }
@@ -203,7 +209,7 @@ impl Target {
                     root.display()
                 ));
             }
-            match vfs::workspace_path(&root, &canonical).filter(|scope| !scope.is_empty()) {
+            match paths::workspace_path(&root, &canonical).filter(|scope| !scope.is_empty()) {
                 Some(scope) => scopes.push(scope),
                 None => whole = true,
             }

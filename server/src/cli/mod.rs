@@ -4,3 +4,4 @@
 pub mod check;
 pub mod fix;
 pub mod output;
+pub mod rule;

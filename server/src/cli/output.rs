@@ -6,10 +6,11 @@ use std::io::Write;
 
 use serde_json::{json, Value};
 
-use crate::analysis::diagnostics::{Diagnostic, CODES};
-use crate::config::Severity;
+use crate::analysis::diagnostics::Diagnostic;
 use crate::index::Snapshot;
 use crate::line_index::ColumnUnit;
+use crate::rules::Severity;
+use crate::rules::RULES;
 
 fn position(snapshot: &Snapshot, path: &str, offset: u32, unit: ColumnUnit) -> (u32, u32) {
     let file = &snapshot.files[path];
@@ -191,16 +192,24 @@ pub fn write_sarif(
     diagnostics: &BTreeMap<String, Vec<Diagnostic>>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let rules: Vec<Value> = CODES
+    let documentation = snapshot.config.documentation_url.as_deref();
+    let rules: Vec<Value> = RULES
         .iter()
-        .map(|(code, severity)| {
-            json!({
-                "id": code,
-                "name": code,
-                "shortDescription": {"text": code.replace('-', " ")},
-                "helpUri": format!("https://github.com/leanos-lsp/leanos-lsp#{code}"),
-                "defaultConfiguration": {"level": sarif_level(*severity)},
-            })
+        .map(|rule| {
+            let what = rule.section("What it finds").unwrap_or_default();
+            let mut value = json!({
+                "id": rule.code,
+                "name": rule.code,
+                "shortDescription": {"text": rule.summary()},
+                "fullDescription": {"text": what, "markdown": what},
+                "help": {"text": rule.page, "markdown": rule.page},
+                "defaultConfiguration": {"level": sarif_level(rule.default)},
+            });
+            // Only a page that is published: a configured documentation URL.
+            if let Some(template) = documentation {
+                value["helpUri"] = Value::String(rule.url(template));
+            }
+            value
         })
         .collect();
     let mut results = Vec::new();
@@ -224,7 +233,7 @@ pub fn write_sarif(
                 .collect();
             let mut result = json!({
                 "ruleId": d.code,
-                "ruleIndex": CODES.iter().position(|(c, _)| *c == d.code).unwrap_or(0),
+                "ruleIndex": RULES.iter().position(|r| r.code == d.code).unwrap_or(0),
                 "level": sarif_level(d.severity),
                 "message": {"text": d.message},
                 "locations": [{

@@ -1020,17 +1020,17 @@ impl Lowering<'_> {
         if self.is_goal {
             let meta = self.facts.frontmatter.as_ref();
             let from_meta = meta.and_then(|m| m.text("id").or_else(|| m.text("goal_id")));
-            let name = crate::vfs::file_name(path);
-            let parent = crate::vfs::parent(path);
+            let name = crate::paths::file_name(path);
+            let parent = crate::paths::parent(path);
             let goals_root_depth = self.config.goals_dir.split('/').count() + 1;
             let depth = path.split('/').count() - 1;
             let from_path = if name == "goal.md" {
-                crate::vfs::file_name(parent).to_string()
+                crate::paths::file_name(parent).to_string()
             } else if depth > goals_root_depth {
                 // A subgoal file in an E6 goal folder: `arr-q1/1.pipeline`.
                 format!(
                     "{}/{}",
-                    crate::vfs::file_name(parent),
+                    crate::paths::file_name(parent),
                     name.trim_end_matches(".md")
                 )
             } else {

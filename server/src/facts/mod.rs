@@ -8,7 +8,8 @@ pub mod paths;
 pub mod solution;
 pub mod status;
 
-use crate::config::{Config, Severity};
+use crate::config::Config;
+use crate::rules::Severity;
 use crate::syntax::ByteRange;
 use metadata::{MetaValue, Metadata};
 use paths::PathKind;
@@ -298,7 +299,7 @@ pub fn lower(path: &str, text: &str, read: ReadState, config: &Config) -> FileFa
                 code: "file-too-large",
                 message: format!(
                     "{} is {size} bytes, over the {} byte cap: skipped",
-                    crate::vfs::file_name(path),
+                    crate::paths::file_name(path),
                     config.max_file_size
                 ),
                 range: 0..0,
@@ -321,7 +322,7 @@ pub fn lower(path: &str, text: &str, read: ReadState, config: &Config) -> FileFa
         }
         ReadState::Read { .. } => {}
     }
-    let name = crate::vfs::file_name(path);
+    let name = crate::paths::file_name(path);
     if matches!(kind, PathKind::Config) {
         let (_, problems) = crate::config::parse_toml(text);
         facts.problems.extend(problems.into_iter().map(|p| Problem {

@@ -7,7 +7,7 @@
 //! (stages).
 
 use crate::config::Config;
-use crate::vfs;
+use crate::paths;
 
 /// How a Canvas section file is named (leanos-formats.md §1.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,7 +185,7 @@ pub fn classify(path: &str, config: &Config) -> PathKind {
     if path == "leanos.toml" {
         return PathKind::Config;
     }
-    let name = vfs::file_name(path);
+    let name = paths::file_name(path);
     if let Some(rest) = under(path, &config.canvas_dir) {
         if !rest.contains('/') {
             if let Some((number, scheme)) = canvas_file_number(name) {
@@ -215,7 +215,7 @@ pub fn classify(path: &str, config: &Config) -> PathKind {
             return PathKind::Other;
         }
         let archived = folders.contains(&"archive");
-        let parent = vfs::parent(path);
+        let parent = paths::parent(path);
         if name == "meta.json" || name == "metadata.yaml" || name == "metadata.yml" {
             return PathKind::ThreadMeta {
                 thread: parent.to_string(),
@@ -225,7 +225,7 @@ pub fn classify(path: &str, config: &Config) -> PathKind {
         }
         if folders.last() == Some(&"5-actions") && folders.len() >= 2 && name.ends_with(".md") {
             return PathKind::Stage {
-                thread: vfs::parent(parent).to_string(),
+                thread: paths::parent(parent).to_string(),
                 number: 5,
                 form: StageForm::ActionFile,
                 archived,

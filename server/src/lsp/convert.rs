@@ -8,9 +8,9 @@ use tower_lsp_server::ls_types::{
 };
 
 use crate::analysis::diagnostics::Diagnostic;
-use crate::config::Severity;
 use crate::index::{FileData, Snapshot};
 use crate::line_index::{ColumnUnit, LineCol, LineIndex};
+use crate::rules::Severity;
 
 /// An LSP position for byte `offset` of `text`.
 pub fn position(index: &LineIndex, text: &str, offset: u32, unit: ColumnUnit) -> lsp::Position {
@@ -40,14 +40,14 @@ pub fn offset(index: &LineIndex, text: &str, position: lsp::Position, unit: Colu
 
 /// The URI of a workspace path under `root`.
 pub fn uri(root: &Path, path: &str) -> Option<Uri> {
-    Uri::from_file_path(crate::vfs::absolute_path(root, path))
+    Uri::from_file_path(crate::paths::absolute_path(root, path))
 }
 
 /// The workspace path of a `file:` URI under `root`; `None` for other
 /// schemes and files outside the root.
 pub fn workspace_path(root: &Path, uri: &Uri) -> Option<String> {
     let path = uri.to_file_path()?;
-    crate::vfs::workspace_path(root, &path)
+    crate::paths::workspace_path(root, &path)
 }
 
 fn severity(severity: Severity) -> DiagnosticSeverity {
@@ -85,7 +85,13 @@ pub fn diagnostic(
         range: range(file, &diagnostic.range, unit),
         severity: Some(severity(diagnostic.severity)),
         code: Some(NumberOrString::String(diagnostic.code.to_string())),
-        code_description: None,
+        code_description: snapshot
+            .config
+            .documentation_url
+            .as_deref()
+            .zip(crate::rules::rule(diagnostic.code))
+            .and_then(|(template, rule)| rule.url(template).parse().ok())
+            .map(|href| lsp::CodeDescription { href }),
         source: Some("leanos".into()),
         message: diagnostic.message.clone(),
         related_information: (!related.is_empty()).then_some(related),

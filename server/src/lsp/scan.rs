@@ -75,7 +75,11 @@ impl Backend {
             // change falls between the read and the watch (changes during
             // the scan are re-read once it is installed).
             let mode = {
-                let toml = match vfs::read_file(&root, "leanos.toml", vfs::DEFAULT_MAX_FILE_SIZE) {
+                let toml = match vfs::read_file(
+                    &root,
+                    "leanos.toml",
+                    crate::config::DEFAULT_MAX_FILE_SIZE,
+                ) {
                     Ok(vfs::FileRead::Bytes(bytes)) => Some(vfs::decode(&bytes).text),
                     _ => None,
                 };

@@ -15,6 +15,7 @@ use crate::line_index::ColumnUnit;
 use crate::lsp::capabilities::ClientFlags;
 use crate::lsp::convert;
 use crate::lsp::document::Document;
+use crate::paths;
 use crate::vfs;
 
 /// One workspace root and everything the server knows under it.
@@ -166,7 +167,7 @@ impl Session {
             .iter()
             .enumerate()
             .filter_map(|(i, w)| {
-                vfs::workspace_path(&w.root, path).map(|p| (i, p, w.root.as_os_str().len()))
+                paths::workspace_path(&w.root, path).map(|p| (i, p, w.root.as_os_str().len()))
             })
             .max_by_key(|(_, _, depth)| *depth)
             .map(|(i, p, _)| (i, p))

@@ -17,8 +17,8 @@ use crate::facts::status::AssumptionStatus;
 use crate::facts::{AssumptionEntry, EntryForm, LearningResult, LinkKind};
 use crate::index::{attribution_source, FileData, Snapshot};
 use crate::line_index::line_span;
+use crate::paths;
 use crate::syntax::ByteRange;
-use crate::vfs;
 pub use edit::{apply, FileOp};
 
 /// What an action is for.
@@ -265,7 +265,7 @@ fn stage_misnamed(snapshot: &Snapshot, file: &FileData, d: &Diagnostic) -> Vec<A
     let Some(number) = file.facts.path_kind().stage() else {
         return Vec::new();
     };
-    let to = format!("{}/{}", vfs::parent(&file.path), stage_file_name(number));
+    let to = format!("{}/{}", paths::parent(&file.path), stage_file_name(number));
     if snapshot.exists(&to) {
         return Vec::new();
     }
@@ -356,7 +356,7 @@ fn new_assumptions_path(snapshot: &Snapshot) -> String {
     let canvas = &snapshot.config.canvas_dir;
     for file in snapshot.files.values() {
         for link in &file.facts.links {
-            let name = vfs::file_name(&link.target);
+            let name = paths::file_name(&link.target);
             if canvas_file_number(name).map(|(n, _)| n) == Some(10)
                 && link.target.contains(canvas.as_str())
                 && matches!(
@@ -434,7 +434,7 @@ fn assumption_unknown(snapshot: &Snapshot, file: &FileData, d: &Diagnostic) -> V
         return vec![fix(
             format!(
                 "Define {id} in a new assumptions section ({})",
-                vfs::file_name(&path)
+                paths::file_name(&path)
             ),
             d,
             false,
@@ -474,7 +474,7 @@ fn assumption_unknown(snapshot: &Snapshot, file: &FileData, d: &Diagnostic) -> V
         ),
     };
     vec![fix(
-        format!("Define {id} in {}", vfs::file_name(canvas_path)),
+        format!("Define {id} in {}", paths::file_name(canvas_path)),
         d,
         false,
         vec![op],
@@ -631,7 +631,7 @@ fn learning_not_applied(snapshot: &Snapshot, file: &FileData, d: &Diagnostic) ->
         .map(|r| (r.status, r.confidence))
         .collect();
     let unambiguous = proposals.len() <= 1;
-    let canvas_name = vfs::file_name(&location.file);
+    let canvas_name = paths::file_name(&location.file);
     let mut seen = std::collections::BTreeSet::new();
     let distinct: Vec<&(LearningResult, String)> = results
         .iter()
@@ -690,7 +690,7 @@ fn attribution_missing(snapshot: &Snapshot, file: &FileData, d: &Diagnostic) -> 
     let info = thread_info(snapshot, thread);
     // Marketing content this lead could have come from, best first: the
     // ones sharing words with the thread's name.
-    let own: Vec<String> = vfs::file_name(thread)
+    let own: Vec<String> = paths::file_name(thread)
         .split(['-', '_'])
         .map(str::to_string)
         .collect();
@@ -737,7 +737,7 @@ fn attribution_missing(snapshot: &Snapshot, file: &FileData, d: &Diagnostic) -> 
 /// section under another name, or the thread with the nearest name.
 fn retarget_candidates(snapshot: &Snapshot, target: &str) -> Vec<String> {
     let trimmed = target.trim_end_matches('/');
-    let name = vfs::file_name(trimmed);
+    let name = paths::file_name(trimmed);
     if let Some((number, _)) = canvas_file_number(name) {
         return snapshot
             .canvas
@@ -755,7 +755,7 @@ fn retarget_candidates(snapshot: &Snapshot, target: &str) -> Vec<String> {
     let mut scored: Vec<(usize, String)> = snapshot
         .threads
         .keys()
-        .map(|dir| (distance(vfs::file_name(dir), wanted), dir.clone()))
+        .map(|dir| (distance(paths::file_name(dir), wanted), dir.clone()))
         .filter(|(d, _)| *d <= 3)
         .collect();
     scored.sort();
@@ -806,7 +806,7 @@ fn link_broken(snapshot: &Snapshot, file: &FileData, d: &Diagnostic) -> Vec<Acti
             // Written the way the link was written.
             let keeps_slash = link.target.ends_with('/');
             let replacement = match link.kind {
-                LinkKind::Markdown => relative(vfs::parent(&file.path), &candidate),
+                LinkKind::Markdown => relative(paths::parent(&file.path), &candidate),
                 LinkKind::Thread => {
                     crate::analysis::navigation::thread_name(snapshot, &candidate).to_string()
                 }
@@ -815,7 +815,7 @@ fn link_broken(snapshot: &Snapshot, file: &FileData, d: &Diagnostic) -> Vec<Acti
                     .unwrap_or(&candidate)
                     .to_string(),
                 LinkKind::Path if !link.target.contains('/') => {
-                    vfs::file_name(&candidate).to_string()
+                    paths::file_name(&candidate).to_string()
                 }
                 _ => candidate.clone(),
             };
@@ -823,7 +823,7 @@ fn link_broken(snapshot: &Snapshot, file: &FileData, d: &Diagnostic) -> Vec<Acti
                 && snapshot.threads.contains_key(&candidate);
             let replacement = if thread_file {
                 // A stage file path: keep the file name under the new folder.
-                format!("{}/{}", replacement, vfs::file_name(&link.target))
+                format!("{}/{}", replacement, paths::file_name(&link.target))
             } else if keeps_slash {
                 format!("{replacement}/")
             } else {
@@ -1021,7 +1021,7 @@ fn solution_stale_entry(snapshot: &Snapshot, file: &FileData, d: &Diagnostic) ->
                     format!(
                         "Refresh `{}` from {}",
                         entry.name,
-                        vfs::file_name(&learning.path)
+                        paths::file_name(&learning.path)
                     ),
                     d,
                     false,
@@ -1042,7 +1042,7 @@ fn solution_stale_entry(snapshot: &Snapshot, file: &FileData, d: &Diagnostic) ->
             if dir.split('/').any(|p| p == "archive") {
                 continue;
             }
-            let file_name = vfs::file_name(path.trim_end_matches('/'));
+            let file_name = paths::file_name(path.trim_end_matches('/'));
             let target = if file_name.ends_with(".md") {
                 format!("{dir}/{file_name}")
             } else {

@@ -12,7 +12,7 @@ use crate::analysis::thread::thread_info;
 use crate::facts::metadata::MetaValue;
 use crate::facts::paths::PathKind;
 use crate::index::Snapshot;
-use crate::vfs;
+use crate::paths;
 
 /// The types a thread can be spawned as.
 pub const SPAWN_TYPES: [&str; 4] = ["engineering", "marketing", "sales", "operations"];
@@ -211,7 +211,7 @@ pub fn spawn_actions(snapshot: &Snapshot, path: &str, offset: u32, today: &str) 
     let base = {
         let from_line = slug(&title);
         if from_line.is_empty() {
-            format!("{}-followup", vfs::file_name(parent_dir))
+            format!("{}-followup", paths::file_name(parent_dir))
         } else {
             from_line
         }
@@ -223,7 +223,7 @@ pub fn spawn_actions(snapshot: &Snapshot, path: &str, offset: u32, today: &str) 
         let mut fields = vec![
             (
                 "id".to_string(),
-                json_string(&format!("thread-{thread_type}-{}", vfs::file_name(&dir))),
+                json_string(&format!("thread-{thread_type}-{}", paths::file_name(&dir))),
             ),
             ("type".to_string(), json_string(thread_type)),
             ("status".to_string(), json_string("active")),
@@ -262,7 +262,7 @@ pub fn spawn_actions(snapshot: &Snapshot, path: &str, offset: u32, today: &str) 
             _ => String::new(),
         };
         let source_link = {
-            let from = vfs::parent(&format!("{dir}/1-input.md")).to_string();
+            let from = paths::parent(&format!("{dir}/1-input.md")).to_string();
             let up = from.split('/').count();
             format!("{}{}", "../".repeat(up), path)
         };

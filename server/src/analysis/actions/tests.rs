@@ -6,9 +6,8 @@ use std::collections::BTreeMap;
 
 use super::*;
 use crate::analysis::diagnostics::fixture::snapshot;
-use crate::config::Severity;
-use crate::index::Source;
-use crate::vfs::FileRead;
+use crate::ingest::Source;
+use crate::rules::Severity;
 
 fn texts(snapshot: &Snapshot) -> BTreeMap<String, String> {
     snapshot
@@ -21,10 +20,7 @@ fn texts(snapshot: &Snapshot) -> BTreeMap<String, String> {
 fn rebuild(files: &BTreeMap<String, String>) -> Snapshot {
     let sources = files
         .iter()
-        .map(|(path, text)| Source {
-            path: path.clone(),
-            content: FileRead::Bytes(text.clone().into_bytes()),
-        })
+        .map(|(path, text)| Source::text(path.clone(), text.clone()))
         .collect();
     Snapshot::from_sources(&crate::config::Settings::default(), sources)
 }

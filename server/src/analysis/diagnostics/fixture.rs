@@ -4,9 +4,9 @@
 //! message` (0-based lines, UTF-16 columns).
 
 use crate::config::Settings;
-use crate::index::{Snapshot, Source};
+use crate::index::Snapshot;
+use crate::ingest::Source;
 use crate::line_index::ColumnUnit;
-use crate::vfs::FileRead;
 
 /// Parses a fixture into sources.
 pub fn sources(fixture: &str) -> Vec<Source> {
@@ -19,10 +19,7 @@ pub fn sources(fixture: &str) -> Vec<Source> {
         }
     }
     out.into_iter()
-        .map(|(path, text)| Source {
-            path,
-            content: FileRead::Bytes(text.into_bytes()),
-        })
+        .map(|(path, text)| Source::text(path, text))
         .collect()
 }
 

@@ -10,7 +10,7 @@ use crate::facts::LinkKind;
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let snapshot = context.snapshot;
-    if crate::config::is_changelog(crate::vfs::file_name(&context.file.path)) {
+    if crate::config::is_changelog(crate::paths::file_name(&context.file.path)) {
         return;
     }
     for link in &context.file.facts.links {
@@ -34,7 +34,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                 _ => {
                     let mut message = format!("`{}` does not exist", link.target);
                     // A Canvas file under the other naming scheme.
-                    let name = crate::vfs::file_name(link.target.trim_end_matches('/'));
+                    let name = crate::paths::file_name(link.target.trim_end_matches('/'));
                     if let Some((number, _)) = crate::facts::paths::canvas_file_number(name) {
                         if let Some(existing) =
                             snapshot.canvas.get(&number).and_then(|s| s.iter().next())

@@ -28,9 +28,10 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use crate::config::{RuleLevel, Severity};
+use crate::config::RuleLevel;
 use crate::facts::paths::{PathKind, StageForm};
 use crate::index::{FileData, Snapshot};
+use crate::rules::{default_severity, Severity};
 use crate::syntax::ByteRange;
 
 /// Another place involved in a diagnostic (LSP `relatedInformation`).
@@ -50,49 +51,6 @@ pub struct Diagnostic {
     pub range: ByteRange,
     pub message: String,
     pub related: Vec<Related>,
-}
-
-/// Every code with its default severity (SPEC §2), plus `config-invalid`
-/// for a bad `leanos.toml`.
-pub const CODES: &[(&str, Severity)] = &[
-    ("assumption-unknown", Severity::Error),
-    ("assumption-duplicate", Severity::Error),
-    ("assumption-untested", Severity::Hint),
-    ("link-broken", Severity::Warning),
-    ("goal-unknown", Severity::Warning),
-    ("stage-missing", Severity::Warning),
-    ("stage-misnamed", Severity::Warning),
-    ("stage-legacy", Severity::Info),
-    ("stage-empty", Severity::Info),
-    ("stage-heading", Severity::Warning),
-    ("hypothesis-no-assumption", Severity::Warning),
-    ("decision-no-verdict", Severity::Warning),
-    ("decision-needs-approval", Severity::Warning),
-    ("learning-no-canvas-update", Severity::Warning),
-    ("learning-not-applied", Severity::Warning),
-    ("meta-invalid", Severity::Error),
-    ("meta-mismatch", Severity::Warning),
-    ("attribution-missing", Severity::Warning),
-    ("attribution-broken", Severity::Warning),
-    ("solution-missing-feature", Severity::Warning),
-    ("solution-stale-entry", Severity::Warning),
-    ("file-encoding", Severity::Info),
-    ("file-too-large", Severity::Info),
-    ("config-invalid", Severity::Error),
-];
-
-/// Whether `code` is a diagnostic code this product knows.
-pub fn is_known_code(code: &str) -> bool {
-    CODES.iter().any(|(c, _)| *c == code)
-}
-
-/// The default severity of a known code.
-pub fn default_severity(code: &str) -> Severity {
-    CODES
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, s)| *s)
-        .unwrap_or(Severity::Warning)
 }
 
 /// What a rule sees: the snapshot and the file it is checking.

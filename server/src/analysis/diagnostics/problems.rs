@@ -1,7 +1,8 @@
 //! `meta-invalid`, `file-encoding`, `file-too-large` and `config-invalid`:
 //! problems found while reading and lowering the file itself.
 
-use super::{default_severity, Context, Diagnostic};
+use super::{Context, Diagnostic};
+use crate::rules::default_severity;
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     for problem in &context.file.facts.problems {

@@ -16,7 +16,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         format!(
             "stage {} file `{}` is empty",
             number.min(6),
-            crate::vfs::file_name(&context.file.path)
+            crate::paths::file_name(&context.file.path)
         ),
     ));
 }

@@ -27,7 +27,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             format!(
                 "heading names stage {named} (`{}`) but this is `{}`",
                 stage_file_name(named),
-                crate::vfs::file_name(&context.file.path)
+                crate::paths::file_name(&context.file.path)
             ),
         ));
     }

@@ -13,7 +13,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         anchor(context.file),
         format!(
             "`{}` belongs to the legacy 7-stage layout: the six stages end with `6-learning.md`",
-            crate::vfs::file_name(&context.file.path)
+            crate::paths::file_name(&context.file.path)
         ),
     ));
 }

@@ -15,7 +15,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         anchor(context.file),
         format!(
             "`{}` looks like stage {number} under a wrong name: rename it to `{}`",
-            crate::vfs::file_name(&context.file.path),
+            crate::paths::file_name(&context.file.path),
             stage_file_name(number)
         ),
     ));

@@ -45,7 +45,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             format!(
                 "stage {missing} (`{}`) is missing: `{}` comes after it",
                 stage_file_name(missing),
-                crate::vfs::file_name(&context.file.path)
+                crate::paths::file_name(&context.file.path)
             ),
         ));
     }
