@@ -97,11 +97,13 @@ fn check_page(rule: &Rule) -> Result<(), String> {
     let offered: Vec<String> = fired
         .iter()
         .flat_map(|(path, d)| {
-            all_fixes(&before, path).into_iter().filter(move |a| {
-                a.diagnostic
-                    .as_ref()
-                    .is_some_and(|(c, r)| *c == d.code && *r == d.range)
-            })
+            all_fixes(&before, path, "2026-12-02")
+                .into_iter()
+                .filter(move |a| {
+                    a.diagnostic
+                        .as_ref()
+                        .is_some_and(|(c, r)| *c == d.code && *r == d.range)
+                })
         })
         .map(|a| a.title)
         .collect();

@@ -38,8 +38,8 @@ pub fn thread_of(snapshot: &Snapshot, path: &str) -> Option<String> {
         .and_then(|f| f.facts.path_kind().thread().map(str::to_string))
 }
 
-/// Where the entry's evidence leads (or, without evidence, the engineering
-/// thread announcing a feature of the same name).
+/// Where the entry's evidence leads (or, without evidence, the live
+/// engineering thread announcing a feature of the same name).
 pub fn evidence_of(snapshot: &Snapshot, entry: &SolutionEntry) -> Evidence {
     if let Some((path, _)) = &entry.evidence {
         let normalized = paths::normalize(path.trim_end_matches('/')).unwrap_or_default();
@@ -54,16 +54,16 @@ pub fn evidence_of(snapshot: &Snapshot, entry: &SolutionEntry) -> Evidence {
             None => Evidence::Unlinked,
         };
     }
-    // The first announcing thread file in path order.
+    // The first live announcing thread in path order (an archived one is
+    // history, not what the entry records now).
     snapshot
         .solution_announcements
         .get(&feature_key(&entry.name))
         .into_iter()
         .flatten()
         .filter_map(|path| snapshot.files.get(path)?.facts.path_kind().thread())
-        .map(|dir| Evidence::Thread(dir.to_string()))
-        .next()
-        .unwrap_or(Evidence::Unlinked)
+        .find(|dir| !dir.split('/').any(|p| p == "archive"))
+        .map_or(Evidence::Unlinked, |dir| Evidence::Thread(dir.to_string()))
 }
 
 /// The learning of a thread: its stage 6 (or legacy 7) file.

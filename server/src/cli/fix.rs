@@ -40,12 +40,13 @@ pub fn fix_workspace(
 ) -> std::io::Result<FixOutcome> {
     let root = target.root.as_path();
     let (snapshot, _) = crate::load::load_workspace(root, &Settings::default());
+    let today = crate::analysis::completion::today();
     let mut ops: Vec<FileOp> = Vec::new();
     let mut applied: Vec<(String, String, Vec<String>)> = Vec::new();
     let mut paths: Vec<&String> = snapshot.files.keys().filter(|p| target.covers(p)).collect();
     paths.sort();
     for path in paths {
-        for action in all_fixes(&snapshot, path)
+        for action in all_fixes(&snapshot, path, &today)
             .into_iter()
             .filter(|a| a.unambiguous)
         {

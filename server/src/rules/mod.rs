@@ -121,7 +121,7 @@ pub fn closest_code(code: &str) -> Option<&'static str> {
 }
 
 /// Levenshtein distance in chars.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

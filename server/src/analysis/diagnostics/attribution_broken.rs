@@ -4,7 +4,9 @@
 //! path, `threads/marketing/campaigns/<last>`,
 //! `artifacts/marketing/campaigns/<last>`.
 
-use super::{Context, Diagnostic};
+use super::{Context, Data, Diagnostic};
+use crate::analysis::actions::fix::{fix, retarget_candidates};
+use crate::analysis::actions::{Action, FileOp};
 use crate::index::{attribution_candidates, attribution_source};
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
@@ -24,12 +26,41 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     } else {
         format!("source `{source}` resolves to no marketing thread or artifact")
     };
-    out.push(context.diagnostic("attribution-broken", range, message));
+    out.push(context.diagnostic_with(
+        Data::AttributionBroken { source },
+        "attribution-broken",
+        range,
+        message,
+    ));
+}
+
+/// Points the source at the marketing thread with the nearest name
+/// (unambiguous when there is one).
+pub fn fixes(context: &Context, d: &Diagnostic, source: &str) -> Vec<Action> {
+    let (snapshot, file) = (context.snapshot, context.file);
+    let candidates = retarget_candidates(snapshot, source, |dir| dir.contains("/marketing/"));
+    let unambiguous = candidates.len() == 1;
+    candidates
+        .into_iter()
+        .map(|dir| {
+            let value = format!(
+                "{}/",
+                crate::analysis::navigation::thread_name(snapshot, &dir)
+            );
+            fix(
+                format!("Point the source at `{value}`"),
+                d,
+                unambiguous,
+                vec![FileOp::replace(&file.path, d.range.clone(), value)],
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use crate::analysis::diagnostics::fixture::check;
+    use crate::analysis::diagnostics::fixture::fix_test::*;
 
     #[test]
     fn source_resolution_order() {
@@ -43,6 +74,28 @@ mod tests {
                 "threads/sales/c/meta.json:0:12-0:35 warning source `marketing/content/gone/` resolves to no marketing thread or artifact",
                 "threads/sales/e/1-input.md:1:8-1:30 warning source `../../../../etc/passwd` resolves to no marketing thread or artifact",
             ]
+        );
+    }
+
+    #[test]
+    fn a_closer_thread_of_another_kind_does_not_hide_the_marketing_one() {
+        let files = check_fix(
+            r#"//- /threads/marketing/content/white-label-case-study/1-input.md
+# Stage 1: Input
+//- /threads/sales/white-label-case-studie/1-input.md
+# Stage 1: Input
+//- /threads/sales/acme/meta.json
+{"type": "sales", "source": "marketing/white-label-case-stud/"}
+"#,
+            "threads/sales/acme/meta.json",
+            "attribution-broken",
+            "Point the source at",
+        );
+        assert!(
+            files["threads/sales/acme/meta.json"]
+                .contains("\"source\": \"marketing/content/white-label-case-study/\""),
+            "{}",
+            files["threads/sales/acme/meta.json"]
         );
     }
 }

@@ -6,7 +6,9 @@
 //! metadata file, else on `1-input.md`, else on the thread's first stage
 //! file.
 
-use super::{anchor, Context, Diagnostic};
+use super::{anchor, Context, Data, Diagnostic};
+use crate::analysis::actions::fix::{fix, meta_insert};
+use crate::analysis::actions::{Action, FileOp};
 use crate::analysis::thread::thread_info;
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
@@ -33,7 +35,10 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             .stage_file(1)
             .and_then(|f| f.facts.frontmatter.as_ref()));
     if !attributed {
-        out.push(context.diagnostic(
+        out.push(context.diagnostic_with(
+            Data::AttributionMissing {
+                thread: info.dir.clone(),
+            },
             "attribution-missing",
             anchor(context.file),
             format!(
@@ -44,9 +49,61 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Adds a `source` to the thread's metadata (or creates `meta.json`):
+/// the three marketing threads sharing most words with its name, and
+/// `outbound`; a choice, never applied blind.
+pub fn fixes(context: &Context, d: &Diagnostic, thread: &str) -> Vec<Action> {
+    let snapshot = context.snapshot;
+    let info = thread_info(snapshot, thread);
+    // Marketing content this lead could have come from, best first: the
+    // ones sharing words with the thread's name.
+    let own: Vec<String> = crate::paths::file_name(thread)
+        .split(['-', '_'])
+        .map(str::to_string)
+        .collect();
+    let mut sources: Vec<(usize, String)> = snapshot
+        .threads
+        .keys()
+        .filter(|dir| dir.starts_with(&format!("{}/marketing/", snapshot.config.threads_dir)))
+        .map(|dir| {
+            let name = crate::analysis::navigation::thread_name(snapshot, dir).to_string();
+            let shared = own
+                .iter()
+                .filter(|w| w.len() > 2 && name.contains(w.as_str()))
+                .count();
+            (shared, format!("{name}/"))
+        })
+        .collect();
+    sources.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut values: Vec<String> = sources.into_iter().take(3).map(|(_, s)| s).collect();
+    values.push("outbound".into());
+    values
+        .into_iter()
+        .map(|value| {
+            let op = match &info.meta_file {
+                Some(meta) => meta_insert(meta, "source", &value),
+                None => FileOp::Create {
+                    path: format!("{thread}/meta.json"),
+                    text: format!(
+                        "{{\n  \"type\": \"{}\",\n  \"source\": \"{value}\"\n}}\n",
+                        info.thread_type
+                    ),
+                },
+            };
+            fix(
+                format!("Add source attribution `{value}`"),
+                d,
+                false,
+                vec![op],
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use crate::analysis::diagnostics::fixture::check;
+    use crate::analysis::diagnostics::fixture::fix_test::*;
 
     #[test]
     fn deals_need_a_source_campaigns_do_not() {
@@ -68,6 +125,48 @@ mod tests {
             ),
             "{}",
             found[1]
+        );
+    }
+
+    #[test]
+    fn attribution_missing_adds_a_source() {
+        let files = check_fix(
+            r#"//- /threads/sales/acme/meta.json
+{
+  "type": "sales"
+}
+//- /threads/sales/acme/1-input.md
+# Input
+//- /threads/marketing/acme-case-study/1-input.md
+# Input
+"#,
+            "threads/sales/acme/meta.json",
+            "attribution-missing",
+            "`marketing/acme-case-study/`",
+        );
+        assert_eq!(
+            files["threads/sales/acme/meta.json"],
+            r#"{
+  "source": "marketing/acme-case-study/",
+  "type": "sales"
+}
+"#
+        );
+        let created = check_fix(
+            r#"//- /threads/sales/beta/1-input.md
+# Input
+"#,
+            "threads/sales/beta/1-input.md",
+            "attribution-missing",
+            "`outbound`",
+        );
+        assert_eq!(
+            created["threads/sales/beta/meta.json"],
+            r#"{
+  "type": "sales",
+  "source": "outbound"
+}
+"#
         );
     }
 }

@@ -4,7 +4,9 @@
 //! `approved_by`/`decided_by` naming a person, `owner: human`, a ticked
 //! `[x] Approve`). "Auto-approved" and agents do not count.
 
-use super::{Context, Diagnostic};
+use super::{Context, Data, Diagnostic};
+use crate::analysis::actions::fix::{fix, line_end, line_start};
+use crate::analysis::actions::{Action, FileOp};
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let facts = &context.file.facts;
@@ -16,7 +18,8 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     };
     let threshold = context.snapshot.config.approval_threshold;
     if *score >= threshold && !facts.approved {
-        out.push(context.diagnostic(
+        out.push(context.diagnostic_with(
+            Data::DecisionNeedsApproval,
             "decision-needs-approval",
             range.clone(),
             format!("impact score {score} is at or above {threshold}: record a person's approval (`**Approved by:** Name`)"),
@@ -24,9 +27,58 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Records an approval to fill in (`**Approved by:** NAME (today)`) on
+/// the line after the impact score, or, when the score is in the
+/// frontmatter, right after the frontmatter (never inside the YAML).
+pub fn fixes(context: &Context, d: &Diagnostic, today: &str) -> Vec<Action> {
+    let file = context.file;
+    let text = &file.text;
+    let insertion = match frontmatter_end(text).filter(|end| d.range.start < *end) {
+        Some(end) => (end, format!("\n**Approved by:** NAME ({today})\n")),
+        None => {
+            let end = line_end(text, d.range.end);
+            let start = line_start(text, d.range.start);
+            let line = &text[start as usize..end as usize];
+            let indent: String = line.chars().take_while(|c| c.is_whitespace()).collect();
+            let bullet = if line.trim_start().starts_with("- ") {
+                "- "
+            } else {
+                ""
+            };
+            (
+                end,
+                format!("\n{indent}{bullet}**Approved by:** NAME ({today})"),
+            )
+        }
+    };
+    vec![fix(
+        "Record a person's approval",
+        d,
+        false,
+        vec![FileOp::insert(&file.path, insertion.0, insertion.1)],
+    )]
+}
+
+/// The byte offset just after a leading frontmatter block's closing
+/// `---` line (its newline included), if the file starts with one.
+fn frontmatter_end(text: &str) -> Option<u32> {
+    let body = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))?;
+    let mut offset = text.len() - body.len();
+    for line in body.split_inclusive('\n') {
+        offset += line.len();
+        if line.trim_end() == "---" {
+            return Some(offset as u32);
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use crate::analysis::diagnostics::fixture::check;
+    use crate::analysis::diagnostics::fixture::fix_test::*;
 
     #[test]
     fn threshold_and_approvals() {
@@ -40,6 +92,53 @@ mod tests {
                 "threads/s/a/4-decision.md:1:20-1:24 warning impact score 0.85 is at or above 0.8: record a person's approval (`**Approved by:** Name`)",
                 "threads/s/e/4-decision.md:1:14-1:17 warning impact score 0.8 is at or above 0.8: record a person's approval (`**Approved by:** Name`)",
             ]
+        );
+    }
+
+    #[test]
+    fn decision_approval_template() {
+        let before = snapshot(
+            r#"//- /threads/s/a/4-decision.md
+**PROCEED**
+- **Impact score:** 0.9
+"#,
+        );
+        let d =
+            crate::analysis::diagnostics::file_diagnostics(&before, "threads/s/a/4-decision.md")
+                .into_iter()
+                .find(|d| d.code == "decision-needs-approval")
+                .unwrap();
+        let actions = quick_fixes(&before, "threads/s/a/4-decision.md", &d.range, TODAY);
+        let mut files = texts(&before);
+        apply(&mut files, &actions[0].ops).unwrap();
+        assert!(
+            files["threads/s/a/4-decision.md"]
+                .contains("- **Impact score:** 0.9\n- **Approved by:** NAME ("),
+            "{}",
+            files["threads/s/a/4-decision.md"]
+        );
+    }
+
+    #[test]
+    fn the_approval_goes_after_the_frontmatter_never_into_it() {
+        let files = check_fix(
+            r#"//- /threads/s/a/4-decision.md
+---
+impact_score: 0.9
+---
+# Stage 4: Decision
+
+**PROCEED**
+"#,
+            "threads/s/a/4-decision.md",
+            "decision-needs-approval",
+            "Record a person's approval",
+        );
+        assert_eq!(
+            files["threads/s/a/4-decision.md"],
+            format!(
+                "---\nimpact_score: 0.9\n---\n\n**Approved by:** NAME ({TODAY})\n# Stage 4: Decision\n\n**PROCEED**\n"
+            )
         );
     }
 }

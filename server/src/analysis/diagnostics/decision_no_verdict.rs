@@ -7,7 +7,7 @@ use super::{anchor, Context, Diagnostic};
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let facts = &context.file.facts;
-    if !matches!(context.stage(), Some((4, _))) || facts.empty {
+    if !matches!(context.stage(), Some((4, _))) || facts.empty || context.unread() {
         return;
     }
     if facts.verdict.is_none() {

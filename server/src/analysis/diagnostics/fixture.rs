@@ -114,3 +114,103 @@ pub fn render_range(snapshot: &Snapshot, path: &str, range: &std::ops::Range<u32
         start.line, start.col, end.line, end.col
     )
 }
+
+/// Before/after tests of quick fixes: a fix applied to the in-memory
+/// workspace, the resulting files, and the round trip (the fixed
+/// diagnostic gone, no new error).
+pub mod fix_test {
+    use std::collections::BTreeMap;
+
+    pub use super::snapshot;
+    pub use crate::analysis::actions::{apply, quick_fixes};
+    use crate::index::Snapshot;
+    use crate::ingest::Source;
+    use crate::rules::Severity;
+
+    /// The date fixes stamp new files and approvals with.
+    pub const TODAY: &str = "2026-12-02";
+
+    pub fn texts(snapshot: &Snapshot) -> BTreeMap<String, String> {
+        snapshot
+            .files
+            .iter()
+            .map(|(p, f)| (p.clone(), f.text.to_string()))
+            .collect()
+    }
+
+    pub fn rebuild(files: &BTreeMap<String, String>) -> Snapshot {
+        let sources = files
+            .iter()
+            .map(|(path, text)| Source::text(path.clone(), text.clone()))
+            .collect();
+        Snapshot::from_sources(&crate::config::Settings::default(), sources)
+    }
+
+    pub fn diagnostics(snapshot: &Snapshot) -> Vec<(String, &'static str, Severity, String)> {
+        crate::analysis::diagnostics::workspace_diagnostics(snapshot)
+            .into_iter()
+            .flat_map(|(path, list)| {
+                list.into_iter()
+                    .map(move |d| (path.clone(), d.code, d.severity, d.message))
+            })
+            .collect()
+    }
+
+    /// Applies the fix whose title contains `title`, offered for the first
+    /// `code` diagnostic of `path` in `fixture`, and returns the files after
+    /// it; asserts the diagnostic is gone and no error appeared.
+    pub fn check_fix(
+        fixture: &str,
+        path: &str,
+        code: &str,
+        title: &str,
+    ) -> BTreeMap<String, String> {
+        let before = snapshot(fixture);
+        let diagnostic = crate::analysis::diagnostics::file_diagnostics(&before, path)
+            .into_iter()
+            .find(|d| d.code == code)
+            .unwrap_or_else(|| panic!("no {code} in {path}: {:#?}", diagnostics(&before)));
+        let actions = quick_fixes(&before, path, &diagnostic.range, TODAY);
+        let action = actions
+            .iter()
+            .find(|a| a.title.contains(title))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no action `{title}` among {:?}",
+                    actions.iter().map(|a| &a.title).collect::<Vec<_>>()
+                )
+            });
+        let mut files = texts(&before);
+        apply(&mut files, &action.ops).unwrap();
+        let after = rebuild(&files);
+        let old = diagnostics(&before);
+        let new = diagnostics(&after);
+        let still = new
+            .iter()
+            .filter(|(p, c, _, m)| {
+                *c == code
+                    && (p == path || action.ops.iter().any(|o| o.paths().contains(&p.as_str())))
+                    && old
+                        .iter()
+                        .any(|(op, oc, _, om)| op == p && oc == c && om == m)
+            })
+            .count();
+        assert!(
+            still < old.iter().filter(|(_, c, _, _)| *c == code).count()
+                || !new
+                    .iter()
+                    .any(|(p, c, _, m)| p == path && *c == code && *m == diagnostic.message),
+            "{code} still there: {new:#?}"
+        );
+        for (p, c, severity, m) in &new {
+            if *severity == Severity::Error {
+                assert!(
+                    old.iter()
+                        .any(|(op, oc, _, om)| op == p && oc == c && om == m),
+                    "new error {c} in {p}: {m}"
+                );
+            }
+        }
+        files
+    }
+}

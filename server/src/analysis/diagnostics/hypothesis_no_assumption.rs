@@ -6,7 +6,7 @@ use super::{anchor, Context, Diagnostic};
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let facts = &context.file.facts;
-    if !matches!(context.stage(), Some((2, _))) || facts.empty {
+    if !matches!(context.stage(), Some((2, _))) || facts.empty || context.unread() {
         return;
     }
     if facts.refs.is_empty() {

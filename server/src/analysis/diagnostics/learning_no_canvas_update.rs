@@ -12,7 +12,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         Some((6, _)) => !context.file.path.ends_with("6-results.md"),
         _ => false,
     };
-    if !is_learning || facts.empty || facts.names_canvas {
+    if !is_learning || facts.empty || facts.names_canvas || context.unread() {
         return;
     }
     out.push(context.diagnostic(

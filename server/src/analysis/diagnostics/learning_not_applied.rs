@@ -3,9 +3,14 @@
 //! assumptions section does not show. Reported on both ends: on the
 //! learning's citation and on the Canvas entry, each pointing at the other.
 
-use super::{Context, Diagnostic, Related};
+use super::{Context, Data, Diagnostic, Related};
+use crate::analysis::actions::fix::{fix, line_end, status_text};
+use crate::analysis::actions::{Action, FileOp};
 use crate::analysis::drift::result_disagreement;
 use crate::facts::paths::PathKind;
+use crate::facts::{AssumptionEntry, EntryForm, LearningResult};
+use crate::index::FileData;
+use crate::syntax::ByteRange;
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let snapshot = context.snapshot;
@@ -30,6 +35,10 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                     range: entry.id_range.clone(),
                     message: format!("the entry of `{}`", entry.id),
                 });
+                diagnostic.data = Data::LearningNotApplied {
+                    id: result.id.clone(),
+                    results: vec![(context.file.path.clone(), result.clone())],
+                };
                 out.push(diagnostic);
             }
         }
@@ -66,12 +75,13 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             range: result.range.clone(),
             message: format!("the learning records {difference}"),
         }];
+        let mut results = vec![(path.clone(), result.clone())];
         // Learnings, not results: one learning may state an ID twice.
         let mut count = 1;
-        let mut results = 1;
+        let mut total = 1;
         let mut last = path;
         for (path, result, difference) in disagreeing {
-            results += 1;
+            total += 1;
             if path != last {
                 count += 1;
                 last = path;
@@ -82,6 +92,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                     range: result.range.clone(),
                     message: format!("the learning records {difference}"),
                 });
+                results.push((path.clone(), result.clone()));
             }
         }
         let message = if count == 1 {
@@ -90,7 +101,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                 entry.id
             )
         } else {
-            let listed = if results > related.len() {
+            let listed = if total > related.len() {
                 format!("; the first {MAX_RELATED} results are listed")
             } else {
                 String::new()
@@ -103,6 +114,10 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         let mut diagnostic =
             context.diagnostic("learning-not-applied", entry.id_range.clone(), message);
         diagnostic.related = related;
+        diagnostic.data = Data::LearningNotApplied {
+            id: entry.id.clone(),
+            results,
+        };
         out.push(diagnostic);
     }
 }
@@ -111,9 +126,158 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
 /// the Canvas end; the message gives the full count.
 pub const MAX_RELATED: usize = 20;
 
+/// The edits that make `entry` show `result` (status, confidence and,
+/// when missing, the learning as evidence), in the entry's own form.
+fn apply_result_edits(
+    canvas: &FileData,
+    entry: &AssumptionEntry,
+    result: &LearningResult,
+    learning_path: &str,
+) -> Vec<(ByteRange, String)> {
+    let mut edits = Vec::new();
+    match entry.form {
+        EntryForm::Heading => {
+            // New fields go after the entry's last field line.
+            let heading_end = [
+                Some(&entry.id_range),
+                entry.status_range.as_ref(),
+                entry.confidence_range.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            .map(|r| line_end(&canvas.text, r.end))
+            .max()
+            .unwrap_or_else(|| line_end(&canvas.text, entry.id_range.end));
+            let mut inserted = String::new();
+            match (result.status, &entry.status_range) {
+                (Some(status), Some(range)) if entry.status != Some(status) => {
+                    edits.push((range.clone(), status_text(status)));
+                }
+                (Some(status), None) if entry.status != Some(status) => {
+                    inserted.push_str(&format!("\n**Status:** {}", status_text(status)));
+                }
+                _ => {}
+            }
+            match (result.confidence, &entry.confidence_range) {
+                (Some(c), Some(range)) if entry.confidence != Some(c) => {
+                    edits.push((range.clone(), format!("{c}%")))
+                }
+                (Some(c), None) if entry.confidence != Some(c) => {
+                    inserted.push_str(&format!("\n**Confidence:** {c}%"))
+                }
+                _ => {}
+            }
+            if entry.evidence.is_none() {
+                inserted.push_str(&format!("\n**Evidence:** {learning_path}"));
+            }
+            if !inserted.is_empty() {
+                edits.push((heading_end..heading_end, inserted));
+            }
+        }
+        EntryForm::TableRow => {
+            if let (Some(status), Some(range)) = (result.status, &entry.status_range) {
+                if entry.status != Some(status) {
+                    edits.push((range.clone(), status.as_str().to_lowercase()));
+                }
+            }
+            if let (Some(c), Some(range)) = (result.confidence, &entry.confidence_range) {
+                if entry.confidence != Some(c) {
+                    edits.push((range.clone(), format!("{c}%")));
+                }
+            }
+        }
+        EntryForm::ListItem => {
+            let mut badge = Vec::new();
+            if let Some(status) = result.status {
+                badge.push(status_text(status));
+            }
+            if let Some(c) = result.confidence {
+                badge.push(format!("{c}%"));
+            }
+            match &entry.status_range {
+                Some(range) => edits.push((range.clone(), badge.join(" "))),
+                None => {
+                    let end = line_end(&canvas.text, entry.id_range.end);
+                    edits.push((end..end, format!(" — {}", badge.join(" "))));
+                }
+            }
+        }
+    }
+    edits
+}
+
+/// Applies a learning's result to the entry of `id`: one action per
+/// distinct result among `results` (learning path, result), unambiguous
+/// when every learning of the ID records the same.
+pub fn fixes(
+    context: &Context,
+    d: &Diagnostic,
+    id: &str,
+    results: &[(String, LearningResult)],
+) -> Vec<Action> {
+    let snapshot = context.snapshot;
+    let Some(location) = snapshot
+        .assumptions
+        .get(id)
+        .and_then(|l| l.iter().next())
+        .cloned()
+    else {
+        return Vec::new();
+    };
+    let Some(canvas) = snapshot.files.get(&location.file) else {
+        return Vec::new();
+    };
+    let Some(entry) = canvas.facts.entries.get(location.index) else {
+        return Vec::new();
+    };
+    // Unambiguous when every learning of this ID records the same result.
+    let proposals: std::collections::BTreeSet<_> = snapshot
+        .learning_records
+        .get(id)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| snapshot.files.get(p))
+        .flat_map(|f| f.facts.learning_results.iter().filter(|r| r.id == id))
+        .map(|r| (r.status, r.confidence))
+        .collect();
+    let unambiguous = proposals.len() <= 1;
+    let canvas_name = crate::paths::file_name(&location.file);
+    let mut seen = std::collections::BTreeSet::new();
+    let distinct: Vec<&(String, LearningResult)> = results
+        .iter()
+        .filter(|(_, result)| seen.insert((result.status, result.confidence)))
+        .collect();
+    distinct
+        .iter()
+        .filter_map(|(learning_path, result)| {
+            let edits = apply_result_edits(canvas, entry, result, learning_path);
+            if edits.is_empty() {
+                return None;
+            }
+            let title = if distinct.len() == 1 {
+                format!("Apply the learning to {id} in {canvas_name}")
+            } else {
+                let thread = crate::analysis::drift::thread_of(snapshot, learning_path)
+                    .unwrap_or_else(|| learning_path.clone());
+                format!("Apply the learning of {thread} to {id} in {canvas_name}")
+            };
+            Some(fix(
+                title,
+                d,
+                unambiguous,
+                vec![FileOp::Edit {
+                    path: location.file.clone(),
+                    edits,
+                }],
+            ))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use crate::analysis::diagnostics::fixture::check;
+    use crate::analysis::diagnostics::fixture::fix_test::*;
 
     const CANVAS: &str = "//- /strategy/canvas/10-assumptions.md\n### A4: White-label\n**Status:** ⏳ TESTING\n**Confidence:** 60%\n\n### A5: Done\n**Status:** ✅ VALIDATED\n**Confidence:** 90%\n";
 
@@ -223,6 +387,103 @@ mod tests {
                 "threads/sales/b/6-learning.md:11:4-11:6 warning this learning records `A2` as 40% (the assumptions section shows 95%): apply it to the Canvas",
                 "threads/sales/c/6-learning.md:2:2-2:4 warning this learning records `A4` as VALIDATED (the assumptions section shows CHALLENGED), 95% (the assumptions section shows 80%): apply it to the Canvas",
             ]
+        );
+    }
+
+    #[test]
+    fn learning_not_applied_updates_the_entry_in_its_form() {
+        let fixture = r#"//- /strategy/canvas/10-assumptions.md
+### A4: White-label
+**Status:** ⏳ TESTING
+**Confidence:** 60%
+//- /threads/sales/a/6-learning.md
+## Canvas Updates
+
+```
+A4: White-label
+Status: testing → VALIDATED
+Confidence: 60% → 95%
+```
+"#;
+        for path in [
+            "threads/sales/a/6-learning.md",
+            "strategy/canvas/10-assumptions.md",
+        ] {
+            let files = check_fix(
+                fixture,
+                path,
+                "learning-not-applied",
+                "Apply the learning to A4",
+            );
+            assert_eq!(
+                files["strategy/canvas/10-assumptions.md"],
+                r#"### A4: White-label
+**Status:** ✅ VALIDATED
+**Confidence:** 95%
+**Evidence:** threads/sales/a/6-learning.md
+"#,
+                "from {path}"
+            );
+        }
+        let table = check_fix(
+            r#"//- /strategy/canvas/10-assumptions.md
+| ID | Assumption | Status | Confidence |
+|---|---|---|---|
+| H1 | Case studies | testing | 50% |
+//- /threads/m/a/6-learning.md
+- 10-assumptions.md → H1: partially validated, confidence 65%
+"#,
+            "threads/m/a/6-learning.md",
+            "learning-not-applied",
+            "Apply the learning",
+        );
+        assert!(
+            table["strategy/canvas/10-assumptions.md"]
+                .contains("| H1 | Case studies | partial | 65% |"),
+            "{}",
+            table["strategy/canvas/10-assumptions.md"]
+        );
+    }
+
+    #[test]
+    fn learning_not_applied_offers_each_learning_from_the_canvas_end() {
+        let fixture = r#"//- /strategy/canvas/10-assumptions.md
+### A4: White-label
+**Status:** ⏳ TESTING
+**Confidence:** 60%
+//- /threads/sales/a/6-learning.md
+- A4: VALIDATED, confidence 95%
+//- /threads/sales/b/6-learning.md
+- A4: INVALIDATED
+"#;
+        let before = snapshot(fixture);
+        let canvas = "strategy/canvas/10-assumptions.md";
+        let diagnostic = crate::analysis::diagnostics::file_diagnostics(&before, canvas)
+            .into_iter()
+            .find(|d| d.code == "learning-not-applied")
+            .unwrap();
+        let actions = quick_fixes(&before, canvas, &diagnostic.range, TODAY);
+        let titles: Vec<&str> = actions.iter().map(|a| a.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Apply the learning of threads/sales/a to A4 in 10-assumptions.md",
+                "Apply the learning of threads/sales/b to A4 in 10-assumptions.md",
+            ]
+        );
+        // Two learnings disagree with each other: neither is preferred, and
+        // `check --fix` applies neither.
+        assert!(actions.iter().all(|a| !a.preferred && !a.unambiguous));
+        let files = check_fix(
+            fixture,
+            canvas,
+            "learning-not-applied",
+            "of threads/sales/b",
+        );
+        assert!(
+            files[canvas].contains("**Status:** ❌ INVALIDATED"),
+            "{}",
+            files[canvas]
         );
     }
 }

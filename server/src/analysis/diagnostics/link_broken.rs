@@ -4,8 +4,11 @@
 //! (`changelog.md` or `changes.md`, in any letter case) records history,
 //! files removed on purpose included: its paths are never reported.
 
-use super::{Context, Diagnostic};
+use super::{Context, Data, Diagnostic};
+use crate::analysis::actions::fix::{fix, relative, retarget_candidates};
+use crate::analysis::actions::{Action, FileOp};
 use crate::analysis::resolve::{resolve_link, Resolution};
+use crate::facts::Link;
 use crate::facts::LinkKind;
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
@@ -46,13 +49,65 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                 }
             },
         };
-        out.push(context.diagnostic("link-broken", link.range.clone(), message));
+        out.push(context.diagnostic_with(
+            Data::LinkBroken { link: link.clone() },
+            "link-broken",
+            link.range.clone(),
+            message,
+        ));
     }
+}
+
+/// Points `link` at the existing path it most likely meant: the same
+/// Canvas section under another name, or the thread with the nearest
+/// name (unambiguous when there is one), written as the link was.
+pub fn fixes(context: &Context, d: &Diagnostic, link: &Link) -> Vec<Action> {
+    let (snapshot, file) = (context.snapshot, context.file);
+    let candidates = retarget_candidates(snapshot, &link.target, |_| true);
+    let unambiguous = candidates.len() == 1;
+    candidates
+        .into_iter()
+        .map(|candidate| {
+            // Written the way the link was written.
+            let keeps_slash = link.target.ends_with('/');
+            let replacement = match link.kind {
+                LinkKind::Markdown => relative(crate::paths::parent(&file.path), &candidate),
+                LinkKind::Thread => {
+                    crate::analysis::navigation::thread_name(snapshot, &candidate).to_string()
+                }
+                LinkKind::Path if link.target.starts_with("canvas/") => candidate
+                    .strip_prefix("strategy/")
+                    .unwrap_or(&candidate)
+                    .to_string(),
+                LinkKind::Path if !link.target.contains('/') => {
+                    crate::paths::file_name(&candidate).to_string()
+                }
+                _ => candidate.clone(),
+            };
+            let thread_file = link.target.trim_end_matches('/').ends_with(".md")
+                && snapshot.threads.contains_key(&candidate);
+            let replacement = if thread_file {
+                // A stage file path: keep the file name under the new folder.
+                format!("{}/{}", replacement, crate::paths::file_name(&link.target))
+            } else if keeps_slash {
+                format!("{replacement}/")
+            } else {
+                replacement
+            };
+            fix(
+                format!("Point the link at `{replacement}`"),
+                d,
+                unambiguous,
+                vec![FileOp::replace(&file.path, link.range.clone(), replacement)],
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use crate::analysis::diagnostics::fixture::check;
+    use crate::analysis::diagnostics::fixture::fix_test::*;
 
     #[test]
     fn every_link_form() {
@@ -80,5 +135,44 @@ mod tests {
             "link-broken",
         );
         assert!(found.is_empty(), "{found:#?}");
+    }
+
+    #[test]
+    fn broken_links_are_retargeted() {
+        let files = check_fix(
+            r#"//- /strategy/canvas/10-assumptions.md
+# A
+//- /threads/o/x/2-hypothesis.md
+**Link:** `strategy/canvas/10.assumptions.md`
+[canvas](../../../strategy/canvas/10.assumptions.md)
+"#,
+            "threads/o/x/2-hypothesis.md",
+            "link-broken",
+            "Point the link at",
+        );
+        // The backticked path names section 10 by its number and resolves; the
+        // markdown link is followed literally by a renderer and is retargeted.
+        assert_eq!(
+            files["threads/o/x/2-hypothesis.md"],
+            r#"**Link:** `strategy/canvas/10.assumptions.md`
+[canvas](../../../strategy/canvas/10-assumptions.md)
+"#
+        );
+        let source = check_fix(
+            r#"//- /threads/marketing/content/case-study/1-input.md
+# x
+//- /threads/sales/a/meta.json
+{"source": "marketing/content/case-studdy/"}
+//- /threads/sales/a/1-input.md
+# x
+"#,
+            "threads/sales/a/meta.json",
+            "attribution-broken",
+            "Point the source at",
+        );
+        assert_eq!(
+            source["threads/sales/a/meta.json"],
+            "{\"source\": \"marketing/content/case-study/\"}\n"
+        );
     }
 }

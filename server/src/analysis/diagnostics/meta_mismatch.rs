@@ -4,7 +4,9 @@
 //! `business` and `operations` are one type (renamed at `8d22824`);
 //! `sales-campaign` is a sales type.
 
-use super::{Context, Diagnostic};
+use super::{Context, Data, Diagnostic};
+use crate::analysis::actions::fix::fix;
+use crate::analysis::actions::{Action, FileOp};
 use crate::analysis::thread::thread_info;
 use crate::facts::metadata::MetaValue;
 use crate::facts::paths::PathKind;
@@ -33,7 +35,11 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     if let Some(field) = meta.get("type") {
         if let MetaValue::String(value) = &field.value {
             if !value.trim().is_empty() && !same_type(value, &info.thread_type) {
-                out.push(context.diagnostic(
+                out.push(context.diagnostic_with(
+                    Data::MetaMismatch {
+                        key: "type",
+                        expected: info.thread_type.clone(),
+                    },
                     "meta-mismatch",
                     field.value_range.clone(),
                     format!(
@@ -57,7 +63,11 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         };
         if let Some(stage) = stage {
             if stage != i64::from(highest) {
-                out.push(context.diagnostic(
+                out.push(context.diagnostic_with(
+                    Data::MetaMismatch {
+                        key: "stage",
+                        expected: highest.to_string(),
+                    },
                     "meta-mismatch",
                     field.value_range.clone(),
                     format!(
@@ -71,7 +81,11 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         if let MetaValue::String(value) = &field.value {
             if value.trim().eq_ignore_ascii_case("completed") && info.stage_file(6).is_none() {
                 out.push(
-                    context.diagnostic(
+                    context.diagnostic_with(
+                        Data::MetaMismatch {
+                            key: "status",
+                            expected: "active".into(),
+                        },
                         "meta-mismatch",
                         field.value_range.clone(),
                         "`status` is `completed` but the thread has no stage 6 (`6-learning.md`)"
@@ -83,9 +97,26 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Sets the metadata field `key` to what the folder says (`expected`).
+/// The value's range excludes JSON quotes: a string stays quoted, a
+/// number stays a number.
+pub fn fixes(context: &Context, d: &Diagnostic, key: &str, expected: &str) -> Vec<Action> {
+    vec![fix(
+        format!("Set `{key}` to `{expected}`"),
+        d,
+        true,
+        vec![FileOp::replace(
+            &context.file.path,
+            d.range.clone(),
+            expected.to_string(),
+        )],
+    )]
+}
+
 #[cfg(test)]
 mod tests {
     use crate::analysis::diagnostics::fixture::check;
+    use crate::analysis::diagnostics::fixture::fix_test::*;
 
     #[test]
     fn type_stage_and_status() {
@@ -101,6 +132,24 @@ mod tests {
                 "threads/sales/a/meta.json:0:31-0:32 warning `stage` is 4 but the highest stage file present is stage 2",
                 "threads/sales/a/meta.json:0:45-0:54 warning `status` is `completed` but the thread has no stage 6 (`6-learning.md`)",
             ]
+        );
+    }
+
+    #[test]
+    fn meta_mismatch_syncs_with_the_folder() {
+        let files = check_fix(
+            r#"//- /threads/ops/x/meta.json
+{"type": "sales", "stage": 1}
+//- /threads/ops/x/1-input.md
+# x
+"#,
+            "threads/ops/x/meta.json",
+            "meta-mismatch",
+            "Set `type`",
+        );
+        assert_eq!(
+            files["threads/ops/x/meta.json"],
+            "{\"type\": \"ops\", \"stage\": 1}\n"
         );
     }
 }

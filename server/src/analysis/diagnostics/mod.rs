@@ -28,8 +28,11 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
+use crate::analysis::actions::Action;
 use crate::config::RuleLevel;
 use crate::facts::paths::{PathKind, StageForm};
+use crate::facts::solution::SolutionEntry;
+use crate::facts::{AnnouncedResult, LearningResult, Link};
 use crate::index::{FileData, Snapshot};
 use crate::rules::{default_severity, Severity};
 use crate::syntax::ByteRange;
@@ -51,6 +54,95 @@ pub struct Diagnostic {
     pub range: ByteRange,
     pub message: String,
     pub related: Vec<Related>,
+    /// What the code's quick fixes need, found by the rule.
+    pub data: Data,
+}
+
+/// What a diagnostic's quick fixes need, found by the rule that reports
+/// it, so a fix never re-reads the message or looks its facts up again by
+/// range. One variant per code that has a fix; other codes carry `None`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Data {
+    /// No fix.
+    #[default]
+    None,
+    /// `stage-missing`: the missing stage (1..=6).
+    StageMissing { number: u8 },
+    /// `stage-misnamed`: the stage the misnamed file is.
+    StageMisnamed { number: u8 },
+    /// `stage-heading`: the stage the file is (1..=6).
+    StageHeading { number: u8 },
+    /// `assumption-unknown`: the ID, and the result a learning records
+    /// for it when the reference is one.
+    AssumptionUnknown {
+        id: String,
+        result: Option<LearningResult>,
+    },
+    /// `learning-not-applied`: the ID and the disagreeing results with
+    /// their learning's path (one at the learning end, up to
+    /// `MAX_RELATED` at the Canvas end).
+    LearningNotApplied {
+        id: String,
+        results: Vec<(String, LearningResult)>,
+    },
+    /// `attribution-missing`: the thread's folder.
+    AttributionMissing { thread: String },
+    /// `attribution-broken`: the `source` value (the range is the
+    /// diagnostic's).
+    AttributionBroken { source: String },
+    /// `link-broken`: the link.
+    LinkBroken { link: Link },
+    /// `meta-mismatch`: the field and the value the folder implies.
+    MetaMismatch { key: &'static str, expected: String },
+    /// `solution-missing-feature`: the feature and what the learning
+    /// states for it.
+    SolutionMissingFeature {
+        name: String,
+        stated: AnnouncedResult,
+    },
+    /// `solution-stale-entry`: the solution file and its entry.
+    SolutionStaleEntry {
+        solution: String,
+        entry: SolutionEntry,
+    },
+    /// `decision-needs-approval` (the range is the impact score).
+    DecisionNeedsApproval,
+}
+
+/// The quick fixes of `diagnostic`, a diagnostic of `file`: its rule's
+/// own `fixes`, from the diagnostic's [`Data`]. `today` (`YYYY-MM-DD`)
+/// stamps new files and approvals.
+pub fn fixes(
+    snapshot: &Snapshot,
+    file: &FileData,
+    diagnostic: &Diagnostic,
+    today: &str,
+) -> Vec<Action> {
+    let context = Context { snapshot, file };
+    let d = diagnostic;
+    match &diagnostic.data {
+        Data::None => Vec::new(),
+        Data::StageMissing { number } => stage_missing::fixes(&context, d, *number, today),
+        Data::StageMisnamed { number } => stage_misnamed::fixes(&context, d, *number),
+        Data::StageHeading { number } => stage_heading::fixes(&context, d, *number),
+        Data::AssumptionUnknown { id, result } => {
+            assumption_unknown::fixes(&context, d, id, result.as_ref())
+        }
+        Data::LearningNotApplied { id, results } => {
+            learning_not_applied::fixes(&context, d, id, results)
+        }
+        Data::AttributionMissing { thread } => attribution_missing::fixes(&context, d, thread),
+        Data::AttributionBroken { source } => attribution_broken::fixes(&context, d, source),
+        Data::LinkBroken { link } => link_broken::fixes(&context, d, link),
+        Data::MetaMismatch { key, expected } => meta_mismatch::fixes(&context, d, key, expected),
+        Data::SolutionMissingFeature { name, stated } => {
+            solution_missing_feature::fixes(&context, d, name, *stated)
+        }
+        Data::SolutionStaleEntry { solution, entry } => {
+            solution_stale_entry::fixes(&context, d, solution, entry)
+        }
+        Data::DecisionNeedsApproval => decision_needs_approval::fixes(&context, d, today),
+    }
 }
 
 /// What a rule sees: the snapshot and the file it is checking.
@@ -68,6 +160,22 @@ impl Context<'_> {
             range,
             message,
             related: Vec::new(),
+            data: Data::None,
+        }
+    }
+
+    /// A diagnostic of `code` at its default severity, with the `data`
+    /// its fixes need.
+    pub fn diagnostic_with(
+        &self,
+        data: Data,
+        code: &'static str,
+        range: ByteRange,
+        message: String,
+    ) -> Diagnostic {
+        Diagnostic {
+            data,
+            ..self.diagnostic(code, range, message)
         }
     }
 
@@ -101,6 +209,12 @@ impl Context<'_> {
             .get(id)
             .and_then(|l| l.iter().next());
         !first.is_some_and(|l| l.file != self.file.path || l.index != index)
+    }
+
+    /// The file was not read (over the size cap, `file-too-large`): rules
+    /// about what a file says have nothing to judge.
+    pub fn unread(&self) -> bool {
+        self.file.facts.fidelity == crate::facts::Fidelity::TooLarge
     }
 
     /// The file is in an `archive/` folder: read-only, no structure rules.
@@ -278,5 +392,38 @@ mod tests {
         let paths: std::collections::BTreeSet<&str> =
             found.iter().map(|d| d.split(':').next().unwrap()).collect();
         assert_eq!(paths, ["docs/guide.md"].into(), "{found:#?}");
+    }
+
+    #[test]
+    fn a_stage_over_the_size_cap_is_only_file_too_large() {
+        let fixture = r#"//- /leanos.toml
+[files]
+max_size = 40
+//- /threads/ops/x/1-input.md
+# Stage 1: Input
+//- /threads/ops/x/2-hypothesis.md
+# Stage 2: Hypothesis
+
+A hypothesis long enough to be over the cap.
+//- /threads/ops/x/4-decision.md
+# Stage 4: Decision
+
+A decision long enough to be over the cap too.
+//- /threads/ops/x/6-learning.md
+# Stage 6: Learning
+
+A learning long enough to be over the cap as well.
+"#;
+        let found = check(fixture, "");
+        let codes: Vec<&str> = found
+            .iter()
+            .filter(|d| !d.contains("stage-missing"))
+            .map(|d| d.rsplit_once(" [").unwrap().1.trim_end_matches(']'))
+            .collect();
+        assert_eq!(
+            codes,
+            ["file-too-large", "file-too-large", "file-too-large"],
+            "{found:#?}"
+        );
     }
 }

@@ -14,6 +14,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             range: problem.range.clone(),
             message: problem.message.clone(),
             related: Vec::new(),
+            data: super::Data::None,
         });
     }
 }

@@ -6,9 +6,13 @@
 //! thread (with several, evidence cannot tell which one it records).
 //! Reported on the announcement, pointing at the solution section.
 
-use super::{Context, Diagnostic, Related};
+use super::{Context, Data, Diagnostic, Related};
+use crate::analysis::actions::fix::{append, fix, line_start, status_text};
+use crate::analysis::actions::{Action, FileOp};
 use crate::analysis::drift::{evidence_of, shipping_thread, solution_entries, Evidence};
 use crate::facts::solution::feature_key;
+use crate::facts::status::AssumptionStatus;
+use crate::facts::AnnouncedResult;
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let facts = &context.file.facts;
@@ -26,7 +30,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         .and_then(|s| s.iter().next())
         .cloned();
     let single = facts.solution_updates.len() == 1;
-    for (name, range) in &facts.solution_updates {
+    for (index, (name, range)) in facts.solution_updates.iter().enumerate() {
         let key = feature_key(name);
         let present = entries.iter().any(|(_, _, entry)| {
             feature_key(&entry.name) == key
@@ -37,7 +41,15 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         if present {
             continue;
         }
-        let mut diagnostic = context.diagnostic(
+        let mut diagnostic = context.diagnostic_with(
+            Data::SolutionMissingFeature {
+                name: name.clone(),
+                stated: facts
+                    .solution_update_results
+                    .get(index)
+                    .copied()
+                    .unwrap_or_default(),
+            },
             "solution-missing-feature",
             range.clone(),
             match &solution_file {
@@ -57,6 +69,60 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         }
         out.push(diagnostic);
     }
+}
+
+/// Adds feature `name` to the solution section (before `NOT in MVP`,
+/// or creates the section) with this learning as evidence and the status
+/// and confidence it `stated` for the feature, else its own outcome.
+pub fn fixes(
+    context: &Context,
+    d: &Diagnostic,
+    name: &str,
+    stated: AnnouncedResult,
+) -> Vec<Action> {
+    let (snapshot, file) = (context.snapshot, context.file);
+    let status = stated
+        .status
+        .or_else(|| file.facts.outcome.as_ref().map(|(s, _)| *s))
+        .unwrap_or(AssumptionStatus::Validated);
+    let mut block = format!(
+        "### {name}\n\n- **Evidence:** {}\n- **Status:** {}\n",
+        file.path,
+        status_text(status)
+    );
+    if let Some(c) = stated.confidence.or(file.facts.outcome_confidence) {
+        block.push_str(&format!("- **Confidence:** {c}%\n"));
+    }
+    let op = match snapshot
+        .canvas
+        .get(&9)
+        .and_then(|s| s.iter().next())
+        .and_then(|p| snapshot.files.get(p))
+    {
+        Some(solution) => {
+            // Before `NOT in MVP` when there is one, else at the end.
+            let not_in_mvp = solution
+                .facts
+                .headings
+                .iter()
+                .find(|h| h.text.to_lowercase().contains("not in mvp"))
+                .map(|h| line_start(&solution.text, h.range.start));
+            match not_in_mvp {
+                Some(offset) => FileOp::insert(&solution.path, offset, format!("{block}\n")),
+                None => append(solution, &block),
+            }
+        }
+        None => FileOp::Create {
+            path: format!("{}/09-solution.md", snapshot.config.canvas_dir),
+            text: format!("# 09. Solution\n\n## MVP Feature Set\n\n{block}"),
+        },
+    };
+    vec![fix(
+        format!("Add `{name}` to the solution section"),
+        d,
+        true,
+        vec![op],
+    )]
 }
 
 #[cfg(test)]
@@ -81,6 +147,7 @@ mod tests {
 #[cfg(test)]
 mod evidence_tests {
     use crate::analysis::diagnostics::fixture::check;
+    use crate::analysis::diagnostics::fixture::fix_test::*;
 
     #[test]
     fn a_single_announcement_is_found_by_evidence() {
@@ -89,5 +156,46 @@ mod evidence_tests {
             "solution-missing-feature",
         );
         assert!(found.is_empty(), "{found:#?}");
+    }
+
+    #[test]
+    fn the_fix_adds_the_feature_before_not_in_mvp() {
+        let files = check_fix(
+            r#"//- /strategy/canvas/09-solution.md
+# Solution
+
+## MVP Feature Set
+
+### Invoices
+
+## NOT in MVP
+
+- Payroll
+//- /threads/engineering/sdk/6-learning.md
+**Status:** ✅ VALIDATED
+Canvas update: 09-solution.md → "Bank Feed SDK"
+"#,
+            "threads/engineering/sdk/6-learning.md",
+            "solution-missing-feature",
+            "Add `Bank Feed SDK`",
+        );
+        assert_eq!(
+            files["strategy/canvas/09-solution.md"],
+            r#"# Solution
+
+## MVP Feature Set
+
+### Invoices
+
+### Bank Feed SDK
+
+- **Evidence:** threads/engineering/sdk/6-learning.md
+- **Status:** ✅ VALIDATED
+
+## NOT in MVP
+
+- Payroll
+"#
+        );
     }
 }

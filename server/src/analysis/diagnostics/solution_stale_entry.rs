@@ -4,12 +4,15 @@
 //! thread's latest learning. Entries under `NOT in MVP` are not checked.
 //! Reported on the entry; a disagreement also on the thread's learning.
 
-use super::{Context, Diagnostic, Related};
+use super::{Context, Data, Diagnostic, Related};
+use crate::analysis::actions::fix::{fix, line_end, retarget_candidates, status_text};
+use crate::analysis::actions::{Action, FileOp};
 use crate::analysis::drift::{
     abandoned, disagreement, evidence_of, learned_for, learning_of, solution_entries, Evidence,
 };
 use crate::analysis::thread::thread_info;
 use crate::facts::paths::PathKind;
+use crate::facts::solution::SolutionEntry;
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let snapshot = context.snapshot;
@@ -49,8 +52,15 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                     }
                 }
             };
-            let mut diagnostic =
-                context.diagnostic("solution-stale-entry", entry.name_range.clone(), message);
+            let mut diagnostic = context.diagnostic_with(
+                Data::SolutionStaleEntry {
+                    solution: context.file.path.clone(),
+                    entry: entry.clone(),
+                },
+                "solution-stale-entry",
+                entry.name_range.clone(),
+                message,
+            );
             diagnostic.related.extend(related);
             out.push(diagnostic);
         }
@@ -75,7 +85,11 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         };
         if let Some(difference) = disagreement(entry, context.file) {
-            let mut diagnostic = context.diagnostic(
+            let mut diagnostic = context.diagnostic_with(
+                Data::SolutionStaleEntry {
+                    solution: file.path.clone(),
+                    entry: entry.clone(),
+                },
                 "solution-stale-entry",
                 range,
                 format!(
@@ -93,9 +107,132 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Fixes for the 09 `entry` of the file `solution`: refresh its status
+/// and confidence from its thread's learning, point its evidence at a
+/// live thread of the same name, or move it under `NOT in MVP`; each a
+/// choice, never applied blind.
+pub fn fixes(
+    context: &Context,
+    d: &Diagnostic,
+    solution: &str,
+    entry: &SolutionEntry,
+) -> Vec<Action> {
+    let snapshot = context.snapshot;
+    let Some(solution) = snapshot.files.get(solution) else {
+        return Vec::new();
+    };
+    let mut actions = Vec::new();
+    // 1. Refresh status and confidence from the thread's learning.
+    if let Evidence::Thread(dir) = evidence_of(snapshot, entry) {
+        let info = thread_info(snapshot, &dir);
+        if let Some(learning) = learning_of(&info) {
+            let mut edits = Vec::new();
+            // What the learning states for this entry, as the diagnostic
+            // reads it (its announcement first, then its own outcome).
+            let learned = crate::analysis::drift::learned_for(entry, learning);
+            if let (Some(status), Some(range)) = (learned.status, &entry.status_range) {
+                if entry.status != Some(status) {
+                    edits.push((range.clone(), status_text(status)));
+                }
+            } else if let Some(status) = learned.status {
+                if entry.status != Some(status)
+                    && entry.form == crate::facts::solution::SolutionForm::Heading
+                {
+                    let end = line_end(&solution.text, entry.name_range.end);
+                    edits.push((end..end, format!("\n- **Status:** {}", status_text(status))));
+                }
+            }
+            if let Some(c) = learned.confidence {
+                if entry.confidence.is_some_and(|old| old != c) {
+                    if let Some(offset) = solution.text
+                        [entry.range.start as usize..entry.range.end as usize]
+                        .find(&format!("{}%", entry.confidence.unwrap_or(0)))
+                    {
+                        let start = entry.range.start + offset as u32;
+                        let old = format!("{}%", entry.confidence.unwrap_or(0));
+                        edits.push((start..start + old.len() as u32, format!("{c}%")));
+                    }
+                }
+            }
+            if !edits.is_empty() {
+                actions.push(fix(
+                    format!(
+                        "Refresh `{}` from {}",
+                        entry.name,
+                        crate::paths::file_name(&learning.path)
+                    ),
+                    d,
+                    false,
+                    vec![FileOp::Edit {
+                        path: solution.path.clone(),
+                        edits,
+                    }],
+                ));
+            }
+        }
+    }
+    // 2. Fix the evidence path: the same file name in a live thread of the
+    //    same folder name.
+    if let (Evidence::Missing(path) | Evidence::Archived(path), Some((_, range))) =
+        (evidence_of(snapshot, entry), &entry.evidence)
+    {
+        let live = |dir: &str| !dir.split('/').any(|p| p == "archive");
+        for dir in retarget_candidates(snapshot, &path, live) {
+            let file_name = crate::paths::file_name(path.trim_end_matches('/'));
+            let target = if file_name.ends_with(".md") {
+                format!("{dir}/{file_name}")
+            } else {
+                format!("{dir}/")
+            };
+            actions.push(fix(
+                format!("Point the evidence at `{target}`"),
+                d,
+                false,
+                vec![FileOp::replace(&solution.path, range.clone(), target)],
+            ));
+        }
+    }
+    // 3. Move the entry under `NOT in MVP`.
+    let block = solution.text[entry.range.start as usize..entry.range.end as usize]
+        .trim_end()
+        .to_string();
+    let mut edits = vec![(entry.range.clone(), String::new())];
+    match solution
+        .facts
+        .headings
+        .iter()
+        .find(|h| h.text.to_lowercase().contains("not in mvp"))
+    {
+        Some(heading) => {
+            let end = line_end(&solution.text, heading.range.end);
+            edits.push((end..end, format!("\n\n{block}")));
+        }
+        None => {
+            let len = solution.text.len() as u32;
+            edits.push((len..len, format!("\n## NOT in MVP\n\n{block}\n")));
+        }
+    }
+    if edits
+        .windows(2)
+        .all(|w| w[0].0.end <= w[1].0.start || w[1].0.end <= w[0].0.start)
+    {
+        actions.push(fix(
+            format!("Move `{}` under NOT in MVP", entry.name),
+            d,
+            false,
+            vec![FileOp::Edit {
+                path: solution.path.clone(),
+                edits,
+            }],
+        ));
+    }
+    actions
+}
+
 #[cfg(test)]
 mod tests {
     use crate::analysis::diagnostics::fixture::check;
+    use crate::analysis::diagnostics::fixture::fix_test::*;
 
     #[test]
     fn stale_entries_and_their_threads() {
@@ -133,5 +270,109 @@ mod tests {
                 "threads/engineering/bank/6-learning.md:11:20-11:33 warning the 09 entry `Bank Feed SDK` this thread backs shows status VALIDATED (the learning: PARTIAL), confidence 90% (the learning: 80%)",
             ]
         );
+    }
+
+    #[test]
+    fn the_refresh_fix_takes_the_announcements_result() {
+        // The learning's assumption heading says 70%; its 09 announcement says
+        // 95%: the entry is refreshed to what the announcement states.
+        let files = check_fix(
+            r#"//- /strategy/canvas/09-solution.md
+# Solution
+
+### White-Label SDK
+- **Evidence:** threads/engineering/sdk/6-learning.md
+- **Confidence:** 80%
+//- /threads/engineering/sdk/meta.json
+{"type": "engineering", "status": "completed"}
+//- /threads/engineering/sdk/6-learning.md
+# Stage 6: Learning
+
+### T1: Composition scales
+**Confidence:** 70%
+
+## Canvas Updates
+
+09-solution.md → "White-Label SDK" (confidence: 95%)
+"#,
+            "strategy/canvas/09-solution.md",
+            "solution-stale-entry",
+            "Refresh",
+        );
+        assert!(
+            files["strategy/canvas/09-solution.md"].contains("- **Confidence:** 95%"),
+            "{}",
+            files["strategy/canvas/09-solution.md"]
+        );
+    }
+    #[test]
+    fn a_stale_entry_moves_under_not_in_mvp() {
+        let stale = r#"//- /strategy/canvas/09-solution.md
+# Solution
+
+### Receipts
+- **Evidence:** threads/engineering/receipts/6-learning.md
+
+## NOT in MVP
+
+- Payroll
+//- /threads/engineering/archive/receipts/6-learning.md
+# L
+"#;
+        let moved = check_fix(
+            stale,
+            "strategy/canvas/09-solution.md",
+            "solution-stale-entry",
+            "Move `Receipts` under NOT in MVP",
+        );
+        assert_eq!(
+            moved["strategy/canvas/09-solution.md"],
+            r#"# Solution
+
+## NOT in MVP
+
+### Receipts
+- **Evidence:** threads/engineering/receipts/6-learning.md
+
+- Payroll
+"#
+        );
+        let refreshed = check_fix(
+            r#"//- /strategy/canvas/09-solution.md
+### SDK (Validated)
+- **Status:** ✅ VALIDATED
+- **Evidence:** threads/engineering/sdk/6-learning.md
+//- /threads/engineering/sdk/6-learning.md
+**Status:** ❌ INVALIDATED
+"#,
+            "strategy/canvas/09-solution.md",
+            "solution-stale-entry",
+            "Move `SDK`",
+        );
+        assert!(refreshed["strategy/canvas/09-solution.md"].contains("## NOT in MVP"));
+    }
+
+    #[test]
+    fn an_entry_without_evidence_is_compared_with_the_live_thread_not_the_archived_one() {
+        let found = check(
+            r#"//- /strategy/canvas/09-solution.md
+# Solution
+
+### White-Label SDK
+- **Confidence:** 95%
+//- /threads/engineering/archive/sdk-v1/6-learning.md
+# Stage 6: Learning
+
+09-solution.md → "White-Label SDK" (confidence: 60%)
+//- /threads/engineering/sdk/meta.json
+{"type": "engineering", "status": "completed"}
+//- /threads/engineering/sdk/6-learning.md
+# Stage 6: Learning
+
+09-solution.md → "White-Label SDK" (confidence: 95%)
+"#,
+            "solution-stale-entry",
+        );
+        assert!(found.is_empty(), "{found:#?}");
     }
 }

@@ -3,7 +3,9 @@
 //! every dialect of leanos-formats.md §3.4 (`# Stage N: Name`, `# Name`,
 //! `# Name: Title`); a heading that names no stage is not checked.
 
-use super::{Context, Diagnostic};
+use super::{Context, Data, Diagnostic};
+use crate::analysis::actions::fix::fix;
+use crate::analysis::actions::{Action, FileOp};
 use crate::facts::paths::{stage_file_name, StageForm};
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
@@ -21,7 +23,8 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     };
     let own = number.min(6);
     if named != own {
-        out.push(context.diagnostic(
+        out.push(context.diagnostic_with(
+            Data::StageHeading { number: own },
             "stage-heading",
             heading.range.clone(),
             format!(
@@ -33,9 +36,55 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
+const STAGE_TITLES: [&str; 6] = [
+    "Input",
+    "Hypothesis",
+    "Implication",
+    "Decision",
+    "Actions",
+    "Learning",
+];
+
+/// Renames the heading after the stage the file is (`number`, 1..=6),
+/// keeping what follows the stage name.
+pub fn fixes(context: &Context, d: &Diagnostic, number: u8) -> Vec<Action> {
+    let file = context.file;
+    let Some(heading) = &file.facts.stage_heading else {
+        return Vec::new();
+    };
+    let title = STAGE_TITLES[number as usize - 1];
+    // Keep what follows the stage name (`# Decision: Title` keeps `: Title`).
+    let text = &heading.text;
+    let rest = text
+        .split_once(':')
+        .filter(|(head, _)| head.to_lowercase().starts_with("stage"))
+        .map(|(_, rest)| rest.trim_start())
+        .unwrap_or(text.as_str());
+    let tail = rest
+        .split_once(':')
+        .map(|(_, t)| format!(":{t}"))
+        .unwrap_or_default();
+    let replacement = if text.to_lowercase().starts_with("stage") {
+        format!("Stage {number}: {title}{tail}")
+    } else {
+        format!("{title}{tail}")
+    };
+    vec![fix(
+        format!("Change the heading to `{replacement}`"),
+        d,
+        true,
+        vec![FileOp::replace(
+            &file.path,
+            heading.range.clone(),
+            replacement,
+        )],
+    )]
+}
+
 #[cfg(test)]
 mod tests {
     use crate::analysis::diagnostics::fixture::check;
+    use crate::analysis::diagnostics::fixture::fix_test::*;
 
     #[test]
     fn mismatched_headings() {
@@ -50,5 +99,38 @@ mod tests {
                 "threads/a/x/4-decision.md:0:2-0:9 warning heading names stage 3 (`3-implication.md`) but this is `4-decision.md`",
             ]
         );
+    }
+
+    #[test]
+    fn stage_heading_names_the_right_stage() {
+        let files = check_fix(
+            r#"//- /threads/a/x/3-implication.md
+# Stage 4: Decision
+
+Text.
+"#,
+            "threads/a/x/3-implication.md",
+            "stage-heading",
+            "Change the heading",
+        );
+        assert_eq!(
+            files["threads/a/x/3-implication.md"],
+            r#"# Stage 3: Implication
+
+Text.
+"#
+        );
+        let files = check_fix(
+            r#"//- /threads/a/x/2-hypothesis.md
+# Decision: Buyers prefer X
+Tests: A1 - x
+//- /strategy/canvas/10-assumptions.md
+### A1: x
+"#,
+            "threads/a/x/2-hypothesis.md",
+            "stage-heading",
+            "Change the heading",
+        );
+        assert!(files["threads/a/x/2-hypothesis.md"].starts_with("# Hypothesis: Buyers prefer X\n"));
     }
 }

@@ -3,14 +3,17 @@
 //! leanos-formats.md §3.2; `3-implications.md`, `6-learnings.md`, wrong
 //! case).
 
-use super::{anchor, Context, Diagnostic};
+use super::{anchor, Context, Data, Diagnostic};
+use crate::analysis::actions::fix::fix;
+use crate::analysis::actions::{Action, FileOp};
 use crate::facts::paths::{stage_file_name, StageForm};
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let Some((number, StageForm::Misnamed)) = context.stage() else {
         return;
     };
-    out.push(context.diagnostic(
+    out.push(context.diagnostic_with(
+        Data::StageMisnamed { number },
         "stage-misnamed",
         anchor(context.file),
         format!(
@@ -21,9 +24,32 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     ));
 }
 
+/// Renames the file to the stage's name, when that name is free.
+pub fn fixes(context: &Context, d: &Diagnostic, number: u8) -> Vec<Action> {
+    let (snapshot, file) = (context.snapshot, context.file);
+    let to = format!(
+        "{}/{}",
+        crate::paths::parent(&file.path),
+        stage_file_name(number)
+    );
+    if snapshot.exists(&to) {
+        return Vec::new();
+    }
+    vec![fix(
+        format!("Rename to {}", stage_file_name(number)),
+        d,
+        true,
+        vec![FileOp::Rename {
+            from: file.path.clone(),
+            to,
+        }],
+    )]
+}
+
 #[cfg(test)]
 mod tests {
     use crate::analysis::diagnostics::fixture::check;
+    use crate::analysis::diagnostics::fixture::fix_test::*;
 
     #[test]
     fn typos_plurals_and_case() {
@@ -39,5 +65,24 @@ mod tests {
                 "threads/sales/a/6-learnings.md:0:0-0:0 warning `6-learnings.md` looks like stage 6 under a wrong name: rename it to `6-learning.md`",
             ]
         );
+    }
+
+    #[test]
+    fn stage_misnamed_renames_the_file() {
+        let files = check_fix(
+            r#"//- /threads/business/x/1-input.md
+# Input
+//- /threads/business/x/2-hypotesis.md
+# Hypothesis
+Tests: A1 - x
+//- /strategy/canvas/10-assumptions.md
+### A1: One
+"#,
+            "threads/business/x/2-hypotesis.md",
+            "stage-misnamed",
+            "Rename to 2-hypothesis.md",
+        );
+        assert!(files.contains_key("threads/business/x/2-hypothesis.md"));
+        assert!(!files.contains_key("threads/business/x/2-hypotesis.md"));
     }
 }

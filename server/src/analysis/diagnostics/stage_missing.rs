@@ -4,7 +4,9 @@
 //! early, so stage 5 is then not required. Reported on the first stage
 //! file after the gap.
 
-use super::{anchor, Context, Diagnostic};
+use super::{anchor, Context, Data, Diagnostic};
+use crate::analysis::actions::fix::{fix, template};
+use crate::analysis::actions::{Action, FileOp};
 use crate::analysis::thread::thread_info;
 use crate::facts::paths::{stage_file_name, PathKind};
 use crate::facts::VerdictClass;
@@ -39,7 +41,8 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         if missing == 5 && ends_early {
             continue;
         }
-        out.push(context.diagnostic(
+        out.push(context.diagnostic_with(
+            Data::StageMissing { number: missing },
             "stage-missing",
             anchor(context.file),
             format!(
@@ -51,9 +54,34 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Creates the missing stage `number` from its template (never applied
+/// blind: a template is placeholders to fill).
+pub fn fixes(context: &Context, d: &Diagnostic, number: u8, today: &str) -> Vec<Action> {
+    let snapshot = context.snapshot;
+    let Some(thread) = context.file.facts.path_kind().thread() else {
+        return Vec::new();
+    };
+    let path = format!("{thread}/{}", stage_file_name(number));
+    if snapshot.exists(&path) {
+        return Vec::new();
+    }
+    // A template is placeholders to fill (`**Score:** 0.5`, `…`): offered,
+    // never applied without a choice (`--fix`, `source.fixAll`).
+    vec![fix(
+        format!("Create {} from its template", stage_file_name(number)),
+        d,
+        false,
+        vec![FileOp::Create {
+            path,
+            text: template(snapshot, thread, number, today),
+        }],
+    )]
+}
+
 #[cfg(test)]
 mod tests {
     use crate::analysis::diagnostics::fixture::check;
+    use crate::analysis::diagnostics::fixture::fix_test::*;
 
     #[test]
     fn gaps_are_reported_once_on_the_next_stage() {
@@ -101,5 +129,36 @@ mod tests {
             "stage-missing",
         );
         assert!(found.is_empty());
+    }
+
+    #[test]
+    fn stage_missing_creates_the_stage_from_its_template() {
+        let files = check_fix(
+            r#"//- /threads/sales/a/1-input.md
+# Stage 1: Input
+**Thread:** Acme pilot
+//- /threads/sales/a/3-implication.md
+# Stage 3: Implication
+//- /threads/sales/a/meta.json
+{"source": "outbound"}
+"#,
+            "threads/sales/a/3-implication.md",
+            "stage-missing",
+            "Create 2-hypothesis.md",
+        );
+        let created = &files["threads/sales/a/2-hypothesis.md"];
+        assert!(
+            created.starts_with(
+                r#"# Stage 2: Hypothesis
+
+**Thread:** Acme pilot
+"#
+            ),
+            "{created}"
+        );
+        assert!(
+            created.contains("Tests: A? - the assumption") && !created.contains('$'),
+            "{created}"
+        );
     }
 }

@@ -26,20 +26,26 @@ pub(crate) async fn code_action(
                     .iter()
                     .any(|k| kind == k.as_str() || kind.starts_with(&format!("{}.", k.as_str()))),
             };
+            let today = completion::today();
             let mut found: Vec<actions::Action> = Vec::new();
             if wanted("quickfix") {
-                found.extend(actions::quick_fixes(&q.snapshot, &q.path, &(q.offset..end)));
+                found.extend(actions::quick_fixes(
+                    &q.snapshot,
+                    &q.path,
+                    &(q.offset..end),
+                    &today,
+                ));
             }
             if wanted(SPAWN_KIND) {
                 found.extend(actions::spawn::spawn_actions(
                     &q.snapshot,
                     &q.path,
                     q.offset,
-                    &completion::today(),
+                    &today,
                 ));
             }
             if wanted(FIX_ALL_KIND) {
-                found.extend(actions::fix_all(&q.snapshot, &q.path));
+                found.extend(actions::fix_all(&q.snapshot, &q.path, &today));
             }
             let mut out = Vec::new();
             let mut skipped: Vec<String> = Vec::new();

@@ -1,0 +1,136 @@
+//! What every quick fix is built from: the [`Action`] of a diagnostic,
+//! line arithmetic, appending a block, stage templates, status text,
+//! metadata insertion and the existing paths a broken one may have meant.
+//! The fixes themselves live beside their rules, in
+//! `analysis/diagnostics/<code>.rs`.
+
+use super::{Action, ActionKind, FileOp};
+use crate::analysis::completion::{snippet_to_plain, stage_template_text};
+use crate::analysis::diagnostics::Diagnostic;
+use crate::facts::paths::canvas_file_number;
+use crate::facts::status::AssumptionStatus;
+use crate::index::{FileData, Snapshot};
+use crate::line_index::line_span;
+use crate::paths;
+use crate::rules::edit_distance;
+
+pub fn fix(
+    title: impl Into<String>,
+    diagnostic: &Diagnostic,
+    unambiguous: bool,
+    ops: Vec<FileOp>,
+) -> Action {
+    Action {
+        title: title.into(),
+        kind: ActionKind::QuickFix,
+        diagnostic: Some((diagnostic.code, diagnostic.range.clone())),
+        preferred: unambiguous,
+        unambiguous,
+        ops,
+    }
+}
+
+pub fn line_end(text: &str, offset: u32) -> u32 {
+    line_span(text, offset).end
+}
+
+pub fn line_start(text: &str, offset: u32) -> u32 {
+    line_span(text, offset).start
+}
+
+/// Text appended at the end of a file, on its own line(s).
+pub fn append(file: &FileData, block: &str) -> FileOp {
+    let text = &file.text;
+    let separator = if text.is_empty() || text.ends_with("\n\n") {
+        ""
+    } else if text.ends_with('\n') {
+        "\n"
+    } else {
+        "\n\n"
+    };
+    FileOp::insert(&file.path, text.len() as u32, format!("{separator}{block}"))
+}
+
+/// The plain-text template of stage `number` for the thread of `dir`.
+pub fn template(snapshot: &Snapshot, dir: &str, number: u8, today: &str) -> String {
+    snippet_to_plain(&stage_template_text(snapshot, dir, number, today))
+}
+
+pub fn status_text(status: AssumptionStatus) -> String {
+    format!(
+        "{} {}",
+        crate::analysis::navigation::status_emoji(status),
+        status.as_str()
+    )
+}
+
+pub fn meta_insert(file: &FileData, key: &str, value: &str) -> FileOp {
+    let text = &file.text;
+    if file.path.ends_with(".json") {
+        let open = text.find('{').map(|i| i as u32 + 1).unwrap_or(0);
+        let empty = text[open as usize..].trim_start().starts_with('}');
+        let multiline =
+            text[open as usize..].starts_with('\n') || text[open as usize..].starts_with("\r\n");
+        let insertion = match (multiline, empty) {
+            (true, false) => format!("\n  \"{key}\": \"{value}\","),
+            (true, true) => format!("\n  \"{key}\": \"{value}\""),
+            (false, false) => format!("\"{key}\": \"{value}\", "),
+            (false, true) => format!("\"{key}\": \"{value}\""),
+        };
+        FileOp::insert(&file.path, open, insertion)
+    } else {
+        append(file, &format!("{key}: {value}\n"))
+    }
+}
+
+/// Workspace paths similar to `target` that exist: the same Canvas
+/// section under another name, or the thread with the nearest name.
+///
+/// Only threads that `eligible` accepts compete, so a closer thread of the
+/// wrong kind never hides the right one.
+pub fn retarget_candidates(
+    snapshot: &Snapshot,
+    target: &str,
+    eligible: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    let trimmed = target.trim_end_matches('/');
+    let name = paths::file_name(trimmed);
+    if let Some((number, _)) = canvas_file_number(name) {
+        return snapshot
+            .canvas
+            .get(&number)
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default();
+    }
+    // Thread paths: the same last folder under another type, or the
+    // closest folder name (edit distance at most 3).
+    let wanted = trimmed
+        .split('/')
+        .rev()
+        .find(|p| !p.ends_with(".md"))
+        .unwrap_or(name);
+    let mut scored: Vec<(usize, String)> = snapshot
+        .threads
+        .keys()
+        .filter(|dir| eligible(dir))
+        .map(|dir| (edit_distance(paths::file_name(dir), wanted), dir.clone()))
+        .filter(|(d, _)| *d <= 3)
+        .collect();
+    scored.sort();
+    let best = scored.first().map(|(d, _)| *d);
+    scored
+        .into_iter()
+        .filter(|(d, _)| Some(*d) == best)
+        .map(|(_, dir)| dir)
+        .collect()
+}
+
+/// `target` relative to the folder `from_dir` (`../../x/y.md`).
+pub fn relative(from_dir: &str, target: &str) -> String {
+    let from: Vec<&str> = from_dir.split('/').filter(|p| !p.is_empty()).collect();
+    let to: Vec<&str> = target.split('/').filter(|p| !p.is_empty()).collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".into(); from.len() - common];
+    parts.extend(to[common..].iter().map(|p| p.to_string()));
+    parts.join("/")
+}
