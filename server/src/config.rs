@@ -351,13 +351,55 @@ pub fn parse_client_settings(value: &serde_json::Value) -> (Settings, Vec<String
     }
 }
 
-fn find_range(text: &str, needle: &str) -> Range<u32> {
-    text.find(needle)
-        .map(|i| i as u32..(i + needle.len()) as u32)
-        .unwrap_or(0..0)
+/// Where keys and values are in `leanos.toml` text (byte ranges), by
+/// their path: table keys, and array indices as numbers (`["files",
+/// "ignore", "1"]`). Every range is `0..0` for client settings (no text)
+/// or a path that is not in the text.
+struct Spans<'i>(Option<toml::Spanned<toml::de::DeTable<'i>>>);
+
+impl<'i> Spans<'i> {
+    fn new(text: &'i str) -> Spans<'i> {
+        Spans(toml::de::DeTable::parse(text).ok())
+    }
+
+    /// The span of the key (`key == true`) or value at `path`.
+    fn find(&self, path: &[&str], key: bool) -> Range<u32> {
+        use toml::de::DeValue;
+        let to_range = |span: std::ops::Range<usize>| span.start as u32..span.end as u32;
+        let Some(root) = &self.0 else {
+            return 0..0;
+        };
+        let mut table = root.get_ref();
+        let mut value: Option<&toml::Spanned<DeValue>> = None;
+        for (i, part) in path.iter().enumerate() {
+            let last = i + 1 == path.len();
+            if let Some(DeValue::Array(array)) = value.map(|v| v.get_ref()) {
+                match part.parse::<usize>().ok().and_then(|n| array.get(n)) {
+                    Some(item) => value = Some(item),
+                    None => return 0..0,
+                }
+                continue;
+            }
+            if let Some(v) = value {
+                match v.get_ref() {
+                    DeValue::Table(inner) => table = inner,
+                    _ => return 0..0,
+                }
+            }
+            let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref().as_ref() == *part) else {
+                return 0..0;
+            };
+            if last && key {
+                return to_range(k.span());
+            }
+            value = Some(v);
+        }
+        value.map_or(0..0, |v| to_range(v.span()))
+    }
 }
 
 fn validate(settings: &Settings, text: &str) -> Vec<ConfigProblem> {
+    let spans = Spans::new(text);
     let mut problems = Vec::new();
     for (code, level) in &settings.rules {
         if !crate::rules::is_known_code(code) {
@@ -366,7 +408,7 @@ fn validate(settings: &Settings, text: &str) -> Vec<ConfigProblem> {
                 .unwrap_or_default();
             problems.push(ConfigProblem {
                 message: format!("unknown diagnostic code `{code}` in [rules]{hint}"),
-                range: find_range(text, code),
+                range: spans.find(&["rules", code], true),
             });
         }
         if level != "off" && Severity::parse(level).is_none() {
@@ -374,7 +416,7 @@ fn validate(settings: &Settings, text: &str) -> Vec<ConfigProblem> {
                 message: format!(
                     "`{level}` is not a level for `{code}`: use off, hint, info, warning or error"
                 ),
-                range: find_range(text, &format!("\"{level}\"")),
+                range: spans.find(&["rules", code], false),
             });
         }
     }
@@ -383,14 +425,14 @@ fn validate(settings: &Settings, text: &str) -> Vec<ConfigProblem> {
         .as_ref()
         .and_then(|a| a.prefixes.as_ref())
     {
-        for prefix in prefixes {
+        for (i, prefix) in prefixes.iter().enumerate() {
             let mut chars = prefix.chars();
             let ok =
                 matches!((chars.next(), chars.next()), (Some(c), None) if c.is_ascii_uppercase());
             if !ok {
                 problems.push(ConfigProblem {
                     message: format!("assumption prefix `{prefix}` must be one upper-case letter"),
-                    range: find_range(text, &format!("\"{prefix}\"")),
+                    range: spans.find(&["assumptions", "prefixes", &i.to_string()], false),
                 });
             }
         }
@@ -403,7 +445,7 @@ fn validate(settings: &Settings, text: &str) -> Vec<ConfigProblem> {
         if !(0.0..=1.0).contains(&threshold) {
             problems.push(ConfigProblem {
                 message: format!("approval_threshold {threshold} is outside 0.0..=1.0"),
-                range: find_range(text, "approval_threshold"),
+                range: spans.find(&["decisions", "approval_threshold"], false),
             });
         }
     }
@@ -417,7 +459,7 @@ fn validate(settings: &Settings, text: &str) -> Vec<ConfigProblem> {
                 message: format!(
                     "documentation url `{url}` must be an http(s) URL with `{{code}}` where the code goes"
                 ),
-                range: find_range(text, url),
+                range: spans.find(&["documentation", "url"], false),
             });
         }
     }
@@ -427,14 +469,16 @@ fn validate(settings: &Settings, text: &str) -> Vec<ConfigProblem> {
         ("include", files.and_then(|f| f.include.as_ref())),
         ("exclude", files.and_then(|f| f.exclude.as_ref())),
     ];
-    for (key, glob) in lists
-        .into_iter()
-        .flat_map(|(key, list)| list.into_iter().flatten().map(move |g| (key, g)))
-    {
+    for (key, i, glob) in lists.into_iter().flat_map(|(key, list)| {
+        list.into_iter()
+            .flatten()
+            .enumerate()
+            .map(move |(i, g)| (key, i, g))
+    }) {
         if let Err(error) = globset::Glob::new(glob) {
             problems.push(ConfigProblem {
                 message: format!("{key} glob `{glob}` is not valid: {error}"),
-                range: find_range(text, glob),
+                range: spans.find(&["files", key, &i.to_string()], false),
             });
         }
     }
@@ -610,5 +654,46 @@ mod tests {
             "{}",
             problems[0].message
         );
+    }
+
+    #[test]
+    fn each_problem_points_at_its_own_key_or_value() {
+        let text = r#"# stage-mising is a typo we keep making
+[rules]
+stage-mising = "off"
+link-broken = "loud"
+goal-unknown = "loud"
+
+[assumptions]
+prefixes = ["A", "hh"]
+
+[files]
+ignore = ["ok/**", "bad/[**"]
+
+[documentation]
+url = "ftp://docs"
+"#;
+        let (_, problems) = parse_toml(text);
+        let at = |range: &Range<u32>| &text[range.start as usize..range.end as usize];
+        let found: Vec<(&str, &str)> = problems
+            .iter()
+            .map(|p| (p.message.split_whitespace().next().unwrap(), at(&p.range)))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("`loud`", "\"loud\""),
+                ("`loud`", "\"loud\""),
+                ("unknown", "stage-mising"),
+                ("assumption", "\"hh\""),
+                ("documentation", "\"ftp://docs\""),
+                ("ignore", "\"bad/[**\""),
+            ],
+            "{problems:#?}"
+        );
+        // The two `loud` levels are two places, and the unknown code is
+        // the key, not its mention in the comment.
+        assert_ne!(problems[0].range, problems[1].range);
+        assert!(problems[2].range.start > text.find("[rules]").unwrap() as u32);
     }
 }
