@@ -3,6 +3,7 @@
 //! and on hostile input.
 #![allow(clippy::unwrap_used)]
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -14,8 +15,9 @@ use serde_json::Value;
 fn corpus(tree: &str) -> Option<PathBuf> {
     let lean_os = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/lean-os");
     if !lean_os.is_dir() {
-        eprintln!(
-            "skipping: ../shared/corpus is absent (clone the shared folder beside the repository to run this test)"
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipping a check of ../shared/corpus/lean-os/{tree}: ../shared/corpus is absent (clone the shared folder beside the repository to run it)"
         );
         return None;
     }
@@ -610,7 +612,10 @@ fn an_unreadable_file_is_skipped_with_a_warning_not_a_hang() {
         .unwrap();
     std::fs::set_permissions(&unreadable, std::fs::Permissions::from_mode(0o000)).unwrap();
     let Some(run) = check_unprivileged(&root, dir.path()) else {
-        eprintln!("skipping: setpriv cannot drop privileges here");
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipping: setpriv cannot drop privileges here"
+        );
         return;
     };
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);

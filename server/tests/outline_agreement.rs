@@ -4,6 +4,7 @@
 //! folder is beside the repository) and the bundled example.
 #![allow(clippy::unwrap_used)]
 
+use std::io::Write as _;
 use std::path::Path;
 
 use leanos_lsp::syntax::{outline_of, tree_outline_of, Outline};
@@ -72,7 +73,7 @@ fn producers_agree_on_real_files() {
             files.len() - example_files
         );
     } else {
-        eprintln!(
+        let _ = writeln!(std::io::stderr(),
             "skipping the corpus: ../shared/corpus is absent (clone the shared folder beside the repository to check it); checking the bundled example only"
         );
     }

@@ -5,6 +5,7 @@
 use super::*;
 use crate::analysis::diagnostics::fixture::fix_test::*;
 use crate::rules::Severity;
+use std::io::Write as _;
 
 #[test]
 fn fix_all_applies_every_unambiguous_fix_of_a_file() {
@@ -226,8 +227,8 @@ fn the_real_example_defines_a7_and_spawns_follow_ups() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/corpus/lean-os/2026-01-02-example");
     if !root.is_dir() {
-        eprintln!(
-            "skipping: ../shared/corpus is absent (clone the shared folder beside the repository to run this test)"
+        let _ = writeln!(std::io::stderr(),
+            "skipping the_real_example_defines_a7_and_spawns_follow_ups: ../shared/corpus is absent (clone the shared folder beside the repository to run it)"
         );
         return;
     }
