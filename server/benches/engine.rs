@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use leanos_lsp::analysis::diagnostics::{file_diagnostics, workspace_diagnostics};
-use leanos_lsp::analysis::{completion, navigation, symbols};
+use leanos_lsp::analysis::{completion, definition, hover, references, symbols};
 use leanos_lsp::config::Settings;
 use leanos_lsp::facts::{lower, ReadState};
 use leanos_lsp::index::{FileData, Snapshot};
@@ -164,17 +164,17 @@ fn benches(c: &mut Criterion) {
         .unwrap_or(0);
     let mut group = c.benchmark_group("navigation_10k");
     group.bench_function("definition", |b| {
-        b.iter(|| navigation::definition(&base, &cited_path, cited_offset))
+        b.iter(|| definition::definition(&base, &cited_path, cited_offset))
     });
     group.bench_function("references_of_a1_cited_by_1000_files", |b| {
         b.iter(|| {
-            let found = navigation::references(&base, &cited_path, cited_offset, true);
+            let found = references::references(&base, &cited_path, cited_offset, true);
             assert!(found.len() > 1000);
             found
         })
     });
     group.bench_function("hover", |b| {
-        b.iter(|| navigation::hover(&base, &cited_path, cited_offset))
+        b.iter(|| hover::hover(&base, &cited_path, cited_offset))
     });
     let after_tests = cited_offset - 1;
     group.bench_function("completion_after_tests", |b| {

@@ -1,13 +1,18 @@
 //! leanos-lsp: a language server and checker for LeanOS workspaces.
 //!
-//! Data flows one way (see `ARCHITECTURE.md`):
-//! `vfs` (bytes from disk) -> `syntax` (tree-sitter-md outline) -> `facts`
-//! (per-file lowering, byte ranges) -> `index` (workspace tables and reverse
-//! maps) -> `analysis` (pure functions over a snapshot) -> `lsp` / `cli`.
+//! Data flows one way (see `ARCHITECTURE.md` for the map): `vfs` (bytes
+//! from disk) -> `ingest` (one policy: ignored, size cap, decoding) ->
+//! `syntax` (an outline of byte ranges: pulldown-cmark for the lowering,
+//! tree-sitter-md for open documents' syntax features) -> `facts` (per-file
+//! lowering) -> `index` (the `Snapshot`: workspace tables and reverse maps)
+//! -> `analysis` (pure functions over a snapshot) -> `lsp` / `cli`. `paths`
+//! (workspace-path algebra), `rules` (the registry of diagnostic codes) and
+//! `config` sit below all of them.
 #![deny(clippy::print_stdout)]
 
 pub mod analysis;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod facts;
 pub mod index;

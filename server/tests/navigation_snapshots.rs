@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use leanos_lsp::analysis::{completion, decorations, navigation, symbols};
+use leanos_lsp::analysis::{completion, decorations, hover, symbols};
 use leanos_lsp::config::Settings;
 use leanos_lsp::index::Snapshot;
 use leanos_lsp::line_index::ColumnUnit;
@@ -91,7 +91,7 @@ fn hovers() {
     let mut out = String::new();
     for (path, needle, within) in cases {
         let offset = offset_of(&snapshot, path, needle, within);
-        let text = navigation::hover(&snapshot, path, offset)
+        let text = hover::hover(&snapshot, path, offset)
             .map(|(_, t)| t)
             .unwrap_or_default();
         out.push_str(&format!(

@@ -1,9 +1,9 @@
 //! Code lenses on assumption entries, inlay hints after assumption
 //! references, and semantic tokens for both (resolved or not).
 
-use crate::analysis::navigation::{
-    references_of, status_emoji, testing, thread_name, Location, Target,
-};
+use crate::analysis::references::{references_of, testing};
+use crate::analysis::target::{Location, Target};
+use crate::analysis::thread::{status_emoji, thread_name};
 use crate::index::Snapshot;
 use crate::syntax::ByteRange;
 

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::analysis::drift::thread_of;
-use crate::analysis::navigation::{link_target, Target};
+use crate::analysis::target::{link_target, Target};
 use crate::facts::metadata::MetaValue;
 use crate::index::{attribution_candidates, attribution_source, FileData, Snapshot};
 use crate::syntax::ByteRange;

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::analysis::navigation::{target_at, Target};
+use crate::analysis::target::{target_at, Target};
 use crate::facts::is_assumption_id;
 use crate::index::Snapshot;
 use crate::syntax::ByteRange;

@@ -3,7 +3,7 @@
 //! that climb out are reported as such and never looked up.
 
 use crate::facts::Link;
-use crate::index::{candidates, EntryLocation, Snapshot};
+use crate::index::{attribution_candidates, candidates, EntryLocation, Snapshot};
 use crate::paths;
 
 /// Where a link points, or why it points nowhere.
@@ -46,6 +46,15 @@ pub fn resolve_link(snapshot: &Snapshot, from: &str, link: &Link) -> Resolution 
     }
 }
 
+/// Resolves an attribution `source` (a thread metadata or stage 1
+/// `source` path, leanos-formats.md §4.4): the first of its candidates
+/// ([`attribution_candidates`]) that exists, as a workspace path.
+pub fn resolve_attribution(snapshot: &Snapshot, source: &str) -> Option<String> {
+    attribution_candidates(&snapshot.config, source)
+        .into_iter()
+        .find(|candidate| snapshot.exists(candidate))
+}
+
 /// The first thread folder (in path order) whose last segment is `name`.
 pub fn find_thread_by_name(snapshot: &Snapshot, name: &str) -> Option<String> {
     snapshot
@@ -78,10 +87,17 @@ pub fn assumptions_files(snapshot: &Snapshot) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::diagnostics::fixture::{check, render_range, with_cursor};
-    use crate::analysis::navigation::definition;
+    use crate::analysis::definition::tests::check_definition;
+    use crate::analysis::diagnostics::fixture::check;
 
-    const CANVAS: &str = "//- /strategy/canvas/09-solution.md\n# Solution\n//- /strategy/canvas/10-assumptions.md\n# Assumptions\n\n### A4: White-label\n";
+    const CANVAS: &str = r#"
+//- /strategy/canvas/09-solution.md
+# Solution
+//- /strategy/canvas/10-assumptions.md
+# Assumptions
+
+### A4: White-label
+"#;
 
     /// A Canvas path under another era's name (E1 long names, dot names)
     /// resolves to the section of its number (leanos-formats.md §8.2); a
@@ -89,9 +105,22 @@ mod tests {
     /// literally), stay broken.
     #[test]
     fn a_legacy_canvas_path_resolves_by_its_section_number() {
-        let fixture = format!(
-            "{CANVAS}//- /threads/business/x/6-learning.md\n# Learning\n\n## Canvas Updates Applied\n\n**File:** `canvas/10.assumptions_validation_methods.md`\n**Updated:** `strategy/canvas/10.assumptions.md`\n**File:** `canvas/9.solution-definition.md`\n**Evidence:** canvas/10.assumptions_validation_methods.md\n**File:** `canvas/12.revenue.md`\n[dot](../../../strategy/canvas/10.assumptions.md)\n"
-        );
+        let fixture = [
+            CANVAS,
+            r#"//- /threads/business/x/6-learning.md
+# Learning
+
+## Canvas Updates Applied
+
+**File:** `canvas/10.assumptions_validation_methods.md`
+**Updated:** `strategy/canvas/10.assumptions.md`
+**File:** `canvas/9.solution-definition.md`
+**Evidence:** canvas/10.assumptions_validation_methods.md
+**File:** `canvas/12.revenue.md`
+[dot](../../../strategy/canvas/10.assumptions.md)
+"#,
+        ]
+        .concat();
         assert_eq!(
             check(&fixture, "link-broken"),
             [
@@ -104,18 +133,13 @@ mod tests {
             "**Updated:** `strategy/canvas/10.assump$0tions.md`",
             "**Evidence:** canvas/10.assumptions_val$0idation_methods.md",
         ] {
-            let (snapshot, path, offset) = with_cursor(&format!(
-                "{CANVAS}//- /threads/business/x/6-learning.md\n{line}\n"
-            ));
-            let (_, locations) = definition(&snapshot, &path, offset).expect(line);
-            let found: Vec<String> = locations
-                .iter()
-                .map(|l| render_range(&snapshot, &l.path, &l.selection))
-                .collect();
-            assert_eq!(
-                found,
-                ["strategy/canvas/10-assumptions.md:0:0-0:0"],
-                "{line}"
+            check_definition(
+                &format!(
+                    r#"{CANVAS}//- /threads/business/x/6-learning.md
+{line}
+"#
+                ),
+                &["strategy/canvas/10-assumptions.md:0:0-0:0"],
             );
         }
     }

@@ -5,8 +5,8 @@
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
-use crate::analysis::navigation::{thread_name, thread_title};
 use crate::analysis::thread::thread_info;
+use crate::analysis::thread::{thread_name, thread_title};
 use crate::index::{FileData, Snapshot};
 use crate::syntax::ByteRange;
 
@@ -240,7 +240,7 @@ pub fn workspace_symbols(snapshot: &Snapshot, query: &str, limit: usize) -> Vec<
             continue;
         };
         let info = thread_info(snapshot, dir);
-        let Some(entry) = crate::analysis::navigation::thread_entry_file(snapshot, dir) else {
+        let Some(entry) = crate::analysis::thread::thread_entry_file(snapshot, dir) else {
             continue;
         };
         consider(
@@ -308,7 +308,8 @@ pub struct DocumentLink {
 /// opens (a thread opens on its first stage file, a folder on its
 /// `index.md`).
 pub fn document_links(snapshot: &Snapshot, path: &str) -> Vec<DocumentLink> {
-    use crate::analysis::navigation::{definition_of, link_target, Target};
+    use crate::analysis::definition::definition_of;
+    use crate::analysis::target::{link_target, Target};
     let Some(file) = snapshot.files.get(path) else {
         return Vec::new();
     };

@@ -1,12 +1,16 @@
 //! A thread's derived view: its type, stages present, metadata and flags,
-//! computed from its member files (leanos-formats.md §3).
+//! computed from its member files (leanos-formats.md §3); and how threads
+//! and assumption statuses are shown (names, titles, stage progress,
+//! status emoji) by hover, completion, symbols, code lenses and actions.
 
 use std::sync::Arc;
 
 use crate::facts::metadata::Metadata;
 use crate::facts::paths::{PathKind, StageForm};
+use crate::facts::status::AssumptionStatus;
 use crate::facts::VerdictClass;
 use crate::index::{FileData, Snapshot};
+use crate::paths;
 
 /// A thread folder and what it holds.
 #[derive(Debug, Clone)]
@@ -76,11 +80,7 @@ impl ThreadInfo {
 
 /// Builds the view of the thread folder `dir`.
 pub fn thread_info(snapshot: &Snapshot, dir: &str) -> ThreadInfo {
-    let threads_dir = &snapshot.config.threads_dir;
-    let relative = dir
-        .strip_prefix(threads_dir.as_str())
-        .map(|r| r.trim_start_matches('/'))
-        .unwrap_or(dir);
+    let relative = thread_name(snapshot, dir);
     let thread_type = relative.split('/').next().unwrap_or("").to_string();
     let mut info = ThreadInfo {
         dir: dir.to_string(),
@@ -89,7 +89,7 @@ pub fn thread_info(snapshot: &Snapshot, dir: &str) -> ThreadInfo {
         meta_file: None,
         archived: false,
         campaign: relative.split('/').any(|p| p == "campaigns")
-            || crate::paths::file_name(dir).starts_with("campaign-"),
+            || paths::file_name(dir).starts_with("campaign-"),
     };
     for file in snapshot.thread_members(dir) {
         match file.facts.path_kind() {
@@ -125,4 +125,73 @@ pub fn thread_info(snapshot: &Snapshot, dir: &str) -> ThreadInfo {
         }
     }
     info
+}
+
+/// The file a thread opens on: its lowest stage file, else its metadata.
+pub fn thread_entry_file(snapshot: &Snapshot, dir: &str) -> Option<String> {
+    let info = thread_info(snapshot, dir);
+    (1..=6)
+        .find_map(|n| info.stage_file(n).map(|f| f.path.clone()))
+        .or_else(|| info.meta_file.as_ref().map(|f| f.path.clone()))
+}
+
+/// A thread's path relative to the threads folder (`sales/acme`).
+pub fn thread_name<'a>(snapshot: &Snapshot, dir: &'a str) -> &'a str {
+    dir.strip_prefix(snapshot.config.threads_dir.as_str())
+        .map(|r| r.trim_start_matches('/'))
+        .unwrap_or(dir)
+}
+
+/// A thread's title: its stated title, else its folder name (one line,
+/// at most 120 characters).
+pub fn thread_title(info: &ThreadInfo) -> String {
+    let from_meta = info
+        .meta_file
+        .as_ref()
+        .and_then(|f| f.facts.thread_title.clone());
+    let from_stages = (1..=6).find_map(|n| {
+        info.stage_file(n)
+            .and_then(|f| f.facts.thread_title.clone())
+    });
+    let title = from_meta
+        .or(from_stages)
+        .unwrap_or_else(|| paths::file_name(&info.dir).to_string());
+    title.trim().replace('\n', " ").chars().take(120).collect()
+}
+
+/// The stage progress line of a thread: `1 ✓ · 2 ✓ · 3 ∅ · 4 – …` where
+/// ✓ is present, ∅ present but empty, – missing.
+pub fn stage_progress(info: &ThreadInfo) -> String {
+    (1..=6)
+        .map(|n| {
+            let mark = match info.stage_file(n) {
+                Some(f) if f.facts.empty => "∅",
+                Some(_) => "✓",
+                None => "–",
+            };
+            format!("{n} {mark}")
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// An entry's status as hover and completion show it (`✅ VALIDATED`), or
+/// `no status`.
+pub fn status_label(status: Option<AssumptionStatus>) -> String {
+    status
+        .map(|s| format!("{} {}", status_emoji(s), s.as_str()))
+        .unwrap_or_else(|| "no status".into())
+}
+
+/// The emoji shown for a status (hover, inlay hints, code lens).
+pub fn status_emoji(status: AssumptionStatus) -> &'static str {
+    match status {
+        AssumptionStatus::Validated => "✅",
+        AssumptionStatus::Invalidated => "❌",
+        AssumptionStatus::Testing => "⏳",
+        AssumptionStatus::Untested => "📝",
+        AssumptionStatus::Partial => "◐",
+        AssumptionStatus::Challenged => "⚠️",
+        AssumptionStatus::Inconclusive => "❔",
+    }
 }

@@ -40,7 +40,7 @@ pub fn fix_workspace(
 ) -> std::io::Result<FixOutcome> {
     let root = target.root.as_path();
     let (snapshot, _) = crate::load::load_workspace(root, &Settings::default());
-    let today = crate::analysis::completion::today();
+    let today = crate::clock::today();
     let mut ops: Vec<FileOp> = Vec::new();
     let mut applied: Vec<(String, String, Vec<String>)> = Vec::new();
     let mut paths: Vec<&String> = snapshot.files.keys().filter(|p| target.covers(p)).collect();

@@ -163,7 +163,7 @@ pub fn completion_item(
         (item.insert, lsp::InsertTextFormat::SNIPPET)
     } else if item.snippet {
         (
-            crate::analysis::completion::snippet_to_plain(&item.insert),
+            crate::analysis::stage_template::snippet_to_plain(&item.insert),
             lsp::InsertTextFormat::PLAIN_TEXT,
         )
     } else {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use crate::analysis::navigation;
+use crate::analysis::target;
 use crate::index::Snapshot;
 use crate::line_index::ColumnUnit;
 use crate::lsp::convert;
@@ -29,7 +29,7 @@ impl Query {
     /// not lowered, such as CSVs, only have their start), the URI of a
     /// file computed once for its run of consecutive locations (references
     /// come sorted by path).
-    pub fn locations(&self, locations: &[navigation::Location]) -> Vec<Location> {
+    pub fn locations(&self, locations: &[target::Location]) -> Vec<Location> {
         let mut out: Vec<Location> = Vec::with_capacity(locations.len());
         let mut last: Option<(&str, Uri)> = None;
         for l in locations {

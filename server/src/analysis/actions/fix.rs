@@ -5,8 +5,8 @@
 //! `analysis/diagnostics/<code>.rs`.
 
 use super::{Action, ActionKind, FileOp};
-use crate::analysis::completion::{snippet_to_plain, stage_template_text};
 use crate::analysis::diagnostics::Diagnostic;
+use crate::analysis::stage_template::{snippet_to_plain, stage_template_text};
 use crate::facts::paths::canvas_file_number;
 use crate::facts::status::AssumptionStatus;
 use crate::index::{FileData, Snapshot};
@@ -59,7 +59,7 @@ pub fn template(snapshot: &Snapshot, dir: &str, number: u8, today: &str) -> Stri
 pub fn status_text(status: AssumptionStatus) -> String {
     format!(
         "{} {}",
-        crate::analysis::navigation::status_emoji(status),
+        crate::analysis::thread::status_emoji(status),
         status.as_str()
     )
 }

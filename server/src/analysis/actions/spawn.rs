@@ -7,8 +7,8 @@
 //! to the parent line.
 
 use super::{Action, ActionKind, FileOp};
-use crate::analysis::navigation::{thread_name, thread_title};
 use crate::analysis::thread::thread_info;
+use crate::analysis::thread::{thread_name, thread_title};
 use crate::facts::metadata::MetaValue;
 use crate::facts::paths::PathKind;
 use crate::index::Snapshot;

@@ -43,10 +43,7 @@ pub fn fixes(context: &Context, d: &Diagnostic, source: &str) -> Vec<Action> {
     candidates
         .into_iter()
         .map(|dir| {
-            let value = format!(
-                "{}/",
-                crate::analysis::navigation::thread_name(snapshot, &dir)
-            );
+            let value = format!("{}/", crate::analysis::thread::thread_name(snapshot, &dir));
             fix(
                 format!("Point the source at `{value}`"),
                 d,

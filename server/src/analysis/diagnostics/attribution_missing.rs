@@ -66,7 +66,7 @@ pub fn fixes(context: &Context, d: &Diagnostic, thread: &str) -> Vec<Action> {
         .keys()
         .filter(|dir| dir.starts_with(&format!("{}/marketing/", snapshot.config.threads_dir)))
         .map(|dir| {
-            let name = crate::analysis::navigation::thread_name(snapshot, dir).to_string();
+            let name = crate::analysis::thread::thread_name(snapshot, dir).to_string();
             let shared = own
                 .iter()
                 .filter(|w| w.len() > 2 && name.contains(w.as_str()))

@@ -73,7 +73,7 @@ pub fn fixes(context: &Context, d: &Diagnostic, link: &Link) -> Vec<Action> {
             let replacement = match link.kind {
                 LinkKind::Markdown => relative(crate::paths::parent(&file.path), &candidate),
                 LinkKind::Thread => {
-                    crate::analysis::navigation::thread_name(snapshot, &candidate).to_string()
+                    crate::analysis::thread::thread_name(snapshot, &candidate).to_string()
                 }
                 LinkKind::Path if link.target.starts_with("canvas/") => candidate
                     .strip_prefix("strategy/")

@@ -3,7 +3,9 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use crate::analysis::{lineage, navigation};
+use crate::analysis::lineage;
+use crate::analysis::target::{file_target, target_at, Target};
+use crate::analysis::thread::{thread_entry_file, thread_info, thread_name, thread_title};
 use crate::lsp::convert;
 use crate::lsp::handlers::data_str;
 use crate::lsp::query::Query;
@@ -16,14 +18,12 @@ pub(crate) async fn prepare_call_hierarchy(
     let position = params.text_document_position_params;
     let response = server
         .query(&position.text_document.uri, position.position, |q| {
-            let target = navigation::target_at(&q.snapshot, &q.path, q.offset)
+            let target = target_at(&q.snapshot, &q.path, q.offset)
                 .map(|hit| hit.target)
-                .filter(|t| matches!(t, navigation::Target::Thread(_)))
-                .or_else(|| navigation::file_target(&q.snapshot, &q.path));
+                .filter(|t| matches!(t, Target::Thread(_)))
+                .or_else(|| file_target(&q.snapshot, &q.path));
             match target {
-                Some(navigation::Target::Thread(dir)) => {
-                    thread_item(q, &dir).map(|item| vec![item])
-                }
+                Some(Target::Thread(dir)) => thread_item(q, &dir).map(|item| vec![item]),
                 _ => None,
             }
         })
@@ -52,8 +52,7 @@ pub(crate) async fn incoming_calls(
                         .unwrap_or_default()
                         .into_iter()
                         .filter(|(path, _)| {
-                            Some(path)
-                                == navigation::thread_entry_file(&q.snapshot, &parent).as_ref()
+                            Some(path) == thread_entry_file(&q.snapshot, &parent).as_ref()
                         })
                         .map(|(path, range)| q.range(&path, &range))
                         .collect();
@@ -79,7 +78,7 @@ pub(crate) async fn outgoing_calls(
     };
     let response = server
         .query(&item.uri, Position::default(), move |q| {
-            let entry = navigation::thread_entry_file(&q.snapshot, &dir);
+            let entry = thread_entry_file(&q.snapshot, &dir);
             let calls = lineage::children(&q.snapshot, &dir)
                 .into_iter()
                 .filter_map(|(child, ranges)| {
@@ -101,14 +100,14 @@ pub(crate) async fn outgoing_calls(
 /// The call-hierarchy item of a thread: named by its path under
 /// `threads/`, opening on its first stage file, carrying its folder.
 pub(in crate::lsp) fn thread_item(q: &Query, dir: &str) -> Option<CallHierarchyItem> {
-    let entry = navigation::thread_entry_file(&q.snapshot, dir)?;
-    let info = crate::analysis::thread::thread_info(&q.snapshot, dir);
+    let entry = thread_entry_file(&q.snapshot, dir)?;
+    let info = thread_info(&q.snapshot, dir);
     let range = q.range(&entry, &(0..0));
     Some(CallHierarchyItem {
-        name: navigation::thread_name(&q.snapshot, dir).to_string(),
+        name: thread_name(&q.snapshot, dir).to_string(),
         kind: SymbolKind::MODULE,
         tags: None,
-        detail: Some(navigation::thread_title(&info)),
+        detail: Some(thread_title(&info)),
         uri: convert::uri(&q.root, &entry)?,
         range,
         selection_range: range,

@@ -3,7 +3,7 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use crate::analysis::{actions, completion};
+use crate::analysis::actions;
 use crate::lsp::convert;
 use crate::lsp::server::{Backend, FIX_ALL_KIND, SPAWN_KIND};
 
@@ -26,7 +26,7 @@ pub(crate) async fn code_action(
                     .iter()
                     .any(|k| kind == k.as_str() || kind.starts_with(&format!("{}.", k.as_str()))),
             };
-            let today = completion::today();
+            let today = crate::clock::today();
             let mut found: Vec<actions::Action> = Vec::new();
             if wanted("quickfix") {
                 found.extend(actions::quick_fixes(

@@ -3,7 +3,7 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use crate::analysis::{completion, navigation};
+use crate::analysis::{completion, hover};
 use crate::index::Snapshot;
 use crate::lsp::convert;
 use crate::lsp::handlers::data_str;
@@ -15,7 +15,7 @@ pub(crate) async fn completion(
 ) -> Result<Option<CompletionResponse>> {
     let position = params.text_document_position;
     let snippets = server.lock().flags.snippets;
-    let today = completion::today();
+    let today = crate::clock::today();
     let response = server
         .query(&position.text_document.uri, position.position, move |q| {
             let items: Vec<CompletionItem> =
@@ -48,7 +48,7 @@ pub(crate) async fn completion_resolve(
     let text = tokio::task::spawn_blocking(move || {
         snapshots
             .iter()
-            .find_map(|s| navigation::hover_text_for_assumption(s, &id))
+            .find_map(|s| hover::hover_text_for_assumption(s, &id))
     })
     .await
     .ok()

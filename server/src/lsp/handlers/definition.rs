@@ -3,7 +3,7 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use crate::analysis::navigation;
+use crate::analysis::definition;
 use crate::lsp::convert;
 use crate::lsp::server::Backend;
 
@@ -18,7 +18,7 @@ pub(crate) async fn goto_definition(
         .query_at(&position.text_document.uri, position.position)
         .await?
         .map(|q| {
-            let (origin, locations) = navigation::definition(&q.snapshot, &q.path, q.offset)?;
+            let (origin, locations) = definition::definition(&q.snapshot, &q.path, q.offset)?;
             if locations.is_empty() {
                 return None;
             }

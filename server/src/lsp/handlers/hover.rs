@@ -4,7 +4,7 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use crate::analysis::navigation;
+use crate::analysis::hover;
 use crate::lsp::convert;
 use crate::lsp::server::Backend;
 
@@ -13,7 +13,7 @@ pub(crate) async fn hover(server: &Backend, params: HoverParams) -> Result<Optio
     let markdown = server.lock().flags.hover_markdown;
     let response = server
         .query(&position.text_document.uri, position.position, move |q| {
-            let (range, text) = navigation::hover(&q.snapshot, &q.path, q.offset)?;
+            let (range, text) = hover::hover(&q.snapshot, &q.path, q.offset)?;
             let contents = if markdown {
                 MarkupContent {
                     kind: MarkupKind::Markdown,

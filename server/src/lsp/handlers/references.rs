@@ -3,7 +3,7 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use crate::analysis::navigation;
+use crate::analysis::references;
 use crate::lsp::server::Backend;
 
 pub(crate) async fn references(
@@ -14,7 +14,7 @@ pub(crate) async fn references(
     let include = params.context.include_declaration;
     let response = server
         .query(&position.text_document.uri, position.position, move |q| {
-            q.locations(&navigation::references(
+            q.locations(&references::references(
                 &q.snapshot,
                 &q.path,
                 q.offset,

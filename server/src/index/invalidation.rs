@@ -1,0 +1,435 @@
+//! What an edit invalidates: [`Snapshot::upsert`], [`Snapshot::remove`]
+//! and [`Snapshot::add_other_path`] update the tables and return the files
+//! whose diagnostics may have changed, found through the reverse maps by
+//! diffing the file's old and new facts (never by re-diagnosing the
+//! workspace).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use super::{FileData, Snapshot};
+use crate::facts::paths::PathKind;
+use crate::facts::FileFacts;
+use crate::paths;
+
+impl Snapshot {
+    /// Replaces (or adds) a file; returns the files whose diagnostics may
+    /// have changed, the file itself included.
+    pub fn upsert(&mut self, file: FileData) -> BTreeSet<String> {
+        let path = file.path.clone();
+        let old = self.files.get(&path).cloned();
+        let mut affected = BTreeSet::new();
+        affected.insert(path.clone());
+        if let Some(old) = &old {
+            self.index_file(old, false);
+        }
+        let created = self.add_path(&path);
+        let file = Arc::new(file);
+        self.index_file(&file, true);
+        self.files.insert(path.clone(), file.clone());
+        self.collect_affected(old.as_deref(), Some(&file), &mut affected);
+        if created {
+            self.path_change_affects(&path, &file.facts, &mut affected);
+        }
+        affected
+    }
+
+    /// Records that a non-source file exists (a CSV, an image): links to it
+    /// resolve. Returns the affected files.
+    pub fn add_other_path(&mut self, path: &str) -> BTreeSet<String> {
+        let mut affected = BTreeSet::new();
+        if self.add_path(path) {
+            self.path_change_affects(path, &FileFacts::default(), &mut affected);
+        }
+        affected
+    }
+
+    /// Removes a file (source or not); returns the affected files (the
+    /// removed file included, so its diagnostics can be cleared).
+    pub fn remove(&mut self, path: &str) -> BTreeSet<String> {
+        let mut affected = BTreeSet::new();
+        let old = self.files.remove(path);
+        if let Some(old) = &old {
+            self.index_file(old, false);
+            affected.insert(path.to_string());
+            self.collect_affected(Some(old), None, &mut affected);
+        }
+        if self.remove_path(path) {
+            let facts = old.map(|o| o.facts.clone()).unwrap_or_default();
+            self.path_change_affects(path, &facts, &mut affected);
+        }
+        affected
+    }
+
+    fn collect_affected(
+        &self,
+        old: Option<&FileData>,
+        new: Option<&FileData>,
+        affected: &mut BTreeSet<String>,
+    ) {
+        let empty = FileFacts::default();
+        let old_facts = old.map(|f| &f.facts).unwrap_or(&empty);
+        let new_facts = new.map(|f| &f.facts).unwrap_or(&empty);
+        // Assumption definitions: the files citing or defining an ID whose
+        // entries changed (added, removed, or with another title, status or
+        // confidence), and through `assumptions` the Canvas section 10 files.
+        let entry_key = |e: &crate::facts::AssumptionEntry| {
+            (e.id.clone(), e.title.clone(), e.status, e.confidence)
+        };
+        let old_entries: BTreeSet<_> = old_facts.entries.iter().map(entry_key).collect();
+        let new_entries: BTreeSet<_> = new_facts.entries.iter().map(entry_key).collect();
+        let changed: BTreeSet<&String> = old_entries
+            .symmetric_difference(&new_entries)
+            .map(|(id, ..)| id)
+            .collect();
+        // A count change (a duplicate appearing or going) changes diagnostics
+        // too, even when the entries' data is the same.
+        let count =
+            |facts: &FileFacts, id: &str| facts.entries.iter().filter(|e| e.id == id).count();
+        let recounted: Vec<&String> = old_facts
+            .entries
+            .iter()
+            .chain(new_facts.entries.iter())
+            .map(|e| &e.id)
+            .filter(|id| count(old_facts, id) != count(new_facts, id))
+            .collect();
+        for id in changed.into_iter().chain(recounted) {
+            if let Some(files) = self.assumption_refs.get(id) {
+                affected.extend(files.iter().cloned());
+            }
+            if let Some(locations) = self.assumptions.get(id) {
+                affected.extend(locations.iter().map(|l| l.file.clone()));
+            }
+        }
+        // References: the definitions of IDs that gained or lost a citing
+        // file (assumption-untested).
+        let old_refs: BTreeSet<&String> = old_facts.refs.iter().map(|r| &r.id).collect();
+        let new_refs: BTreeSet<&String> = new_facts.refs.iter().map(|r| &r.id).collect();
+        for id in old_refs.symmetric_difference(&new_refs) {
+            if let Some(locations) = self.assumptions.get(*id) {
+                affected.extend(locations.iter().map(|l| l.file.clone()));
+            }
+        }
+        // Learning results: the entries of the IDs whose stated result
+        // changed (learning-not-applied at the Canvas end).
+        let result_key = |r: &crate::facts::LearningResult| (r.id.clone(), r.status, r.confidence);
+        let old_results: BTreeSet<_> = old_facts.learning_results.iter().map(result_key).collect();
+        let new_results: BTreeSet<_> = new_facts.learning_results.iter().map(result_key).collect();
+        for (id, ..) in old_results.symmetric_difference(&new_results) {
+            if let Some(locations) = self.assumptions.get(id) {
+                affected.extend(locations.iter().map(|l| l.file.clone()));
+            }
+        }
+        // Solution drift: 09 entries changed -> every learning that
+        // announces features and every thread learning (stale entries are
+        // reported at both ends); a learning's announcements, outcome or a
+        // decision's verdict changed -> the solution section.
+        if old_facts.solution_entries != new_facts.solution_entries {
+            for (path, file) in &self.files {
+                let facts = &file.facts;
+                if !facts.solution_updates.is_empty() || facts.outcome.is_some() {
+                    affected.insert(path.clone());
+                }
+            }
+        }
+        let drift_key = |f: &FileFacts| {
+            (
+                f.solution_updates.clone(),
+                f.solution_update_results.clone(),
+                f.outcome.as_ref().map(|(s, _)| *s),
+                f.outcome_confidence,
+                f.verdict.as_ref().map(|v| v.class),
+            )
+        };
+        if drift_key(old_facts) != drift_key(new_facts) {
+            if let Some(files) = self.canvas.get(&9) {
+                affected.extend(files.iter().cloned());
+            }
+        }
+        // Goals: files citing a goal whose definition changed.
+        if old_facts.goal != new_facts.goal {
+            for goal in old_facts.goal.iter().chain(new_facts.goal.iter()) {
+                if let Some(files) = self.goal_refs.get(&goal.id) {
+                    affected.extend(files.iter().cloned());
+                }
+            }
+        }
+        // Thread rules read every member of the thread.
+        for facts in [old_facts, new_facts] {
+            if let Some(thread) = facts.path_kind().thread() {
+                if let Some(members) = self.threads.get(thread) {
+                    affected.extend(members.iter().cloned());
+                }
+            }
+        }
+    }
+
+    fn path_change_affects(&self, path: &str, facts: &FileFacts, affected: &mut BTreeSet<String>) {
+        let mut keys = vec![format!("path:{path}")];
+        let mut dir = paths::parent(path);
+        while !dir.is_empty() {
+            keys.push(format!("path:{dir}"));
+            dir = paths::parent(dir);
+        }
+        if let PathKind::Canvas { number, .. } = facts.path_kind() {
+            keys.push(format!("canvas:{number}"));
+        }
+        if let Some(thread) = facts.path_kind().thread() {
+            keys.push(format!("thread:{}", paths::file_name(thread)));
+            if let Some(members) = self.threads.get(thread) {
+                affected.extend(members.iter().cloned());
+            }
+        }
+        for key in keys {
+            if let Some(files) = self.link_dependents.get(&key) {
+                affected.extend(files.iter().cloned());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use crate::analysis::diagnostics::fixture::{snapshot, sources};
+    use crate::index::Snapshot;
+    use crate::ingest::{Content, Policy};
+
+    const WORKSPACE: &str = r#"
+//- /strategy/canvas/10-assumptions.md
+### A1: One
+**Status:** testing
+
+### A2: Two
+//- /threads/sales/x/2-hypothesis.md
+Tests: A1 - x
+//- /threads/sales/x/1-input.md
+# Input
+//- /threads/sales/y/2-hypothesis.md
+Tests: A2 - y
+//- /threads/sales/z/2-hypothesis.md
+Tests: A9 - z
+[next](../w/1-input.md)
+"#;
+
+    /// Writes the files of `fixture` into `snapshot` one by one, as edits
+    /// (new text for an existing file, or a new file); returns every file
+    /// the edits affected.
+    fn edit(snapshot: &mut Snapshot, fixture: &str) -> BTreeSet<String> {
+        let mut affected = BTreeSet::new();
+        for source in sources(fixture) {
+            let file = Policy::new(&snapshot.config).lower(
+                &source.path,
+                Content::Disk(source.content),
+                None,
+            );
+            affected.extend(snapshot.upsert(file));
+        }
+        affected
+    }
+
+    /// Edits `workspace` with `fixture` and checks the affected files.
+    #[track_caller]
+    fn check_affected(workspace: &str, fixture: &str, expected: &[&str]) {
+        let mut snapshot = snapshot(workspace);
+        let affected = edit(&mut snapshot, fixture);
+        let expected: BTreeSet<String> = expected.iter().map(|p| p.to_string()).collect();
+        assert_eq!(affected, expected);
+    }
+
+    /// Edits `snapshot` with `fixture` and checks that the edit reaches
+    /// (at least) the files `reached`.
+    #[track_caller]
+    fn check_reaches(snapshot: &mut Snapshot, fixture: &str, reached: &[&str]) {
+        let affected = edit(snapshot, fixture);
+        for path in reached {
+            assert!(affected.contains(*path), "{path} not in {affected:?}");
+        }
+    }
+
+    #[test]
+    fn an_entry_edit_reaches_only_its_citing_files() {
+        check_affected(
+            WORKSPACE,
+            r#"
+//- /strategy/canvas/10-assumptions.md
+### A1: One
+**Status:** validated
+
+### A2: Two
+"#,
+            &[
+                "strategy/canvas/10-assumptions.md",
+                "threads/sales/x/2-hypothesis.md",
+            ],
+        );
+    }
+
+    #[test]
+    fn defining_an_id_reaches_files_citing_it() {
+        check_affected(
+            WORKSPACE,
+            r#"
+//- /strategy/canvas/10-assumptions.md
+### A1: One
+**Status:** testing
+
+### A2: Two
+
+### A9: Nine
+"#,
+            &[
+                "strategy/canvas/10-assumptions.md",
+                "threads/sales/z/2-hypothesis.md",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_citation_change_reaches_the_definition_and_the_thread() {
+        // A2 lost its only citing thread, A1 gained one: the Canvas file.
+        check_affected(
+            WORKSPACE,
+            r#"
+//- /threads/sales/y/2-hypothesis.md
+Tests: A1 - now one
+"#,
+            &[
+                "strategy/canvas/10-assumptions.md",
+                "threads/sales/y/2-hypothesis.md",
+            ],
+        );
+    }
+
+    #[test]
+    fn creating_a_link_target_reaches_the_linking_file() {
+        let mut snapshot = snapshot(WORKSPACE);
+        let created = "threads/sales/w/1-input.md";
+        check_reaches(
+            &mut snapshot,
+            r#"
+//- /threads/sales/w/1-input.md
+# Input
+"#,
+            &["threads/sales/z/2-hypothesis.md"],
+        );
+        let affected = snapshot.remove(created);
+        assert!(
+            affected.contains("threads/sales/z/2-hypothesis.md"),
+            "{affected:?}"
+        );
+        assert!(affected.contains(created));
+    }
+
+    #[test]
+    fn drift_reaches_the_other_end() {
+        let mut snapshot = snapshot(
+            r#"
+//- /strategy/canvas/10-assumptions.md
+### A1: One
+**Status:** testing
+//- /strategy/canvas/09-solution.md
+### SDK
+- **Evidence:** threads/eng/sdk/6-learning.md
+//- /threads/eng/sdk/6-learning.md
+**Status:** ✅ VALIDATED
+- A1: VALIDATED
+"#,
+        );
+        // A new stated result for A1 reaches the assumptions section and,
+        // through the outcome, the solution section.
+        check_reaches(
+            &mut snapshot,
+            r#"
+//- /threads/eng/sdk/6-learning.md
+**Status:** ❌ INVALIDATED
+- A1: INVALIDATED
+"#,
+            &[
+                "strategy/canvas/10-assumptions.md",
+                "strategy/canvas/09-solution.md",
+            ],
+        );
+        // An edited 09 entry reaches the learning behind it.
+        check_reaches(
+            &mut snapshot,
+            r#"
+//- /strategy/canvas/09-solution.md
+### SDK (Validated)
+- **Evidence:** threads/eng/sdk/6-learning.md
+"#,
+            &["threads/eng/sdk/6-learning.md"],
+        );
+    }
+
+    #[test]
+    fn an_announced_result_reaches_the_solution_section() {
+        let mut snapshot = snapshot(
+            r#"
+//- /strategy/canvas/09-solution.md
+### SDK
+**Confidence:** 95%
+//- /threads/eng/sdk/6-learning.md
+09-solution.md → "SDK" (confidence: 95%)
+"#,
+        );
+        check_reaches(
+            &mut snapshot,
+            r#"
+//- /threads/eng/sdk/6-learning.md
+09-solution.md → "SDK" (confidence: 90%)
+"#,
+            &["strategy/canvas/09-solution.md"],
+        );
+    }
+
+    #[test]
+    fn announcements_follow_edits_and_link_unevidenced_entries() {
+        use crate::analysis::drift::{evidence_of, solution_entries, Evidence};
+        let mut snapshot = snapshot(
+            r#"
+//- /strategy/canvas/09-solution.md
+### Bank Feed SDK
+//- /threads/eng/b/6-learning.md
+Canvas update: 09-solution.md → "Bank feed SDK"
+//- /threads/eng/a/6-learning.md
+Canvas update: 09-solution.md → "Bank-Feed SDK (4 banks)"
+"#,
+        );
+        let linked = |s: &Snapshot| {
+            let entries = solution_entries(s);
+            evidence_of(s, entries[0].2)
+        };
+        // Both threads announce it; the first in path order wins.
+        assert_eq!(linked(&snapshot), Evidence::Thread("threads/eng/a".into()));
+        edit(
+            &mut snapshot,
+            r#"
+//- /threads/eng/a/6-learning.md
+# Learning
+"#,
+        );
+        assert_eq!(linked(&snapshot), Evidence::Thread("threads/eng/b".into()));
+        snapshot.remove("threads/eng/b/6-learning.md");
+        assert_eq!(linked(&snapshot), Evidence::Unlinked);
+        assert!(snapshot.solution_announcements.is_empty());
+    }
+
+    #[test]
+    fn a_thread_member_change_reaches_its_siblings_only() {
+        check_affected(
+            WORKSPACE,
+            r#"
+//- /threads/sales/x/1-input.md
+# Input
+
+More.
+"#,
+            &[
+                "threads/sales/x/1-input.md",
+                "threads/sales/x/2-hypothesis.md",
+            ],
+        );
+    }
+}

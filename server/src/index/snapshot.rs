@@ -1,0 +1,269 @@
+//! The [`Snapshot`] and its tables: files, paths and folders, Canvas
+//! sections, assumption entries, threads, goals and the reverse maps, with
+//! the per-file table updates (`index_file`) that building and every edit
+//! go through. What an edit invalidates is in `invalidation.rs`.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use imbl::OrdMap;
+
+use super::candidates::{attribution_keys, attribution_source, link_keys};
+use super::{EntryLocation, FileData, HashMap, HashSet, PathSet, SmallSet};
+use crate::config::Config;
+use crate::facts::paths::PathKind;
+use crate::facts::solution::feature_key;
+use crate::paths;
+
+/// An immutable view of the whole workspace.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub config: Arc<Config>,
+    /// Source files (markdown, metadata, config) with their facts.
+    pub files: HashMap<String, Arc<FileData>>,
+    /// Every file that exists (source files and others such as CSVs).
+    pub paths: HashSet<String>,
+    /// Every folder that holds at least one file, with how many.
+    pub dirs: HashMap<String, u32>,
+    /// Canvas section number -> its files (normally one).
+    pub canvas: OrdMap<u8, PathSet>,
+    /// Assumption ID -> where it is defined.
+    pub assumptions: HashMap<String, SmallSet<EntryLocation>>,
+    /// Assumption ID -> files that reference it.
+    pub assumption_refs: HashMap<String, PathSet>,
+    /// Thread folder -> its member files (stage files, action files,
+    /// metadata).
+    pub threads: OrdMap<String, PathSet>,
+    /// Goal ID -> goal files defining it.
+    pub goals: HashMap<String, PathSet>,
+    /// Goal ID -> files that reference it.
+    pub goal_refs: HashMap<String, PathSet>,
+    /// Link resolution key -> files with a link that could resolve to it.
+    pub link_dependents: HashMap<String, PathSet>,
+    /// Feature key ([`feature_key`]) -> files announcing that feature as a
+    /// 09 update (`09-solution.md → "Feature"`), in path order.
+    pub solution_announcements: HashMap<String, PathSet>,
+    /// Assumption ID -> live learnings (stage 6, or legacy 7, outside
+    /// `archive/`) recording a result for it, in path order.
+    pub learning_records: HashMap<String, PathSet>,
+}
+
+impl Snapshot {
+    /// An empty workspace under `config`.
+    pub fn new(config: Config) -> Snapshot {
+        Snapshot {
+            config: Arc::new(config),
+            files: HashMap::new(),
+            paths: HashSet::new(),
+            dirs: HashMap::new(),
+            canvas: OrdMap::new(),
+            assumptions: HashMap::new(),
+            assumption_refs: HashMap::new(),
+            threads: OrdMap::new(),
+            goals: HashMap::new(),
+            goal_refs: HashMap::new(),
+            link_dependents: HashMap::new(),
+            solution_announcements: HashMap::new(),
+            learning_records: HashMap::new(),
+        }
+    }
+
+    /// Builds a workspace from files and the other paths that exist.
+    pub fn build(config: Config, files: Vec<Arc<FileData>>, other_paths: &[String]) -> Snapshot {
+        let mut snapshot = Snapshot::new(config);
+        for path in other_paths {
+            snapshot.add_path(path);
+        }
+        for file in files {
+            let path = file.path.clone();
+            snapshot.add_path(&path);
+            snapshot.index_file(&file, true);
+            snapshot.files.insert(path, file);
+        }
+        snapshot
+    }
+
+    /// The first definition of assumption `id` (by file, then position):
+    /// where it is and the entry.
+    pub fn first_entry(
+        &self,
+        id: &str,
+    ) -> Option<(&EntryLocation, &crate::facts::AssumptionEntry)> {
+        let location = self.assumptions.get(id)?.iter().next()?;
+        let entry = self
+            .files
+            .get(&location.file)?
+            .facts
+            .entries
+            .get(location.index)?;
+        Some((location, entry))
+    }
+
+    /// Whether a file or folder exists at workspace path `path`.
+    pub fn exists(&self, path: &str) -> bool {
+        path.is_empty() || self.paths.contains(path) || self.dirs.contains_key(path)
+    }
+
+    /// Whether `path` is a folder.
+    pub fn is_dir(&self, path: &str) -> bool {
+        path.is_empty() || self.dirs.contains_key(path)
+    }
+
+    /// The member files of the thread folder `thread`.
+    pub fn thread_members(&self, thread: &str) -> impl Iterator<Item = &Arc<FileData>> {
+        self.files_in(self.threads.get(thread))
+    }
+
+    /// The source files of a table's path set (none for a missing key), in
+    /// path order: `snapshot.files_in(snapshot.goal_refs.get(id))`.
+    pub fn files_in<'a>(
+        &'a self,
+        paths: Option<&'a PathSet>,
+    ) -> impl Iterator<Item = &'a Arc<FileData>> {
+        paths
+            .into_iter()
+            .flat_map(|set| set.iter())
+            .filter_map(|path| self.files.get(path))
+    }
+
+    /// Replaces the configuration (every file is re-lowered by the caller
+    /// when prefixes or folders change; severities only need re-diagnosis).
+    pub fn set_config(&mut self, config: Config) {
+        self.config = Arc::new(config);
+    }
+
+    pub(super) fn add_path(&mut self, path: &str) -> bool {
+        if self.paths.insert(path.to_string()).is_some() {
+            return false;
+        }
+        let mut dir = paths::parent(path);
+        while !dir.is_empty() {
+            *self.dirs.entry(dir.to_string()).or_insert(0) += 1;
+            dir = paths::parent(dir);
+        }
+        true
+    }
+
+    pub(super) fn remove_path(&mut self, path: &str) -> bool {
+        if self.paths.remove(path).is_none() {
+            return false;
+        }
+        let mut dir = paths::parent(path);
+        while !dir.is_empty() {
+            let gone = match self.dirs.get_mut(dir) {
+                Some(count) => {
+                    *count -= 1;
+                    *count == 0
+                }
+                None => false,
+            };
+            if gone {
+                self.dirs.remove(dir);
+            }
+            dir = paths::parent(dir);
+        }
+        true
+    }
+
+    /// Adds (`add`) or removes the table entries of one file.
+    pub(super) fn index_file(&mut self, file: &FileData, add: bool) {
+        let path = &file.path;
+        let facts = &file.facts;
+        match facts.path_kind() {
+            PathKind::Canvas { number, .. } => {
+                update_ord_set(&mut self.canvas, number, path, add);
+            }
+            PathKind::Stage { thread, .. } | PathKind::ThreadMeta { thread, .. } => {
+                update_ord_set(&mut self.threads, thread, path, add);
+            }
+            _ => {}
+        }
+        for (index, entry) in facts.entries.iter().enumerate() {
+            let location = EntryLocation {
+                file: path.clone(),
+                index,
+            };
+            let set = self.assumptions.entry(entry.id.clone()).or_default();
+            if add {
+                set.insert(location);
+            } else {
+                set.remove(&location);
+                if set.is_empty() {
+                    self.assumptions.remove(&entry.id);
+                }
+            }
+        }
+        let refs = facts.refs.iter().map(|r| &r.id);
+        update_sets(&mut self.assumption_refs, refs, path, add);
+        if let Some(goal) = &facts.goal {
+            update_set(&mut self.goals, &goal.id, path, add);
+        }
+        let goal_refs = facts.goal_refs.iter().map(|g| &g.goal);
+        update_sets(&mut self.goal_refs, goal_refs, path, add);
+        let features = facts
+            .solution_updates
+            .iter()
+            .map(|(name, _)| feature_key(name));
+        update_sets(&mut self.solution_announcements, features, path, add);
+        if matches!(
+            facts.path_kind(),
+            PathKind::Stage {
+                number: 6 | 7,
+                archived: false,
+                ..
+            }
+        ) {
+            let results = facts.learning_results.iter().map(|r| &r.id);
+            update_sets(&mut self.learning_records, results, path, add);
+        }
+        let mut keys = BTreeSet::new();
+        for link in &facts.links {
+            keys.extend(link_keys(&self.config, path, link));
+        }
+        if let Some(source) = attribution_source(file) {
+            keys.extend(attribution_keys(&self.config, &source));
+        }
+        for key in keys {
+            update_set(&mut self.link_dependents, &key, path, add);
+        }
+    }
+}
+
+/// [`update_set`] for an ordered table (Canvas sections, threads).
+fn update_ord_set<K: Ord + Clone>(map: &mut OrdMap<K, PathSet>, key: &K, path: &str, add: bool) {
+    if add {
+        map.entry(key.clone()).or_default().insert(path.to_string());
+    } else if map.get_mut(key).is_some_and(|set| {
+        set.remove(path);
+        set.is_empty()
+    }) {
+        map.remove(key);
+    }
+}
+
+/// [`update_set`] for each distinct key of `keys`, in key order.
+fn update_sets<K: AsRef<str> + Ord>(
+    map: &mut HashMap<String, PathSet>,
+    keys: impl Iterator<Item = K>,
+    path: &str,
+    add: bool,
+) {
+    for key in keys.collect::<BTreeSet<K>>() {
+        update_set(map, key.as_ref(), path, add);
+    }
+}
+
+/// Adds `path` under `key`, or removes it and drops the key once its set
+/// is empty.
+fn update_set(map: &mut HashMap<String, PathSet>, key: &str, path: &str, add: bool) {
+    if add {
+        map.entry(key.to_string())
+            .or_default()
+            .insert(path.to_string());
+    } else if map.get_mut(key).is_some_and(|set| {
+        set.remove(path);
+        set.is_empty()
+    }) {
+        map.remove(key);
+    }
+}
