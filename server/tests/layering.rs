@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 const RULES: &[(&[&str], &[&str])] = &[
     (&["paths.rs", "rules"], &["crate::"]),
     (
-        &["config.rs"],
+        &["config"],
         &[
             "crate::analysis",
             "crate::index",
