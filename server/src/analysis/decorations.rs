@@ -143,7 +143,20 @@ mod tests {
     use super::*;
     use crate::analysis::diagnostics::fixture::snapshot;
 
-    const FIXTURE: &str = "//- /strategy/canvas/10-assumptions.md\n### A4: White-label\n**Status:** ✅ VALIDATED\n**Confidence:** 60% → 95%\n### A5: Untested\n//- /threads/sales/acme/2-hypothesis.md\nTests: A4 - x\nTests: A9 - unknown\nTests: A5 - no status\n//- /threads/sales/acme/6-learning.md\n- A4: confirmed → VALIDATED\n//- /threads/ops/b/meta.json\n{\"canvas_assumptions\": [\"A4\"]}\n";
+    const FIXTURE: &str = r#"//- /strategy/canvas/10-assumptions.md
+### A4: White-label
+**Status:** ✅ VALIDATED
+**Confidence:** 60% → 95%
+### A5: Untested
+//- /threads/sales/acme/2-hypothesis.md
+Tests: A4 - x
+Tests: A9 - unknown
+Tests: A5 - no status
+//- /threads/sales/acme/6-learning.md
+- A4: confirmed → VALIDATED
+//- /threads/ops/b/meta.json
+{"canvas_assumptions": ["A4"]}
+"#;
 
     #[test]
     fn lenses_count_threads_and_name_the_latest_result() {

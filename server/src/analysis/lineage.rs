@@ -129,7 +129,20 @@ mod tests {
     use super::*;
     use crate::analysis::diagnostics::fixture::snapshot;
 
-    const FIXTURE: &str = "//- /threads/marketing/case/1-input.md\n# Input\n//- /threads/marketing/case/6-learning.md\n## Follow-up Actions\n- Pilot with Acme → spawned: threads/sales/acme/\n//- /threads/sales/acme/meta.json\n{\"source\": \"marketing/case/\"}\n//- /threads/sales/acme/1-input.md\n# Input\n//- /threads/engineering/sdk/meta.json\n{\"parent_thread\": \"sales/acme\", \"related_threads\": [\"marketing/case\"]}\n//- /threads/engineering/sdk/1-input.md\n# Input\n";
+    const FIXTURE: &str = r#"//- /threads/marketing/case/1-input.md
+# Input
+//- /threads/marketing/case/6-learning.md
+## Follow-up Actions
+- Pilot with Acme → spawned: threads/sales/acme/
+//- /threads/sales/acme/meta.json
+{"source": "marketing/case/"}
+//- /threads/sales/acme/1-input.md
+# Input
+//- /threads/engineering/sdk/meta.json
+{"parent_thread": "sales/acme", "related_threads": ["marketing/case"]}
+//- /threads/engineering/sdk/1-input.md
+# Input
+"#;
 
     #[test]
     fn parents_and_children() {

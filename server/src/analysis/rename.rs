@@ -105,7 +105,21 @@ mod tests {
     use super::*;
     use crate::analysis::diagnostics::fixture::{render_range, with_cursor};
 
-    const FIXTURE: &str = "//- /strategy/canvas/10-assumptions.md\n### A4: White-label\n\n| ID | Assumption |\n|---|---|\n| A5 | Other |\n//- /threads/sales/a/2-hypothesis.md\nTests: A$04 - x\nCanvas link: 10-assumptions.md → A4\n//- /threads/sales/a/meta.json\n{\"canvas_assumptions\": [\"A4\", \"A5\"]}\n//- /strategy/goals/active/g.md\n## Canvas Links\n- A4: \"x\" (10-assumptions.md)\n";
+    const FIXTURE: &str = r#"//- /strategy/canvas/10-assumptions.md
+### A4: White-label
+
+| ID | Assumption |
+|---|---|
+| A5 | Other |
+//- /threads/sales/a/2-hypothesis.md
+Tests: A$04 - x
+Canvas link: 10-assumptions.md → A4
+//- /threads/sales/a/meta.json
+{"canvas_assumptions": ["A4", "A5"]}
+//- /strategy/goals/active/g.md
+## Canvas Links
+- A4: "x" (10-assumptions.md)
+"#;
 
     #[test]
     fn renames_entries_and_references_metadata_included() {
@@ -145,11 +159,15 @@ mod tests {
             .contains("not an assumption ID"));
         assert!(rename(&snapshot, &path, offset, "A4").unwrap().is_empty());
         let (snapshot, path, offset) =
-            with_cursor("//- /threads/a/b/1-input.md\nSee 10-assump$0tions.md\n");
+            with_cursor(r#"//- /threads/a/b/1-input.md
+See 10-assump$0tions.md
+"#);
         assert!(prepare_rename(&snapshot, &path, offset)
             .unwrap_err()
             .contains("only assumption IDs"));
-        let (snapshot, path, offset) = with_cursor("//- /threads/a/b/1-input.md\nNothing $0here\n");
+        let (snapshot, path, offset) = with_cursor(r#"//- /threads/a/b/1-input.md
+Nothing $0here
+"#);
         assert!(prepare_rename(&snapshot, &path, offset).is_err());
     }
 }

@@ -343,7 +343,24 @@ mod tests {
 
     #[test]
     fn assumptions_section_outline() {
-        let snapshot = snapshot("//- /strategy/canvas/10-assumptions.md\n# Assumptions\n\n## Core\n\n### A1: One\n**Status:** validated\n\n### A2: Two\n\n## Hypotheses\n\n| ID | Assumption |\n|---|---|\n| H1 | Three |\n\n- T1: Four\n");
+        let snapshot = snapshot(r#"//- /strategy/canvas/10-assumptions.md
+# Assumptions
+
+## Core
+
+### A1: One
+**Status:** validated
+
+### A2: Two
+
+## Hypotheses
+
+| ID | Assumption |
+|---|---|
+| H1 | Three |
+
+- T1: Four
+"#);
         let file = &snapshot.files["strategy/canvas/10-assumptions.md"];
         let mut out = Vec::new();
         outline(&document_symbols(file), 0, &mut out);
@@ -366,7 +383,9 @@ mod tests {
     #[test]
     fn metadata_fields_are_symbols() {
         let snapshot =
-            snapshot("//- /threads/s/a/meta.json\n{\"type\": \"sales\", \"stage\": 2}\n");
+            snapshot(r#"//- /threads/s/a/meta.json
+{"type": "sales", "stage": 2}
+"#);
         let symbols = document_symbols(&snapshot.files["threads/s/a/meta.json"]);
         let names: Vec<_> = symbols
             .iter()
@@ -396,7 +415,15 @@ mod tests {
         assert!(score("pilot sales", "sales/acme-pilot").is_some());
         assert_eq!(score("^acme", "acme"), None);
         assert_eq!(score("", "anything"), score("", "else"));
-        let snapshot = snapshot("//- /strategy/canvas/10-assumptions.md\n### A4: White-label\n//- /threads/sales/acme/1-input.md\n**Thread:** Acme pilot\n//- /threads/sales/beta/1-input.md\n# x\n//- /strategy/goals/active/g-acme.md\n# Goal: Acme\n");
+        let snapshot = snapshot(r#"//- /strategy/canvas/10-assumptions.md
+### A4: White-label
+//- /threads/sales/acme/1-input.md
+**Thread:** Acme pilot
+//- /threads/sales/beta/1-input.md
+# x
+//- /strategy/goals/active/g-acme.md
+# Goal: Acme
+"#);
         let found = workspace_symbols(&snapshot, "acme", 10);
         let names: Vec<_> = found.iter().map(|s| (s.name.as_str(), s.kind)).collect();
         assert_eq!(
@@ -413,7 +440,11 @@ mod tests {
 
     #[test]
     fn links_open_files_inside_the_root_only() {
-        let snapshot = snapshot("//- /threads/sales/acme/1-input.md\n# Input\n//- /threads/x/y/1-input.md\n[a](../../sales/acme/) [b](../../../../etc/passwd) [c](missing.md) `threads/sales/acme/1-input.md`\n");
+        let snapshot = snapshot(r#"//- /threads/sales/acme/1-input.md
+# Input
+//- /threads/x/y/1-input.md
+[a](../../sales/acme/) [b](../../../../etc/passwd) [c](missing.md) `threads/sales/acme/1-input.md`
+"#);
         let links = document_links(&snapshot, "threads/x/y/1-input.md");
         let targets: Vec<_> = links.iter().map(|l| l.target.as_str()).collect();
         assert_eq!(

@@ -10,7 +10,13 @@ use std::io::Write as _;
 #[test]
 fn fix_all_applies_every_unambiguous_fix_of_a_file() {
     let before = snapshot(
-        "//- /threads/ops/x/meta.json\n{\"type\": \"sales\", \"stage\": 4, \"status\": \"completed\"}\n//- /threads/ops/x/1-input.md\n# x\n//- /threads/ops/x/2-hypothesis.md\n# x\n",
+        r#"//- /threads/ops/x/meta.json
+{"type": "sales", "stage": 4, "status": "completed"}
+//- /threads/ops/x/1-input.md
+# x
+//- /threads/ops/x/2-hypothesis.md
+# x
+"#,
     );
     let action = fix_all(&before, "threads/ops/x/meta.json", TODAY).unwrap();
     assert_eq!(action.title, "Fix all auto-fixable LeanOS problems (3)");
@@ -101,7 +107,20 @@ fn spawn_at(fixture: &str, path: &str, needle: &str) -> (Snapshot, Vec<Action>) 
 #[test]
 fn spawn_creates_a_linked_thread() {
     let (before, actions) = spawn_at(
-        "//- /threads/marketing/case/meta.json\n{\"type\": \"marketing\", \"goal_id\": \"g-grow\", \"subgoal\": \"SG2\", \"canvas_assumptions\": [\"H1\"]}\n//- /threads/marketing/case/1-input.md\n**Thread:** Reconciliation case study\n//- /threads/marketing/case/6-learning.md\n## Follow-up Actions\n\n- [ ] Demo request from Initech after the article\n//- /strategy/goals/active/g-grow.md\n# Goal: Grow\n#### SG2: Content\n//- /strategy/canvas/10-assumptions.md\n### H1: Case studies convert\n",
+        r#"//- /threads/marketing/case/meta.json
+{"type": "marketing", "goal_id": "g-grow", "subgoal": "SG2", "canvas_assumptions": ["H1"]}
+//- /threads/marketing/case/1-input.md
+**Thread:** Reconciliation case study
+//- /threads/marketing/case/6-learning.md
+## Follow-up Actions
+
+- [ ] Demo request from Initech after the article
+//- /strategy/goals/active/g-grow.md
+# Goal: Grow
+#### SG2: Content
+//- /strategy/canvas/10-assumptions.md
+### H1: Case studies convert
+"#,
         "threads/marketing/case/6-learning.md",
         "Demo request",
     );
@@ -179,7 +198,14 @@ fn spawn_creates_a_linked_thread() {
 #[test]
 fn spawn_slugs_are_unique_and_never_overwrite() {
     let (_, actions) = spawn_at(
-        "//- /threads/ops/x/1-input.md\n# Input\nSchedule review\n//- /threads/operations/schedule-review/1-input.md\n# Input\n//- /threads/operations/schedule-review-2/notes.md\nfolder exists\n",
+        r#"//- /threads/ops/x/1-input.md
+# Input
+Schedule review
+//- /threads/operations/schedule-review/1-input.md
+# Input
+//- /threads/operations/schedule-review-2/notes.md
+folder exists
+"#,
         "threads/ops/x/1-input.md",
         "Schedule review",
     );
@@ -201,7 +227,11 @@ fn spawn_slugs_are_unique_and_never_overwrite() {
 #[test]
 fn spawn_from_an_archived_parent_without_metadata() {
     let (before, actions) = spawn_at(
-        "//- /threads/sales/archive/old/6-learning.md\n## Follow-up Actions\n- Pilot requirement: SSO\n**Goal:** g-x (SG1)\n",
+        r#"//- /threads/sales/archive/old/6-learning.md
+## Follow-up Actions
+- Pilot requirement: SSO
+**Goal:** g-x (SG1)
+"#,
         "threads/sales/archive/old/6-learning.md",
         "Pilot requirement",
     );

@@ -46,7 +46,16 @@ mod tests {
     #[test]
     fn second_definition_is_reported() {
         let found = check(
-            "//- /strategy/canvas/10-assumptions.md\n### A4: One\n\n### A4: Two\n\n## More\n\n- A5: item\n- A5: again\n",
+            r#"//- /strategy/canvas/10-assumptions.md
+### A4: One
+
+### A4: Two
+
+## More
+
+- A5: item
+- A5: again
+"#,
             "assumption-duplicate",
         );
         assert_eq!(
@@ -61,7 +70,27 @@ mod tests {
     #[test]
     fn v2_summary_tables_are_not_duplicates() {
         let found = check(
-            "//- /strategy/canvas/10.assumptions.md\n# 10. Assumptions\n\n## Summary\n\n| ID | Assumption | Priority |\n|---|---|---|\n| A001 | Buyers exist | P0 |\n\n## Critical Assumptions (P0)\n\n### A001: Buyers exist\n**Risk:** Impact 5 × Uncertainty 4 = 20\n**Status:** 🔴 Unvalidated\n\n## Validation Queue\n\n| ID | Assumption | Priority | Status | Next Step |\n|---|---|---|---|---|\n| A001 | Buyers exist | P0 | 🔴 | interviews |\n",
+            r#"//- /strategy/canvas/10.assumptions.md
+# 10. Assumptions
+
+## Summary
+
+| ID | Assumption | Priority |
+|---|---|---|
+| A001 | Buyers exist | P0 |
+
+## Critical Assumptions (P0)
+
+### A001: Buyers exist
+**Risk:** Impact 5 × Uncertainty 4 = 20
+**Status:** 🔴 Unvalidated
+
+## Validation Queue
+
+| ID | Assumption | Priority | Status | Next Step |
+|---|---|---|---|---|
+| A001 | Buyers exist | P0 | 🔴 | interviews |
+"#,
             "assumption-duplicate",
         );
         assert!(found.is_empty(), "{found:#?}");

@@ -205,12 +205,36 @@ mod tests {
     use crate::analysis::diagnostics::fixture::check;
     use crate::analysis::diagnostics::fixture::fix_test::*;
 
-    const CANVAS: &str = "//- /strategy/canvas/10-assumptions.md\n# Assumptions\n\n### A4: White-label preference\n**Status:** ✅ VALIDATED\n\n| ID | Assumption | Status |\n|---|---|---|\n| H1 | Case studies convert | testing |\n\n- T2: SDK scales\n";
+    const CANVAS: &str = r#"//- /strategy/canvas/10-assumptions.md
+# Assumptions
+
+### A4: White-label preference
+**Status:** ✅ VALIDATED
+
+| ID | Assumption | Status |
+|---|---|---|
+| H1 | Case studies convert | testing |
+
+- T2: SDK scales
+"#;
 
     #[test]
     fn unknown_ids_in_every_reference_shape() {
         let fixture = format!(
-            "{CANVAS}//- /threads/sales/acme/2-hypothesis.md\n# Stage 2: Hypothesis\n\nTests: A4 - known\nTests: A9 - unknown\n\nCanvas link: 10-assumptions.md → H7\n//- /threads/sales/acme/6-learning.md\n# Stage 6: Learning\n\n- A5: learned\n//- /threads/sales/acme/meta.json\n{{\"canvas_assumptions\": [\"A4\", \"T3\"]}}\n"
+            r#"{CANVAS}//- /threads/sales/acme/2-hypothesis.md
+# Stage 2: Hypothesis
+
+Tests: A4 - known
+Tests: A9 - unknown
+
+Canvas link: 10-assumptions.md → H7
+//- /threads/sales/acme/6-learning.md
+# Stage 6: Learning
+
+- A5: learned
+//- /threads/sales/acme/meta.json
+{{"canvas_assumptions": ["A4", "T3"]}}
+"#
         );
         let found = check(&fixture, "assumption-unknown");
         assert_eq!(
@@ -229,7 +253,19 @@ mod tests {
         // H1 in prose about HTML headings, IDs in fenced code of a non-stage
         // file, `Tests: 4/5 passed`, SG2 and US-016 look-alikes.
         let fixture = format!(
-            "{CANVAS}//- /docs/seo.md\n# SEO\n\nUse one H1 and several H2 per page. Tests: 4/5 passed.\n\n```\nTests: A9 - in a fence\n```\n//- /threads/sales/acme/1-input.md\n# Stage 1: Input\n\nWe saw H3 headings, SG2 and US-016 in the notes.\n"
+            r#"{CANVAS}//- /docs/seo.md
+# SEO
+
+Use one H1 and several H2 per page. Tests: 4/5 passed.
+
+```
+Tests: A9 - in a fence
+```
+//- /threads/sales/acme/1-input.md
+# Stage 1: Input
+
+We saw H3 headings, SG2 and US-016 in the notes.
+"#
         );
         assert!(check(&fixture, "assumption-unknown").is_empty());
     }
@@ -237,7 +273,16 @@ mod tests {
     #[test]
     fn fences_count_in_stage_files() {
         let fixture = format!(
-            "{CANVAS}//- /threads/ops/x/6-learning.md\n# Stage 6: Learning\n\n## Canvas Updates\n\n```\nA8: new\nStatus: validated\n```\n"
+            r#"{CANVAS}//- /threads/ops/x/6-learning.md
+# Stage 6: Learning
+
+## Canvas Updates
+
+```
+A8: new
+Status: validated
+```
+"#
         );
         let found = check(&fixture, "assumption-unknown");
         assert_eq!(found.len(), 1, "{found:#?}");
@@ -251,7 +296,11 @@ mod tests {
     #[test]
     fn no_assumptions_section_at_all() {
         let found = check(
-            "//- /threads/ops/x/2-hypothesis.md\n## Assumption Being Tested\n\n**A7:** text\n",
+            r#"//- /threads/ops/x/2-hypothesis.md
+## Assumption Being Tested
+
+**A7:** text
+"#,
             "assumption-unknown",
         );
         assert_eq!(found.len(), 1);

@@ -41,7 +41,18 @@ mod tests {
     #[test]
     fn only_thread_references_count() {
         let found = check(
-            "//- /strategy/canvas/10-assumptions.md\n### A1: Tested\n### A2: Cited by a goal only\n### A3: Cited in meta.json\n//- /threads/sales/x/2-hypothesis.md\nTests: A1 - x\n//- /threads/sales/y/meta.json\n{\"canvas_assumptions\": [\"A3\"]}\n//- /strategy/goals/active/g-x.md\n## Canvas Links\n- A2: \"x\" (10-assumptions.md)\n",
+            r#"//- /strategy/canvas/10-assumptions.md
+### A1: Tested
+### A2: Cited by a goal only
+### A3: Cited in meta.json
+//- /threads/sales/x/2-hypothesis.md
+Tests: A1 - x
+//- /threads/sales/y/meta.json
+{"canvas_assumptions": ["A3"]}
+//- /strategy/goals/active/g-x.md
+## Canvas Links
+- A2: "x" (10-assumptions.md)
+"#,
             "assumption-untested",
         );
         assert_eq!(found, ["strategy/canvas/10-assumptions.md:1:4-1:6 hint no thread references assumption `A2`"]);

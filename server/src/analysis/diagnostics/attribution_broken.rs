@@ -62,7 +62,23 @@ mod tests {
     #[test]
     fn source_resolution_order() {
         let found = check(
-            "//- /threads/marketing/content/case-study/metadata.yaml\nstatus: published\n//- /artifacts/marketing/campaigns/webinar/blog/post.md\n# Post\n//- /threads/sales/a/meta.json\n{\"source\": \"marketing/content/case-study/\"}\n//- /threads/sales/b/meta.json\n{\"source\": \"marketing/content/webinar/\"}\n//- /threads/sales/c/meta.json\n{\"source\": \"marketing/content/gone/\"}\n//- /threads/sales/d/meta.json\n{\"source\": \"outbound\"}\n//- /threads/sales/e/1-input.md\n---\nsource: ../../../../etc/passwd\n---\n",
+            r#"//- /threads/marketing/content/case-study/metadata.yaml
+status: published
+//- /artifacts/marketing/campaigns/webinar/blog/post.md
+# Post
+//- /threads/sales/a/meta.json
+{"source": "marketing/content/case-study/"}
+//- /threads/sales/b/meta.json
+{"source": "marketing/content/webinar/"}
+//- /threads/sales/c/meta.json
+{"source": "marketing/content/gone/"}
+//- /threads/sales/d/meta.json
+{"source": "outbound"}
+//- /threads/sales/e/1-input.md
+---
+source: ../../../../etc/passwd
+---
+"#,
             "attribution-broken",
         );
         assert_eq!(

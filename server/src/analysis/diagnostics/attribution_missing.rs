@@ -108,7 +108,26 @@ mod tests {
     #[test]
     fn deals_need_a_source_campaigns_do_not() {
         let found = check(
-            "//- /threads/sales/a/meta.json\n{\"type\": \"sales\"}\n//- /threads/sales/a/1-input.md\n# Input\n//- /threads/sales/b/1-input.md\n---\nsource: outbound\n---\n# Input\n//- /threads/sales/c/2-hypothesis.md\n# Hypothesis\n//- /threads/sales/campaigns/2026-01-01-x/1-input.md\n# Input\n//- /threads/sales/d/metadata.yaml\nsource: \"marketing/content/x/\"\n//- /threads/sales/e/meta.json\n{\"lead_source\": \"campaign:q1\"}\n//- /threads/marketing/f/1-input.md\n# Input\n",
+            r#"//- /threads/sales/a/meta.json
+{"type": "sales"}
+//- /threads/sales/a/1-input.md
+# Input
+//- /threads/sales/b/1-input.md
+---
+source: outbound
+---
+# Input
+//- /threads/sales/c/2-hypothesis.md
+# Hypothesis
+//- /threads/sales/campaigns/2026-01-01-x/1-input.md
+# Input
+//- /threads/sales/d/metadata.yaml
+source: "marketing/content/x/"
+//- /threads/sales/e/meta.json
+{"lead_source": "campaign:q1"}
+//- /threads/marketing/f/1-input.md
+# Input
+"#,
             "attribution-missing",
         );
         assert_eq!(found.len(), 2, "{found:#?}");

@@ -83,7 +83,29 @@ mod tests {
     #[test]
     fn threshold_and_approvals() {
         let found = check(
-            "//- /threads/s/a/4-decision.md\n**PROCEED**\n- **Impact score:** 0.85\n- **Approval:** Auto-approved per autonomy settings\n//- /threads/s/b/4-decision.md\n**PROCEED**\nImpact score: 0.85\n**Approved by:** Dana Smith\n//- /threads/s/c/4-decision.md\n**PROCEED**\nImpact score: 0.76 (below 0.8 threshold)\n//- /threads/s/d/4-decision.md\n---\nimpact_score: 0.9\nowner: human\n---\n**BUILD**\n//- /threads/s/e/4-decision.md\n---\nimpact_score: 0.8\n---\n**BUILD**\n",
+            r#"//- /threads/s/a/4-decision.md
+**PROCEED**
+- **Impact score:** 0.85
+- **Approval:** Auto-approved per autonomy settings
+//- /threads/s/b/4-decision.md
+**PROCEED**
+Impact score: 0.85
+**Approved by:** Dana Smith
+//- /threads/s/c/4-decision.md
+**PROCEED**
+Impact score: 0.76 (below 0.8 threshold)
+//- /threads/s/d/4-decision.md
+---
+impact_score: 0.9
+owner: human
+---
+**BUILD**
+//- /threads/s/e/4-decision.md
+---
+impact_score: 0.8
+---
+**BUILD**
+"#,
             "decision-needs-approval",
         );
         assert_eq!(

@@ -34,12 +34,14 @@ mod tests {
             "# Decision\n\n## The Decision\n\n**Build** the SDK.\n",
         ];
         for text in quiet {
-            let fixture = format!("//- /threads/s/a/4-decision.md\n{text}");
+            let fixture = format!(r#"//- /threads/s/a/4-decision.md
+{text}"#);
             assert!(check(&fixture, "decision-no-verdict").is_empty(), "{text}");
         }
         let loud = "# Stage 4: Decision\n\n## Alternatives\n\n| Option | Decision |\n|---|---|\n| A | Rejected |\n\nWe will think more.\n";
         let found = check(
-            &format!("//- /threads/s/a/4-decision.md\n{loud}"),
+            &format!(r#"//- /threads/s/a/4-decision.md
+{loud}"#),
             "decision-no-verdict",
         );
         assert_eq!(found.len(), 1, "{found:#?}");

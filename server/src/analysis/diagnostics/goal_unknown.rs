@@ -52,7 +52,44 @@ mod tests {
     #[test]
     fn goals_and_subgoals_in_all_layouts() {
         let found = check(
-            "//- /strategy/goals/active/g-first-customers.md\n---\nid: g-first-customers\nstatus: active\n---\n# Goal: First customers\n#### SG1: Pilot\n#### SG2: Close\n//- /strategy/goals/active/arr-q1/goal.md\n---\ngoal_id: arr-q1\n---\n# ARR\n//- /strategy/goals/active/arr-q1/1.pipeline.md\n# Pipeline\n//- /strategy/goals/active/launch-20260301.md\n# Goal: Launch\nID: launch-20260301\n//- /threads/sales/a/1-input.md\n# Stage 1: Input\n**Goal:** g-first-customers (SG2: Close)\n//- /threads/sales/b/1-input.md\n**Goal:** g-first-customers (SG7: Nope)\n//- /threads/sales/c/meta.json\n{\"goal_id\": \"g-missing\", \"subgoal\": \"SG1\"}\n//- /threads/sales/d/meta.json\n{\"goal_id\": \"arr-q1\"}\n//- /threads/sales/e/1-input.md\n---\ngoal_id: launch-20260301\n---\n**Goal:** Increase revenue this year\n//- /strategy/goals/active/arr-q1/2.meetings.md\n---\nparent_goal: arr-q1\nchild_goals: [arr-q1/1.pipeline, arr-q1/9.none]\n---\n",
+            r#"//- /strategy/goals/active/g-first-customers.md
+---
+id: g-first-customers
+status: active
+---
+# Goal: First customers
+#### SG1: Pilot
+#### SG2: Close
+//- /strategy/goals/active/arr-q1/goal.md
+---
+goal_id: arr-q1
+---
+# ARR
+//- /strategy/goals/active/arr-q1/1.pipeline.md
+# Pipeline
+//- /strategy/goals/active/launch-20260301.md
+# Goal: Launch
+ID: launch-20260301
+//- /threads/sales/a/1-input.md
+# Stage 1: Input
+**Goal:** g-first-customers (SG2: Close)
+//- /threads/sales/b/1-input.md
+**Goal:** g-first-customers (SG7: Nope)
+//- /threads/sales/c/meta.json
+{"goal_id": "g-missing", "subgoal": "SG1"}
+//- /threads/sales/d/meta.json
+{"goal_id": "arr-q1"}
+//- /threads/sales/e/1-input.md
+---
+goal_id: launch-20260301
+---
+**Goal:** Increase revenue this year
+//- /strategy/goals/active/arr-q1/2.meetings.md
+---
+parent_goal: arr-q1
+child_goals: [arr-q1/1.pipeline, arr-q1/9.none]
+---
+"#,
             "goal-unknown",
         );
         assert_eq!(
@@ -73,7 +110,16 @@ mod campaign_tests {
     #[test]
     fn campaign_metadata_goal_key() {
         let found = check(
-            "//- /strategy/goals/active/g-known.md\n# Goal: Known\n//- /threads/marketing/campaigns/q1/metadata.yaml\ncampaign_name: Q1 push\ngoal: g-unknown\n//- /threads/marketing/campaigns/q2/metadata.yaml\ngoal: g-known\n//- /threads/marketing/campaigns/q3/metadata.yaml\ngoal: grow the newsletter\n",
+            r#"//- /strategy/goals/active/g-known.md
+# Goal: Known
+//- /threads/marketing/campaigns/q1/metadata.yaml
+campaign_name: Q1 push
+goal: g-unknown
+//- /threads/marketing/campaigns/q2/metadata.yaml
+goal: g-known
+//- /threads/marketing/campaigns/q3/metadata.yaml
+goal: grow the newsletter
+"#,
             "goal-unknown",
         );
         assert_eq!(

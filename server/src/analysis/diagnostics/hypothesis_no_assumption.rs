@@ -25,7 +25,17 @@ mod tests {
     #[test]
     fn fires_only_without_any_reference() {
         let found = check(
-            "//- /threads/s/a/2-hypothesis.md\n# Stage 2: Hypothesis\n\nWe think buyers like it.\n//- /threads/s/b/2-hypothesis.md\n# Stage 2: Hypothesis\n\n### Assumption A4: \"x\"\n//- /threads/s/c/2-hypothesis.md\n\n",
+            r#"//- /threads/s/a/2-hypothesis.md
+# Stage 2: Hypothesis
+
+We think buyers like it.
+//- /threads/s/b/2-hypothesis.md
+# Stage 2: Hypothesis
+
+### Assumption A4: "x"
+//- /threads/s/c/2-hypothesis.md
+
+"#,
             "hypothesis-no-assumption",
         );
         assert_eq!(found.len(), 1, "{found:#?}");

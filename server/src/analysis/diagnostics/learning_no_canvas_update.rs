@@ -35,14 +35,19 @@ mod tests {
             "# Learning\n\n## Canvas Updates Required\n\n### Section 5: Customer Segments\n",
         ];
         for text in quiet {
-            let fixture = format!("//- /threads/s/a/6-learning.md\n{text}");
+            let fixture = format!(r#"//- /threads/s/a/6-learning.md
+{text}"#);
             assert!(
                 check(&fixture, "learning-no-canvas-update").is_empty(),
                 "{text}"
             );
         }
         let found = check(
-            "//- /threads/s/a/6-learning.md\n# Learning\n\nIt went well.\n",
+            r#"//- /threads/s/a/6-learning.md
+# Learning
+
+It went well.
+"#,
             "learning-no-canvas-update",
         );
         assert_eq!(found.len(), 1);

@@ -279,12 +279,32 @@ mod tests {
     use crate::analysis::diagnostics::fixture::check;
     use crate::analysis::diagnostics::fixture::fix_test::*;
 
-    const CANVAS: &str = "//- /strategy/canvas/10-assumptions.md\n### A4: White-label\n**Status:** ⏳ TESTING\n**Confidence:** 60%\n\n### A5: Done\n**Status:** ✅ VALIDATED\n**Confidence:** 90%\n";
+    const CANVAS: &str = r#"//- /strategy/canvas/10-assumptions.md
+### A4: White-label
+**Status:** ⏳ TESTING
+**Confidence:** 60%
+
+### A5: Done
+**Status:** ✅ VALIDATED
+**Confidence:** 90%
+"#;
 
     #[test]
     fn both_ends_of_an_unapplied_learning() {
         let fixture = format!(
-            "{CANVAS}//- /threads/sales/a/6-learning.md\n# Learning\n\n## Canvas Updates\n\n```\nA4: White-label\nStatus: testing → VALIDATED\nConfidence: 60% → 95%\n```\n\n- 10-assumptions.md → A5: confidence 90% → VALIDATED\n"
+            r#"{CANVAS}//- /threads/sales/a/6-learning.md
+# Learning
+
+## Canvas Updates
+
+```
+A4: White-label
+Status: testing → VALIDATED
+Confidence: 60% → 95%
+```
+
+- 10-assumptions.md → A5: confidence 90% → VALIDATED
+"#
         );
         let found = check(&fixture, "learning-not-applied");
         assert_eq!(
@@ -299,7 +319,14 @@ mod tests {
     #[test]
     fn applied_or_silent_learnings_are_quiet() {
         let fixture = format!(
-            "{CANVAS}//- /threads/sales/a/6-learning.md\n- A4: still testing, 60% confidence\n- A5: VALIDATED, confidence 90%\n//- /threads/sales/b/2-hypothesis.md\nTests: A4 - VALIDATED soon\n//- /threads/sales/archive/c/6-learning.md\n- A4: INVALIDATED\n"
+            r#"{CANVAS}//- /threads/sales/a/6-learning.md
+- A4: still testing, 60% confidence
+- A5: VALIDATED, confidence 90%
+//- /threads/sales/b/2-hypothesis.md
+Tests: A4 - VALIDATED soon
+//- /threads/sales/archive/c/6-learning.md
+- A4: INVALIDATED
+"#
         );
         assert!(check(&fixture, "learning-not-applied").is_empty());
     }
@@ -307,7 +334,13 @@ mod tests {
     #[test]
     fn the_canvas_end_is_one_diagnostic_listing_every_learning() {
         let fixture = format!(
-            "{CANVAS}//- /threads/sales/a/6-learning.md\n- A4: VALIDATED, confidence 95%\n//- /threads/sales/b/6-learning.md\n- A4: INVALIDATED\n//- /threads/sales/c/6-learning.md\n- A4: still testing, 60% confidence\n"
+            r#"{CANVAS}//- /threads/sales/a/6-learning.md
+- A4: VALIDATED, confidence 95%
+//- /threads/sales/b/6-learning.md
+- A4: INVALIDATED
+//- /threads/sales/c/6-learning.md
+- A4: still testing, 60% confidence
+"#
         );
         let snapshot = crate::analysis::diagnostics::fixture::snapshot(&fixture);
         let canvas: Vec<_> = crate::analysis::diagnostics::file_diagnostics(
@@ -339,7 +372,9 @@ mod tests {
         let mut fixture = CANVAS.to_string();
         for i in 0..(super::MAX_RELATED + 5) {
             fixture.push_str(&format!(
-                "//- /threads/sales/t{i:02}/6-learning.md\n- A4: VALIDATED\n"
+                r#"//- /threads/sales/t{i:02}/6-learning.md
+- A4: VALIDATED
+"#
             ));
         }
         let snapshot = crate::analysis::diagnostics::fixture::snapshot(&fixture);
@@ -372,9 +407,55 @@ mod tests {
     /// sub-items. Each field belongs to the entry it is written under.
     #[test]
     fn results_in_heading_blocks_fences_and_sub_items() {
-        let canvas = "//- /strategy/canvas/10-assumptions.md\n# Assumptions\n\n### A4: Brand Preferences by Segment\n**Status:** ⚠️ CHALLENGED\n**Confidence:** 80%\n\n### A2: Willingness to pay\n**Status:** ✅ VALIDATED\n**Confidence:** 95%\n";
+        let canvas = r#"//- /strategy/canvas/10-assumptions.md
+# Assumptions
+
+### A4: Brand Preferences by Segment
+**Status:** ⚠️ CHALLENGED
+**Confidence:** 80%
+
+### A2: Willingness to pay
+**Status:** ✅ VALIDATED
+**Confidence:** 95%
+"#;
         let fixture = format!(
-            "{canvas}//- /threads/sales/a/6-learning.md\n# Stage 6: Learning\n\n## Hypothesis Validation\n\n### A4: Brand Preferences by Segment\n**Status:** ✅ VALIDATED\n**Result:** Luxury brand chose white-label\n**Evidence:** 3 of 3 luxury inquiries\n**Confidence:** 95%\n\n### A2: Willingness to pay\n- **Status:** ✅ VALIDATED\n- **Confidence:** 95%\n//- /threads/sales/b/6-learning.md\n# Stage 6: Learning\n\n## Canvas Updates Applied\n\n**File:** `canvas/10.assumptions_validation_methods.md`\n\n```markdown\n### A4: Brand Preferences by Segment\n**Status:** ⚠️ CHALLENGED\n**Evidence:**\n- three enterprise leads\n### A2: Willingness to pay\n**Confidence:** 40%\n```\n//- /threads/sales/c/6-learning.md\n# Stage 6: Learning\n\n- A4: Brand preferences\n  - Status: validated\n  - Confidence: 60% → 95%\n- A2: still 95% confident\n"
+            r#"{canvas}//- /threads/sales/a/6-learning.md
+# Stage 6: Learning
+
+## Hypothesis Validation
+
+### A4: Brand Preferences by Segment
+**Status:** ✅ VALIDATED
+**Result:** Luxury brand chose white-label
+**Evidence:** 3 of 3 luxury inquiries
+**Confidence:** 95%
+
+### A2: Willingness to pay
+- **Status:** ✅ VALIDATED
+- **Confidence:** 95%
+//- /threads/sales/b/6-learning.md
+# Stage 6: Learning
+
+## Canvas Updates Applied
+
+**File:** `canvas/10.assumptions_validation_methods.md`
+
+```markdown
+### A4: Brand Preferences by Segment
+**Status:** ⚠️ CHALLENGED
+**Evidence:**
+- three enterprise leads
+### A2: Willingness to pay
+**Confidence:** 40%
+```
+//- /threads/sales/c/6-learning.md
+# Stage 6: Learning
+
+- A4: Brand preferences
+  - Status: validated
+  - Confidence: 60% → 95%
+- A2: still 95% confident
+"#
         );
         let found: Vec<String> = check(&fixture, "learning-not-applied")
             .into_iter()

@@ -112,7 +112,24 @@ mod tests {
     #[test]
     fn every_link_form() {
         let found = check(
-            "//- /strategy/canvas/10-assumptions.md\n# Assumptions\n//- /strategy/canvas/09.solution.md\n# Solution\n//- /artifacts/report.csv\n//- /threads/sales/acme/1-input.md\n# Stage 1: Input\n\n[ok](../acme/1-input.md) [gone](./missing.md) [web](https://x.io) [anchor](#a)\n\n**Link:** `strategy/canvas/10.assumptions.md`\n**Evidence:** threads/sales/acme/6-learning.md\nSee 10-assumptions.md, 09-solution.md and 12-revenue.md.\n`canvas/10-assumptions.md` `artifacts/report.csv`\n[escape](../../../../etc/passwd)\n//- /threads/sales/acme/meta.json\n{\"related_threads\": [\"sales/acme\", \"acme\", \"sales/nope\"], \"parent_thread\": \"marketing/x\"}\n",
+            r#"//- /strategy/canvas/10-assumptions.md
+# Assumptions
+//- /strategy/canvas/09.solution.md
+# Solution
+//- /artifacts/report.csv
+//- /threads/sales/acme/1-input.md
+# Stage 1: Input
+
+[ok](../acme/1-input.md) [gone](./missing.md) [web](https://x.io) [anchor](#a)
+
+**Link:** `strategy/canvas/10.assumptions.md`
+**Evidence:** threads/sales/acme/6-learning.md
+See 10-assumptions.md, 09-solution.md and 12-revenue.md.
+`canvas/10-assumptions.md` `artifacts/report.csv`
+[escape](../../../../etc/passwd)
+//- /threads/sales/acme/meta.json
+{"related_threads": ["sales/acme", "acme", "sales/nope"], "parent_thread": "marketing/x"}
+"#,
             "link-broken",
         );
         assert_eq!(
@@ -131,7 +148,14 @@ mod tests {
     #[test]
     fn folders_and_relative_index_links_resolve() {
         let found = check(
-            "//- /threads/index.md\n- [ops](./operations/) — Operations\n→ [Strategy](../strategy/)\n//- /threads/operations/x/1-input.md\n# Stage 1: Input\n//- /strategy/canvas/index.md\n# Canvas\n",
+            r#"//- /threads/index.md
+- [ops](./operations/) — Operations
+→ [Strategy](../strategy/)
+//- /threads/operations/x/1-input.md
+# Stage 1: Input
+//- /strategy/canvas/index.md
+# Canvas
+"#,
             "link-broken",
         );
         assert!(found.is_empty(), "{found:#?}");

@@ -121,7 +121,23 @@ mod tests {
     #[test]
     fn type_stage_and_status() {
         let found = check(
-            "//- /threads/sales/a/meta.json\n{\"type\": \"marketing\", \"stage\": 4, \"status\": \"completed\"}\n//- /threads/sales/a/1-input.md\n# Input\n//- /threads/sales/a/2-hypothesis.md\n# Hypothesis\n//- /threads/operations/b/meta.json\n{\"type\": \"business\", \"stage\": 2, \"status\": \"active\"}\n//- /threads/operations/b/1-input.md\n//- /threads/operations/b/2-hypothesis.md\n//- /threads/marketing/c/metadata.yaml\ntype: marketing\nstage: 1\nstatus: completed\n//- /threads/marketing/c/1-input.md\n//- /threads/marketing/c/6-learning.md\n",
+            r#"//- /threads/sales/a/meta.json
+{"type": "marketing", "stage": 4, "status": "completed"}
+//- /threads/sales/a/1-input.md
+# Input
+//- /threads/sales/a/2-hypothesis.md
+# Hypothesis
+//- /threads/operations/b/meta.json
+{"type": "business", "stage": 2, "status": "active"}
+//- /threads/operations/b/1-input.md
+//- /threads/operations/b/2-hypothesis.md
+//- /threads/marketing/c/metadata.yaml
+type: marketing
+stage: 1
+status: completed
+//- /threads/marketing/c/1-input.md
+//- /threads/marketing/c/6-learning.md
+"#,
             "meta-mismatch",
         );
         assert_eq!(

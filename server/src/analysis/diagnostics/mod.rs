@@ -317,7 +317,21 @@ pub(crate) mod fixture;
 mod tests {
     use super::fixture::check;
 
-    const THREAD: &str = "//- /strategy/canvas/10-assumptions.md\n### A1: One\n### Q2: Custom prefix\n//- /threads/ops/x/1-input.md\n# Input\n[gone](./missing.md)\n//- /threads/ops/x/2-hypothesis.md\nTests: A9 - unknown\nTests: Q7 - custom prefix\n//- /threads/ops/x/4-decision.md\n**PROCEED**\nImpact score: 0.75\n//- /threads/drafts/scratch.md\n[gone](./nowhere.md)\n";
+    const THREAD: &str = r#"//- /strategy/canvas/10-assumptions.md
+### A1: One
+### Q2: Custom prefix
+//- /threads/ops/x/1-input.md
+# Input
+[gone](./missing.md)
+//- /threads/ops/x/2-hypothesis.md
+Tests: A9 - unknown
+Tests: Q7 - custom prefix
+//- /threads/ops/x/4-decision.md
+**PROCEED**
+Impact score: 0.75
+//- /threads/drafts/scratch.md
+[gone](./nowhere.md)
+"#;
 
     #[test]
     fn leanos_toml_changes_severities_prefixes_ignores_and_threshold() {
@@ -372,7 +386,23 @@ mod tests {
         );
     }
 
-    const CLONE: &str = "//- /strategy/canvas/10-assumptions.md\n### A1: One\n//- /threads/sales/x/2-hypothesis.md\nTests: A1 - one\n[gone](./missing.md)\n//- /README.md\nThread: `threads/sales/elsa/6-learning.md`\nTests: A7 - an example\n//- /docs/guide.md\n[gone](./nowhere.md)\n//- /.claude/skills/x/SKILL.md\n[gone](./nowhere.md)\n//- /changelog.md\n- `docs/old.md` - merged\n//- /threads/changelog.md\n- `docs/old.md` - merged\n";
+    const CLONE: &str = r#"//- /strategy/canvas/10-assumptions.md
+### A1: One
+//- /threads/sales/x/2-hypothesis.md
+Tests: A1 - one
+[gone](./missing.md)
+//- /README.md
+Thread: `threads/sales/elsa/6-learning.md`
+Tests: A7 - an example
+//- /docs/guide.md
+[gone](./nowhere.md)
+//- /.claude/skills/x/SKILL.md
+[gone](./nowhere.md)
+//- /changelog.md
+- `docs/old.md` - merged
+//- /threads/changelog.md
+- `docs/old.md` - merged
+"#;
 
     #[test]
     fn the_framework_documentation_is_indexed_not_diagnosed() {
@@ -386,7 +416,11 @@ mod tests {
         );
         // `include` and `exclude` change it.
         let configured = format!(
-            "//- /leanos.toml\n[files]\ninclude = [\"threads/**\", \"docs/**\"]\nexclude = [\"threads/sales/**\"]\n{CLONE}"
+            r#"//- /leanos.toml
+[files]
+include = ["threads/**", "docs/**"]
+exclude = ["threads/sales/**"]
+{CLONE}"#
         );
         let found = check(&configured, "");
         let paths: std::collections::BTreeSet<&str> =

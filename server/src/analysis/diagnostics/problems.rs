@@ -26,7 +26,13 @@ mod tests {
     #[test]
     fn meta_json_errors_and_empty_file() {
         let found = check(
-            "//- /threads/sales/a/meta.json\n\n//- /threads/sales/b/meta.json\n{\"type\": \"sales\",, }\n//- /threads/sales/c/meta.json\n{\"type\": \"sales\", \"source\": \"outbound\"}\n",
+            r#"//- /threads/sales/a/meta.json
+
+//- /threads/sales/b/meta.json
+{"type": "sales",, }
+//- /threads/sales/c/meta.json
+{"type": "sales", "source": "outbound"}
+"#,
             "meta-invalid",
         );
         assert_eq!(found.len(), 2, "{found:#?}");
@@ -45,7 +51,15 @@ mod tests {
     #[test]
     fn frontmatter_and_metadata_yaml_errors() {
         let found = check(
-            "//- /threads/marketing/x/metadata.yaml\nsource: [a, b\nstatus: x\n//- /threads/marketing/x/1-input.md\n---\nthread: [oops\n---\n# Stage 1: Input\n",
+            r#"//- /threads/marketing/x/metadata.yaml
+source: [a, b
+status: x
+//- /threads/marketing/x/1-input.md
+---
+thread: [oops
+---
+# Stage 1: Input
+"#,
             "meta-invalid",
         );
         assert_eq!(found.len(), 2, "{found:#?}");
@@ -64,7 +78,14 @@ mod tests {
     #[test]
     fn well_formed_metadata_is_quiet() {
         let found = check(
-            "//- /threads/sales/a/meta.json\n{\"type\": \"sales\"}\n//- /threads/sales/a/1-input.md\n---\nsource: outbound\n---\n# Stage 1: Input\n",
+            r#"//- /threads/sales/a/meta.json
+{"type": "sales"}
+//- /threads/sales/a/1-input.md
+---
+source: outbound
+---
+# Stage 1: Input
+"#,
             "meta-invalid",
         );
         assert!(found.is_empty(), "{found:#?}");
@@ -73,7 +94,10 @@ mod tests {
     #[test]
     fn bad_config_file() {
         let found = check(
-            "//- /leanos.toml\n[rules]\nlink-broken = \"loud\"\n",
+            r#"//- /leanos.toml
+[rules]
+link-broken = "loud"
+"#,
             "config-invalid",
         );
         assert_eq!(found.len(), 1, "{found:#?}");

@@ -132,7 +132,30 @@ mod tests {
     #[test]
     fn announced_features_must_be_in_09() {
         let found = check(
-            "//- /strategy/canvas/09-solution.md\n# Solution\n\n### Bank Feed SDK\n\n## Features\n\n- Match suggestions\n//- /threads/engineering/sdk/6-learning.md\n# Learning\n**Status:** ✅ VALIDATED\n\nCanvas update: 09-solution.md → \"Bank Feed SDK (validated, 4 banks)\"\nCanvas update: 09-solution.md → \"Payroll export\"\n//- /threads/engineering/killed/4-decision.md\n**KILL** the idea\n//- /threads/engineering/killed/6-learning.md\nCanvas update: 09-solution.md → \"Dead feature\"\n//- /threads/sales/x/6-learning.md\nCanvas update: 09-solution.md → \"Not engineering\"\n//- /threads/engineering/bad/6-learning.md\n**Status:** ❌ INVALIDATED\n09-solution.md → \"Failed idea\"\n",
+            r#"//- /strategy/canvas/09-solution.md
+# Solution
+
+### Bank Feed SDK
+
+## Features
+
+- Match suggestions
+//- /threads/engineering/sdk/6-learning.md
+# Learning
+**Status:** ✅ VALIDATED
+
+Canvas update: 09-solution.md → "Bank Feed SDK (validated, 4 banks)"
+Canvas update: 09-solution.md → "Payroll export"
+//- /threads/engineering/killed/4-decision.md
+**KILL** the idea
+//- /threads/engineering/killed/6-learning.md
+Canvas update: 09-solution.md → "Dead feature"
+//- /threads/sales/x/6-learning.md
+Canvas update: 09-solution.md → "Not engineering"
+//- /threads/engineering/bad/6-learning.md
+**Status:** ❌ INVALIDATED
+09-solution.md → "Failed idea"
+"#,
             "solution-missing-feature",
         );
         // The SDK thread announces two features; its evidence-linked entry
@@ -152,7 +175,12 @@ mod evidence_tests {
     #[test]
     fn a_single_announcement_is_found_by_evidence() {
         let found = check(
-            "//- /strategy/canvas/09-solution.md\n### Direct bank feeds\n- **Evidence:** threads/engineering/sdk/6-learning.md\n//- /threads/engineering/sdk/6-learning.md\nCanvas update: 09-solution.md → \"Bank Feed SDK\"\n",
+            r#"//- /strategy/canvas/09-solution.md
+### Direct bank feeds
+- **Evidence:** threads/engineering/sdk/6-learning.md
+//- /threads/engineering/sdk/6-learning.md
+Canvas update: 09-solution.md → "Bank Feed SDK"
+"#,
             "solution-missing-feature",
         );
         assert!(found.is_empty(), "{found:#?}");

@@ -237,7 +237,35 @@ mod tests {
     #[test]
     fn stale_entries_and_their_threads() {
         let found = check(
-            "//- /strategy/canvas/09-solution.md\n# Solution\n\n### Bank Feed SDK (Validated)\n- **Evidence:** threads/engineering/sdk/6-learning.md\n- **Confidence:** 90%\n\n### Gone Feature\n- **Evidence:** threads/engineering/gone/6-learning.md\n\n### Old Feature\n- **Evidence:** threads/engineering/archive/old/6-learning.md\n\n### Killed Feature\n- **Evidence:** threads/engineering/killed/\n\n## NOT in MVP\n\n### Parked\n- **Evidence:** threads/engineering/nowhere/\n//- /threads/engineering/sdk/6-learning.md\n# Learning\n**Status:** ✅ VALIDATED\n**Posterior confidence:** 95%\n//- /threads/engineering/archive/old/6-learning.md\n# Learning\n//- /threads/engineering/killed/4-decision.md\n**KILL** it\n",
+            r#"//- /strategy/canvas/09-solution.md
+# Solution
+
+### Bank Feed SDK (Validated)
+- **Evidence:** threads/engineering/sdk/6-learning.md
+- **Confidence:** 90%
+
+### Gone Feature
+- **Evidence:** threads/engineering/gone/6-learning.md
+
+### Old Feature
+- **Evidence:** threads/engineering/archive/old/6-learning.md
+
+### Killed Feature
+- **Evidence:** threads/engineering/killed/
+
+## NOT in MVP
+
+### Parked
+- **Evidence:** threads/engineering/nowhere/
+//- /threads/engineering/sdk/6-learning.md
+# Learning
+**Status:** ✅ VALIDATED
+**Posterior confidence:** 95%
+//- /threads/engineering/archive/old/6-learning.md
+# Learning
+//- /threads/engineering/killed/4-decision.md
+**KILL** it
+"#,
             "solution-stale-entry",
         );
         assert_eq!(
@@ -260,7 +288,48 @@ mod tests {
     #[test]
     fn the_announcement_states_the_features_result() {
         let found = check(
-            "//- /strategy/canvas/09-solution.md\n# Solution\n\n## MVP Feature Set\n\n### White-Label SDK\n**Confidence:** 95%\n\n### Bank Feed SDK\n**Status:** ✅ VALIDATED\n**Confidence:** 90%\n\n### Receipt OCR\n**Status:** ✅ VALIDATED\n**Confidence:** 90%\n//- /threads/engineering/sdk/meta.json\n{\"type\":\"engineering\",\"status\":\"completed\"}\n//- /threads/engineering/sdk/6-learning.md\n# Stage 6: Learning\n\n### T1: Composition scales\n**Confidence:** 70%\n\n## Canvas Updates\n\n09-solution.md → \"White-Label SDK\" (confidence: 95%)\n//- /threads/engineering/bank/6-learning.md\n# Stage 6: Learning\n\n**Status:** ✅ VALIDATED\n**Posterior confidence:** 90%\n\n### T2: Feeds are reliable\n**Status:** ⚠️ CHALLENGED\n**Confidence:** 40%\n\n## Canvas Updates\n\n- 09-solution.md → \"Bank Feed SDK (partially validated)\"\n  - Confidence: 80%\n- 09-solution.md → \"Receipt OCR\"\n",
+            r#"//- /strategy/canvas/09-solution.md
+# Solution
+
+## MVP Feature Set
+
+### White-Label SDK
+**Confidence:** 95%
+
+### Bank Feed SDK
+**Status:** ✅ VALIDATED
+**Confidence:** 90%
+
+### Receipt OCR
+**Status:** ✅ VALIDATED
+**Confidence:** 90%
+//- /threads/engineering/sdk/meta.json
+{"type":"engineering","status":"completed"}
+//- /threads/engineering/sdk/6-learning.md
+# Stage 6: Learning
+
+### T1: Composition scales
+**Confidence:** 70%
+
+## Canvas Updates
+
+09-solution.md → "White-Label SDK" (confidence: 95%)
+//- /threads/engineering/bank/6-learning.md
+# Stage 6: Learning
+
+**Status:** ✅ VALIDATED
+**Posterior confidence:** 90%
+
+### T2: Feeds are reliable
+**Status:** ⚠️ CHALLENGED
+**Confidence:** 40%
+
+## Canvas Updates
+
+- 09-solution.md → "Bank Feed SDK (partially validated)"
+  - Confidence: 80%
+- 09-solution.md → "Receipt OCR"
+"#,
             "solution-stale-entry",
         );
         assert_eq!(

@@ -28,7 +28,14 @@ mod tests {
     #[test]
     fn empty_and_whitespace_only() {
         let found = check(
-            "//- /threads/sales/a/1-input.md\n//- /threads/sales/a/2-hypothesis.md\n\n   \n//- /threads/sales/a/3-implication.md\n# Implication\n//- /docs/empty.md\n",
+            r#"//- /threads/sales/a/1-input.md
+//- /threads/sales/a/2-hypothesis.md
+
+   
+//- /threads/sales/a/3-implication.md
+# Implication
+//- /docs/empty.md
+"#,
             "stage-empty",
         );
         assert_eq!(

@@ -89,7 +89,19 @@ mod tests {
     #[test]
     fn mismatched_headings() {
         let found = check(
-            "//- /threads/a/x/3-implication.md\n# Stage 4: Decision\n//- /threads/a/x/2-hypothesis.md\n# Hypothesis: Buyers prefer X\n//- /threads/a/x/1-input.md\n# Content Authority Execution\n//- /threads/a/x/6-learning.md\n# Stage 7: Learning (Validation)\n//- /threads/a/x/5-actions.md\n# Actions (Specifications)\n//- /threads/a/x/4-decision.md\n# Stage 3\n",
+            r#"//- /threads/a/x/3-implication.md
+# Stage 4: Decision
+//- /threads/a/x/2-hypothesis.md
+# Hypothesis: Buyers prefer X
+//- /threads/a/x/1-input.md
+# Content Authority Execution
+//- /threads/a/x/6-learning.md
+# Stage 7: Learning (Validation)
+//- /threads/a/x/5-actions.md
+# Actions (Specifications)
+//- /threads/a/x/4-decision.md
+# Stage 3
+"#,
             "stage-heading",
         );
         assert_eq!(

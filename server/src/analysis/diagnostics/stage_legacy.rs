@@ -25,7 +25,13 @@ mod tests {
     #[test]
     fn results_and_seventh_stage() {
         let found = check(
-            "//- /threads/business/a/6-results.md\n# Results\n//- /threads/business/a/7-learning.md\n# Learning\n//- /threads/business/b/6-learning.md\n# Learning\n",
+            r#"//- /threads/business/a/6-results.md
+# Results
+//- /threads/business/a/7-learning.md
+# Learning
+//- /threads/business/b/6-learning.md
+# Learning
+"#,
             "stage-legacy",
         );
         assert_eq!(found.len(), 2, "{found:#?}");

@@ -54,7 +54,13 @@ mod tests {
     #[test]
     fn typos_plurals_and_case() {
         let found = check(
-            "//- /threads/sales/a/2-hypotesis.md\n//- /threads/sales/a/3-Implications.md\n# Implications\n//- /threads/sales/a/6-learnings.md\n//- /threads/sales/a/2-solution.md\n//- /threads/sales/narratives/lux/1-problem.md\n",
+            r#"//- /threads/sales/a/2-hypotesis.md
+//- /threads/sales/a/3-Implications.md
+# Implications
+//- /threads/sales/a/6-learnings.md
+//- /threads/sales/a/2-solution.md
+//- /threads/sales/narratives/lux/1-problem.md
+"#,
             "stage-misnamed",
         );
         assert_eq!(

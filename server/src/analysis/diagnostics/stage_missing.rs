@@ -86,7 +86,14 @@ mod tests {
     #[test]
     fn gaps_are_reported_once_on_the_next_stage() {
         let found = check(
-            "//- /threads/sales/a/1-input.md\n# Stage 1: Input\n//- /threads/sales/a/4-decision.md\n# Stage 4: Decision\n**PROCEED**\n//- /threads/sales/a/6-learning.md\n# Stage 6: Learning\n",
+            r#"//- /threads/sales/a/1-input.md
+# Stage 1: Input
+//- /threads/sales/a/4-decision.md
+# Stage 4: Decision
+**PROCEED**
+//- /threads/sales/a/6-learning.md
+# Stage 6: Learning
+"#,
             "stage-missing",
         );
         assert_eq!(
@@ -107,7 +114,19 @@ mod tests {
             "**DEFER**",
         ] {
             let fixture = format!(
-                "//- /threads/sales/a/1-input.md\n# Input\n//- /threads/sales/a/2-hypothesis.md\n# Hypothesis\n//- /threads/sales/a/3-implication.md\n# Implication\n//- /threads/sales/a/4-decision.md\n# Decision\n\n{verdict}\n//- /threads/sales/a/6-learning.md\n# Learning\n"
+                r#"//- /threads/sales/a/1-input.md
+# Input
+//- /threads/sales/a/2-hypothesis.md
+# Hypothesis
+//- /threads/sales/a/3-implication.md
+# Implication
+//- /threads/sales/a/4-decision.md
+# Decision
+
+{verdict}
+//- /threads/sales/a/6-learning.md
+# Learning
+"#
             );
             assert!(check(&fixture, "stage-missing").is_empty(), "{verdict}");
         }
@@ -116,7 +135,13 @@ mod tests {
     #[test]
     fn actions_folder_and_misnamed_stages_count_as_present() {
         let found = check(
-            "//- /threads/business/x/1-input.md\n//- /threads/business/x/2-hypotesis.md\n//- /threads/business/x/3-implication.md\n//- /threads/business/x/4-decision.md\n//- /threads/business/x/5-actions/strategy.md\n//- /threads/business/x/6-learning.md\n",
+            r#"//- /threads/business/x/1-input.md
+//- /threads/business/x/2-hypotesis.md
+//- /threads/business/x/3-implication.md
+//- /threads/business/x/4-decision.md
+//- /threads/business/x/5-actions/strategy.md
+//- /threads/business/x/6-learning.md
+"#,
             "stage-missing",
         );
         assert!(found.is_empty(), "{found:#?}");
@@ -125,7 +150,9 @@ mod tests {
     #[test]
     fn archived_threads_are_not_checked() {
         let found = check(
-            "//- /threads/sales/archive/old/6-learning.md\n# Learning\n",
+            r#"//- /threads/sales/archive/old/6-learning.md
+# Learning
+"#,
             "stage-missing",
         );
         assert!(found.is_empty());
