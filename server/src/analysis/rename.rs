@@ -158,16 +158,19 @@ Canvas link: 10-assumptions.md → A4
             .unwrap_err()
             .contains("not an assumption ID"));
         assert!(rename(&snapshot, &path, offset, "A4").unwrap().is_empty());
-        let (snapshot, path, offset) =
-            with_cursor(r#"//- /threads/a/b/1-input.md
+        let (snapshot, path, offset) = with_cursor(
+            r#"//- /threads/a/b/1-input.md
 See 10-assump$0tions.md
-"#);
+"#,
+        );
         assert!(prepare_rename(&snapshot, &path, offset)
             .unwrap_err()
             .contains("only assumption IDs"));
-        let (snapshot, path, offset) = with_cursor(r#"//- /threads/a/b/1-input.md
+        let (snapshot, path, offset) = with_cursor(
+            r#"//- /threads/a/b/1-input.md
 Nothing $0here
-"#);
+"#,
+        );
         assert!(prepare_rename(&snapshot, &path, offset).is_err());
     }
 }

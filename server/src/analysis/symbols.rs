@@ -343,7 +343,8 @@ mod tests {
 
     #[test]
     fn assumptions_section_outline() {
-        let snapshot = snapshot(r#"//- /strategy/canvas/10-assumptions.md
+        let snapshot = snapshot(
+            r#"//- /strategy/canvas/10-assumptions.md
 # Assumptions
 
 ## Core
@@ -360,7 +361,8 @@ mod tests {
 | H1 | Three |
 
 - T1: Four
-"#);
+"#,
+        );
         let file = &snapshot.files["strategy/canvas/10-assumptions.md"];
         let mut out = Vec::new();
         outline(&document_symbols(file), 0, &mut out);
@@ -382,10 +384,11 @@ mod tests {
 
     #[test]
     fn metadata_fields_are_symbols() {
-        let snapshot =
-            snapshot(r#"//- /threads/s/a/meta.json
+        let snapshot = snapshot(
+            r#"//- /threads/s/a/meta.json
 {"type": "sales", "stage": 2}
-"#);
+"#,
+        );
         let symbols = document_symbols(&snapshot.files["threads/s/a/meta.json"]);
         let names: Vec<_> = symbols
             .iter()
@@ -415,7 +418,8 @@ mod tests {
         assert!(score("pilot sales", "sales/acme-pilot").is_some());
         assert_eq!(score("^acme", "acme"), None);
         assert_eq!(score("", "anything"), score("", "else"));
-        let snapshot = snapshot(r#"//- /strategy/canvas/10-assumptions.md
+        let snapshot = snapshot(
+            r#"//- /strategy/canvas/10-assumptions.md
 ### A4: White-label
 //- /threads/sales/acme/1-input.md
 **Thread:** Acme pilot
@@ -423,7 +427,8 @@ mod tests {
 # x
 //- /strategy/goals/active/g-acme.md
 # Goal: Acme
-"#);
+"#,
+        );
         let found = workspace_symbols(&snapshot, "acme", 10);
         let names: Vec<_> = found.iter().map(|s| (s.name.as_str(), s.kind)).collect();
         assert_eq!(
@@ -440,11 +445,13 @@ mod tests {
 
     #[test]
     fn links_open_files_inside_the_root_only() {
-        let snapshot = snapshot(r#"//- /threads/sales/acme/1-input.md
+        let snapshot = snapshot(
+            r#"//- /threads/sales/acme/1-input.md
 # Input
 //- /threads/x/y/1-input.md
 [a](../../sales/acme/) [b](../../../../etc/passwd) [c](missing.md) `threads/sales/acme/1-input.md`
-"#);
+"#,
+        );
         let links = document_links(&snapshot, "threads/x/y/1-input.md");
         let targets: Vec<_> = links.iter().map(|l| l.target.as_str()).collect();
         assert_eq!(

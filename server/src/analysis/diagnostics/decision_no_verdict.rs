@@ -34,14 +34,18 @@ mod tests {
             "# Decision\n\n## The Decision\n\n**Build** the SDK.\n",
         ];
         for text in quiet {
-            let fixture = format!(r#"//- /threads/s/a/4-decision.md
-{text}"#);
+            let fixture = format!(
+                r#"//- /threads/s/a/4-decision.md
+{text}"#
+            );
             assert!(check(&fixture, "decision-no-verdict").is_empty(), "{text}");
         }
         let loud = "# Stage 4: Decision\n\n## Alternatives\n\n| Option | Decision |\n|---|---|\n| A | Rejected |\n\nWe will think more.\n";
         let found = check(
-            &format!(r#"//- /threads/s/a/4-decision.md
-{loud}"#),
+            &format!(
+                r#"//- /threads/s/a/4-decision.md
+{loud}"#
+            ),
             "decision-no-verdict",
         );
         assert_eq!(found.len(), 1, "{found:#?}");

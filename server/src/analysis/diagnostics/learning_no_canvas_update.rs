@@ -35,8 +35,10 @@ mod tests {
             "# Learning\n\n## Canvas Updates Required\n\n### Section 5: Customer Segments\n",
         ];
         for text in quiet {
-            let fixture = format!(r#"//- /threads/s/a/6-learning.md
-{text}"#);
+            let fixture = format!(
+                r#"//- /threads/s/a/6-learning.md
+{text}"#
+            );
             assert!(
                 check(&fixture, "learning-no-canvas-update").is_empty(),
                 "{text}"
