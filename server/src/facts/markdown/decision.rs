@@ -1,0 +1,284 @@
+//! Stage 4 (the decision): its verdict (leanos-formats.md §3.8), impact
+//! score and approval by a person (§3.9).
+//!
+//! A verdict can be written several ways; the strongest evidence wins and
+//! among equals the first: the frontmatter `status` (4), a label
+//! `Decision: CREATE` (3), a bold or leading upper-case verb in a decision
+//! section (2), a bold upper-case verb elsewhere (1). Table rows give an
+//! impact score or an approval, never a verdict.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::CAPS_WORD;
+use crate::facts::metadata::MetaValue;
+use crate::facts::{FileFacts, Verdict, VerdictClass};
+
+static VERDICT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:decision|verdict|status)\**\s*:\s*\**\s*([A-Za-z]+)").expect("regex")
+});
+static BOLD_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\*\*([A-Za-z]+)\*\*").expect("regex"));
+static IMPACT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bimpact[ _]score\b\**\s*[:=]?\s*\**\s*\[?([01](?:\.[0-9]+)?)\b")
+        .expect("regex")
+});
+static APPROVED_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:approved\s+by|approver|approved_by|signed\s+off\s+by)\**\s*:?\**\s*([A-Za-z][\w.'\-]*)")
+        .expect("regex")
+});
+static APPROVE_CHECKED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\[[xX✓]\]\s*\**approved?\b").expect("regex"));
+
+/// Whether an approver value names a person rather than an agent, a
+/// placeholder or nobody.
+pub fn is_person(value: &str) -> bool {
+    let value = value
+        .trim()
+        .trim_matches(['*', '"', '\''])
+        .to_ascii_lowercase();
+    !value.is_empty()
+        && !value.contains('{')
+        && !value.contains('<')
+        && ![
+            "ai",
+            "agent",
+            "ai-agent",
+            "ai_agent",
+            "auto",
+            "automatic",
+            "autonomy",
+            "system",
+            "pending",
+            "tbd",
+            "none",
+            "n/a",
+            "nobody",
+            "the",
+            "required",
+            "awaiting",
+            "bot",
+        ]
+        .contains(&value.as_str())
+        && !value.starts_with("ai-")
+        && !value.starts_with("auto")
+}
+
+/// The class of a verdict word, given in upper case (§3.8).
+fn verdict_class(word: &str) -> Option<VerdictClass> {
+    match word {
+        "PROCEED" | "QUALIFY" | "PURSUE" | "CREATE" | "BUILD" | "PIVOT" | "SCALE" | "REFACTOR"
+        | "LAUNCH" | "TEST" | "ACCEPTED" | "ACCEPT" | "APPROVED" => Some(VerdictClass::Proceed),
+        "DECLINE" | "REJECT" | "PASS" | "KILL" | "CANCEL" | "REJECTED" | "DECLINED" => {
+            Some(VerdictClass::Stop)
+        }
+        "DEFER" | "HOLD" | "DEFERRED" => Some(VerdictClass::Defer),
+        _ => None,
+    }
+}
+
+/// The decision collector: how strong the evidence for the current
+/// verdict is (0 when there is none).
+#[derive(Debug, Default)]
+pub(super) struct Decision {
+    verdict_priority: u8,
+}
+
+impl Decision {
+    /// Starts a stage-4 file with the verdict of its frontmatter `status`
+    /// (already parsed into `facts.frontmatter`), which prose cannot
+    /// override.
+    pub fn from_frontmatter(facts: &mut FileFacts) -> Decision {
+        let mut decision = Decision::default();
+        let status = facts.frontmatter.as_ref().and_then(|m| m.get("status"));
+        if let Some(status) = status {
+            if let MetaValue::String(word) = &status.value {
+                if let Some(class) = verdict_class(&word.trim().to_ascii_uppercase()) {
+                    facts.verdict = Some(Box::new(Verdict {
+                        word: word.trim().to_string(),
+                        class,
+                        range: status.value_range.clone(),
+                    }));
+                    decision.verdict_priority = 4;
+                }
+            }
+        }
+        decision
+    }
+
+    /// Reads `line` (at byte `base`): the first impact score, an approval,
+    /// and a verdict unless the line is a table row.
+    pub fn line(
+        &mut self,
+        line: &str,
+        base: usize,
+        in_decision_section: bool,
+        is_table: bool,
+        facts: &mut FileFacts,
+    ) {
+        if facts.impact.is_none() {
+            if let Some(score) = IMPACT.captures(line).and_then(|c| c.get(1)) {
+                if let Ok(value) = score.as_str().parse::<f64>() {
+                    let start = base + score.start();
+                    facts.impact = Some((value, start as u32..(start + score.len()) as u32));
+                }
+            }
+        }
+        if !facts.approved {
+            let by_person = APPROVED_BY
+                .captures(line)
+                .and_then(|c| c.get(1))
+                .is_some_and(|who| is_person(who.as_str()));
+            if by_person || APPROVE_CHECKED.is_match(line) {
+                facts.approved = true;
+            }
+        }
+        if is_table {
+            return;
+        }
+        let candidate = |word: &str, start: usize| -> Option<Verdict> {
+            let upper = word.to_ascii_uppercase();
+            verdict_class(&upper).map(|class| Verdict {
+                word: word.to_string(),
+                class,
+                range: start as u32..(start + word.len()) as u32,
+            })
+        };
+        // `Decision: CREATE`, `**Decision:** PROCEED with …`
+        if let Some(word) = VERDICT_LABEL.captures(line).and_then(|c| c.get(1)) {
+            if let Some(verdict) = candidate(word.as_str(), base + word.start()) {
+                self.set_verdict(verdict, 3, facts);
+                return;
+            }
+        }
+        for captures in BOLD_WORD.captures_iter(line) {
+            let Some(word) = captures.get(1) else {
+                continue;
+            };
+            let is_caps = word.as_str().chars().all(|c| c.is_ascii_uppercase());
+            if is_caps || in_decision_section {
+                if let Some(verdict) = candidate(word.as_str(), base + word.start()) {
+                    self.set_verdict(verdict, if in_decision_section { 2 } else { 1 }, facts);
+                    return;
+                }
+            }
+        }
+        if in_decision_section {
+            if let Some(word) = CAPS_WORD.find(line.trim_start_matches(['-', '*', ' ', '#'])) {
+                let offset = line.len() - line.trim_start_matches(['-', '*', ' ', '#']).len();
+                if word.start() == 0 {
+                    if let Some(verdict) = candidate(word.as_str(), base + offset) {
+                        self.set_verdict(verdict, 2, facts);
+                    }
+                }
+            }
+        }
+    }
+
+    fn set_verdict(&mut self, verdict: Verdict, priority: u8, facts: &mut FileFacts) {
+        // Stronger evidence wins; among equals the first one wins.
+        if self.verdict_priority < priority {
+            self.verdict_priority = priority;
+            facts.verdict = Some(Box::new(verdict));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::lowered;
+    use super::*;
+
+    const DECISION: &str = "threads/sales/acme/4-decision.md";
+
+    /// The verdict word of `text` as a stage-4 file, and its class.
+    fn verdict(text: &str) -> Option<(String, VerdictClass)> {
+        lowered(DECISION, text).verdict.map(|v| {
+            assert_eq!(&text[v.range.start as usize..v.range.end as usize], v.word);
+            (v.word, v.class)
+        })
+    }
+
+    #[test]
+    fn the_strongest_evidence_wins() {
+        let text = r#"# Decision
+
+Some **PASS** words, then the label.
+
+**Decision:** PROCEED with the pilot
+"#;
+        assert_eq!(
+            verdict(text),
+            Some(("PROCEED".into(), VerdictClass::Proceed))
+        );
+        let text = r#"---
+status: deferred
+---
+# Stage 4: Decision
+
+Decision: CREATE
+"#;
+        assert_eq!(
+            verdict(text),
+            Some(("deferred".into(), VerdictClass::Defer))
+        );
+    }
+
+    #[test]
+    fn a_verb_leading_a_decision_section() {
+        let text = r#"# Stage 4
+
+## Verdict
+
+DECLINE for now.
+"#;
+        assert_eq!(verdict(text), Some(("DECLINE".into(), VerdictClass::Stop)));
+        let text = r#"## Alternatives Considered
+
+DECLINE for now.
+
+| Option | Decision: PROCEED |
+|--------|-------------------|
+| A      | **PROCEED**       |
+"#;
+        assert_eq!(verdict(text), None);
+    }
+
+    #[test]
+    fn only_stage_4_has_a_verdict() {
+        let facts = lowered("threads/sales/acme/3-implication.md", "**PROCEED**\n");
+        assert_eq!(facts.verdict, None);
+    }
+
+    #[test]
+    fn impact_and_approval() {
+        let text = r#"# Decision
+
+**Impact score:** 0.85 (above the 0.8 threshold)
+Impact score: 0.5
+Approved by: agent
+"#;
+        let facts = lowered(DECISION, text);
+        let (score, range) = facts.impact.expect("an impact score");
+        assert_eq!(
+            (score, &text[range.start as usize..range.end as usize]),
+            (0.85, "0.85")
+        );
+        assert!(!facts.approved);
+        let facts = lowered(DECISION, "Approved by: Maria\n");
+        assert!(facts.approved);
+        let facts = lowered(DECISION, "- [x] **Approved**\n");
+        assert!(facts.approved);
+    }
+
+    #[test]
+    fn persons() {
+        assert!(is_person("Maria"));
+        assert!(is_person("**human**"));
+        assert!(!is_person("AI-agent"));
+        assert!(!is_person("automatic"));
+        assert!(!is_person("{approver}"));
+        assert!(!is_person(" "));
+    }
+}
