@@ -76,6 +76,21 @@ pub struct TableRowNode {
     pub range: ByteRange,
 }
 
+impl TableRowNode {
+    /// The text of each cell of this row in `text` (the file's text),
+    /// trimmed of spaces and of `*` emphasis.
+    pub fn cell_texts<'t>(&self, text: &'t str) -> Vec<&'t str> {
+        self.cells
+            .iter()
+            .map(|r| {
+                text[r.start as usize..r.end as usize]
+                    .trim()
+                    .trim_matches('*')
+            })
+            .collect()
+    }
+}
+
 /// An inline link or image: the range of its destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkNode {

@@ -284,15 +284,7 @@ pub fn solution_entries(text: &str, outline: &Outline) -> Vec<SolutionEntry> {
     // Rows of feature tables.
     let mut columns: Option<(usize, Option<usize>)> = None;
     for row in &outline.table_rows {
-        let cells: Vec<&str> = row
-            .cells
-            .iter()
-            .map(|r| {
-                text[r.start as usize..r.end as usize]
-                    .trim()
-                    .trim_matches('*')
-            })
-            .collect();
+        let cells = row.cell_texts(text);
         if row.header {
             let lower: Vec<String> = cells.iter().map(|c| c.to_lowercase()).collect();
             columns = lower

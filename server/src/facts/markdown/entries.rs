@@ -270,14 +270,9 @@ impl TableColumns {
     /// column.
     fn from_header(text: &str, row: &TableRowNode) -> Option<TableColumns> {
         let names: Vec<String> = row
-            .cells
-            .iter()
-            .map(|r| {
-                text[r.start as usize..r.end as usize]
-                    .trim()
-                    .trim_matches('*')
-                    .to_lowercase()
-            })
+            .cell_texts(text)
+            .into_iter()
+            .map(str::to_lowercase)
             .collect();
         let id = names.iter().position(|n| n == "id")?;
         let find = |keys: &[&str]| {
