@@ -40,6 +40,11 @@ fn round_trip_every_fix_on_the_example_clears_its_diagnostic() {
     let mut covered = std::collections::BTreeSet::new();
     for path in before.files.keys() {
         for d in crate::analysis::diagnostics::file_diagnostics(&before, path) {
+            // The approval fix writes a name to fill in (`NAME`), which is
+            // not an approval until a person's name replaces it.
+            if d.code == "decision-needs-approval" {
+                continue;
+            }
             for action in quick_fixes(&before, path, &d.range, TODAY)
                 .into_iter()
                 .filter(|a| {
@@ -88,7 +93,6 @@ fn round_trip_every_fix_on_the_example_clears_its_diagnostic() {
         "meta-mismatch",
         "solution-missing-feature",
         "solution-stale-entry",
-        "decision-needs-approval",
     ] {
         assert!(
             covered.contains(code),

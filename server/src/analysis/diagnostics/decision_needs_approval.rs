@@ -143,7 +143,8 @@ impact_score: 0.8
 
     #[test]
     fn the_approval_goes_after_the_frontmatter_never_into_it() {
-        let files = check_fix(
+        let path = "threads/s/a/4-decision.md";
+        let before = snapshot(
             r#"//- /threads/s/a/4-decision.md
 ---
 impact_score: 0.9
@@ -152,15 +153,30 @@ impact_score: 0.9
 
 **PROCEED**
 "#,
-            "threads/s/a/4-decision.md",
-            "decision-needs-approval",
-            "Record a person's approval",
         );
+        let d = crate::analysis::diagnostics::file_diagnostics(&before, path)
+            .into_iter()
+            .find(|d| d.code == "decision-needs-approval")
+            .unwrap();
+        let actions = quick_fixes(&before, path, &d.range, TODAY);
+        let mut files = texts(&before);
+        apply(&mut files, &actions[0].ops).unwrap();
         assert_eq!(
-            files["threads/s/a/4-decision.md"],
+            files[path],
             format!(
                 "---\nimpact_score: 0.9\n---\n\n**Approved by:** NAME ({TODAY})\n# Stage 4: Decision\n\n**PROCEED**\n"
             )
         );
+        // The placeholder is not an approval: the finding stays until a
+        // person's name replaces it.
+        let still = |files: &std::collections::BTreeMap<String, String>| {
+            crate::analysis::diagnostics::file_diagnostics(&rebuild(files), path)
+                .iter()
+                .any(|d| d.code == "decision-needs-approval")
+        };
+        assert!(still(&files));
+        let named = files[path].replace("NAME", "Jane");
+        files.insert(path.to_string(), named);
+        assert!(!still(&files));
     }
 }

@@ -32,16 +32,29 @@ static APPROVE_CHECKED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\[[xX✓]\]\s*\**approved?\b").expect("regex"));
 
 /// Whether an approver value names a person rather than an agent, a
-/// placeholder or nobody.
+/// placeholder (`NAME`, the template's `name`, `[name]`, `{owner}`) or
+/// nobody.
 pub fn is_person(value: &str) -> bool {
     let value = value
         .trim()
         .trim_matches(['*', '"', '\''])
         .to_ascii_lowercase();
+    // A placeholder may come in words (`Your Name`): its first word says.
+    let value = match value.split_whitespace().next() {
+        Some(first) if first == "your" || first == "name" => first.to_string(),
+        _ => value,
+    };
     !value.is_empty()
-        && !value.contains('{')
-        && !value.contains('<')
+        && !value.contains(['{', '<', '[', '…'])
+        && !value.contains("...")
         && ![
+            "name",
+            "your",
+            "person",
+            "someone",
+            "approver",
+            "todo",
+            "xxx",
             "ai",
             "agent",
             "ai-agent",
@@ -63,6 +76,14 @@ pub fn is_person(value: &str) -> bool {
         .contains(&value.as_str())
         && !value.starts_with("ai-")
         && !value.starts_with("auto")
+}
+
+/// Whether the text after a verdict word goes on to list others
+/// (`PROCEED | DEFER | DECLINE`, `BUILD / KILL`): a template's choices,
+/// not a decision.
+fn lists_alternatives(rest: &str) -> bool {
+    rest.trim_start_matches(['*', ' ', '`'])
+        .starts_with(['|', '/'])
 }
 
 /// The class of a verdict word, given in upper case (§3.8).
@@ -145,8 +166,12 @@ impl Decision {
                 range: start as u32..(start + word.len()) as u32,
             })
         };
-        // `Decision: CREATE`, `**Decision:** PROCEED with …`
+        // `Decision: CREATE`, `**Decision:** PROCEED with …` (not a
+        // template's `PROCEED | DEFER | DECLINE`).
         if let Some(word) = VERDICT_LABEL.captures(line).and_then(|c| c.get(1)) {
+            if lists_alternatives(&line[word.end()..]) {
+                return;
+            }
             if let Some(verdict) = candidate(word.as_str(), base + word.start()) {
                 self.set_verdict(verdict, 3, facts);
                 return;
@@ -157,6 +182,9 @@ impl Decision {
                 continue;
             };
             let is_caps = word.as_str().chars().all(|c| c.is_ascii_uppercase());
+            if lists_alternatives(&line[captures.get(0).map_or(0, |m| m.end())..]) {
+                return;
+            }
             if is_caps || in_decision_section {
                 if let Some(verdict) = candidate(word.as_str(), base + word.start()) {
                     self.set_verdict(verdict, if in_decision_section { 2 } else { 1 }, facts);
@@ -167,12 +195,35 @@ impl Decision {
         if in_decision_section {
             if let Some(word) = CAPS_WORD.find(line.trim_start_matches(['-', '*', ' ', '#'])) {
                 let offset = line.len() - line.trim_start_matches(['-', '*', ' ', '#']).len();
-                if word.start() == 0 {
+                let rest = &line[offset + word.end()..];
+                if word.start() == 0 && !lists_alternatives(rest) {
                     if let Some(verdict) = candidate(word.as_str(), base + offset) {
                         self.set_verdict(verdict, 2, facts);
                     }
                 }
             }
+        }
+    }
+
+    /// Reads a heading's text (at byte `base`): `## Decision: PROCEED` or
+    /// `## Verdict: KILL` with the verdict in capitals is a labelled
+    /// verdict; a heading never gives an impact score or an approval.
+    pub fn heading(&mut self, content: &str, base: usize, facts: &mut FileFacts) {
+        let Some(word) = VERDICT_LABEL.captures(content).and_then(|c| c.get(1)) else {
+            return;
+        };
+        let is_caps = word.as_str().chars().all(|c| c.is_ascii_uppercase());
+        if !is_caps || lists_alternatives(&content[word.end()..]) {
+            return;
+        }
+        if let Some(class) = verdict_class(word.as_str()) {
+            let start = base + word.start();
+            let verdict = Verdict {
+                word: word.as_str().to_string(),
+                class,
+                range: start as u32..(start + word.len()) as u32,
+            };
+            self.set_verdict(verdict, 3, facts);
         }
     }
 
@@ -280,5 +331,53 @@ Approved by: agent
         assert!(!is_person("automatic"));
         assert!(!is_person("{approver}"));
         assert!(!is_person(" "));
+    }
+
+    #[test]
+    fn a_labelled_verdict_in_a_heading_counts_a_template_list_does_not() {
+        let text = r#"# Stage 4: Decision
+
+## Decision: PROCEED
+
+We go ahead.
+"#;
+        assert_eq!(
+            verdict(text),
+            Some(("PROCEED".into(), VerdictClass::Proceed))
+        );
+        // A heading in prose case is a title, not a verdict.
+        assert_eq!(
+            verdict("# Stage 4: Decision\n\n## Decision: Build vs buy\n"),
+            None
+        );
+        let template = r#"# Stage 4: Decision
+
+```
+**Decision:** PROCEED | DEFER | DECLINE
+```
+
+**BUILD** / **KILL**
+"#;
+        assert_eq!(verdict(template), None);
+    }
+
+    #[test]
+    fn placeholders_are_not_a_persons_approval() {
+        for placeholder in [
+            "NAME",
+            "name",
+            "[name]",
+            "{owner}",
+            "…",
+            "Your Name",
+            "TODO",
+        ] {
+            assert!(!is_person(placeholder), "{placeholder}");
+        }
+        for person in ["Jane", "j.doe", "Bella"] {
+            assert!(is_person(person), "{person}");
+        }
+        let text = "# Stage 4: Decision\n\n**PROCEED**\n- **Impact score:** 0.9\n- **Approved by:** NAME (2026-12-02)\n";
+        assert!(!lowered(DECISION, text).approved);
     }
 }

@@ -164,8 +164,9 @@ struct Lowering<'a> {
 
 impl Lowering<'_> {
     /// A heading: it opens a section; an entry heading of Canvas 10 goes
-    /// to no other collector, and a heading is never a verdict, a goal
-    /// reference, an outcome or a thread title.
+    /// to no other collector; a heading is a verdict only as a label in
+    /// capitals (`## Decision: PROCEED`), and never a goal reference, an
+    /// outcome or a thread title.
     fn heading(&mut self, node: &HeadingNode) {
         let file = self.file;
         let content = &file.text[node.content.start as usize..node.content.end as usize];
@@ -193,6 +194,9 @@ impl Lowering<'_> {
         }
         references::heading(&file, &self.sections, content, base, &mut self.facts.refs);
         self.links.line(content, base, &mut self.facts.links);
+        if file.stage == Some(4) {
+            self.decision.heading(content, base, self.facts);
+        }
     }
 
     /// A line that is no heading, in the section the headings above it
