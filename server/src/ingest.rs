@@ -155,8 +155,9 @@ impl Snapshot {
     /// Builds a workspace from in-memory sources: reads `leanos.toml` among
     /// them for the configuration, then builds it as the scan does
     /// ([`crate::ingest::build`]: ignored paths dropped, source files
-    /// lowered in parallel, the others kept as link targets). The CLI, the
-    /// server's scan and the tests all build workspaces this way.
+    /// lowered in parallel, the others kept as link targets), for tests and
+    /// fixtures; the CLI and the server's scan read a root from disk with
+    /// [`crate::load::load_workspace`], which uses the same builder.
     pub fn from_sources(client: &crate::config::Settings, sources: Vec<Source>) -> Snapshot {
         let toml_text = sources
             .iter()

@@ -179,6 +179,13 @@ pub fn outline_of(text: &str) -> Outline {
     cmark::outline(text)
 }
 
+/// Where the markdown after a leading YAML frontmatter block starts (a
+/// byte offset just past its closing line), if `text` starts with one;
+/// the same rules as the outline's.
+pub fn frontmatter_end(text: &str) -> Option<u32> {
+    cmark::frontmatter(text).map(|(_, end)| end as u32)
+}
+
 /// Parses `text` with tree-sitter-md and returns the tree's outline.
 pub fn tree_outline_of(text: &str) -> Outline {
     match parse_blocks(text, None) {

@@ -31,7 +31,8 @@ fn blocks(section: &str) -> Vec<Block> {
     let mut lines = section.lines();
     while let Some(line) = lines.next() {
         let trimmed = line.trim_start();
-        let fence_len = trimmed.chars().take_while(|c| *c == '`').count();
+        let marker = if trimmed.starts_with('~') { '~' } else { '`' };
+        let fence_len = trimmed.chars().take_while(|c| *c == marker).count();
         if fence_len < 3 {
             continue;
         }

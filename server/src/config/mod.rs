@@ -316,7 +316,7 @@ fn validate(settings: &Settings, text: &str) -> Vec<ConfigProblem> {
                 range: spans.find(&["rules", code], true),
             });
         }
-        if level != "off" && Severity::parse(level).is_none() {
+        if !level.trim().eq_ignore_ascii_case("off") && Severity::parse(level).is_none() {
             problems.push(ConfigProblem {
                 message: format!(
                     "`{level}` is not a level for `{code}`: use off, hint, info, warning or error"

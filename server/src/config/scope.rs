@@ -76,9 +76,9 @@ fn glob_set(globs: &[String]) -> globset::GlobSet {
 }
 
 impl Scope {
-    /// A scope of these globs (as `[files] ignore`'s: `*` also matches
-    /// `/`; a glob that does not parse is dropped, and `leanos.toml`
-    /// validation reports it).
+    /// A scope of these globs (`*` stops at `/`, `**` crosses folders,
+    /// unlike `[files] ignore`'s, where `*` also matches `/`; a glob that
+    /// does not parse is dropped, and `leanos.toml` validation reports it).
     pub fn new(include: Vec<String>, exclude: Vec<String>) -> Scope {
         Scope {
             include_set: glob_set(&include),

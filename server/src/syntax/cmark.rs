@@ -72,7 +72,7 @@ fn is_delimiter_line(line: &str, marker: &str) -> bool {
 /// file, as GFM, Jekyll and tree-sitter-md have it: pulldown-cmark takes
 /// such a block anywhere (pulldown-cmark#1000), so a thematic break
 /// followed by text and another `---` line would swallow that text.
-fn frontmatter(text: &str) -> Option<(ByteRange, usize)> {
+pub fn frontmatter(text: &str) -> Option<(ByteRange, usize)> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next()?;
     let opening = first.strip_prefix("---")?;

@@ -7,7 +7,7 @@
 use super::{Action, ActionKind, FileOp};
 use crate::analysis::diagnostics::Diagnostic;
 use crate::analysis::stage_template::{snippet_to_plain, stage_template_text};
-use crate::facts::paths::canvas_file_number;
+use crate::facts::paths::{canvas_file_number, stage_of_file_name};
 use crate::facts::status::AssumptionStatus;
 use crate::index::{FileData, Snapshot};
 use crate::line_index::line_span;
@@ -86,7 +86,7 @@ pub fn meta_insert(file: &FileData, key: &str, value: &str) -> FileOp {
 /// Workspace paths similar to `target` that exist: the same Canvas
 /// section under another name, or the thread with the nearest name.
 ///
-/// Only threads that `eligible` accepts compete, so a closer thread of the
+/// Only paths that `eligible` accepts compete, so a closer thread of the
 /// wrong kind never hides the right one.
 pub fn retarget_candidates(
     snapshot: &Snapshot,
@@ -95,12 +95,20 @@ pub fn retarget_candidates(
 ) -> Vec<String> {
     let trimmed = target.trim_end_matches('/');
     let name = paths::file_name(trimmed);
-    if let Some((number, _)) = canvas_file_number(name) {
+    // A Canvas section under another name, unless the name is a stage
+    // file's (`1-input.md` also reads as a section) outside a `canvas`
+    // folder.
+    let canvas_path =
+        stage_of_file_name(name).is_none() || trimmed.split('/').any(|p| p == "canvas");
+    if let Some((number, _)) = canvas_file_number(name).filter(|_| canvas_path) {
         return snapshot
             .canvas
             .get(&number)
-            .map(|s| s.iter().cloned().collect())
-            .unwrap_or_default();
+            .into_iter()
+            .flatten()
+            .filter(|path| eligible(path))
+            .cloned()
+            .collect();
     }
     // Thread paths: the same last folder under another type, or the
     // closest folder name (edit distance at most 3).

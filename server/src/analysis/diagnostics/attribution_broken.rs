@@ -111,4 +111,25 @@ source: ../../../../etc/passwd
             files["threads/sales/acme/meta.json"]
         );
     }
+
+    #[test]
+    fn a_source_naming_a_stage_file_is_never_pointed_at_a_canvas_section() {
+        let before = snapshot(
+            r#"//- /strategy/canvas/01-context.md
+# Context
+//- /threads/sales/acme/meta.json
+{"type": "sales", "source": "marketing/gone/1-input.md"}
+"#,
+        );
+        let path = "threads/sales/acme/meta.json";
+        let d = crate::analysis::diagnostics::file_diagnostics(&before, path)
+            .into_iter()
+            .find(|d| d.code == "attribution-broken")
+            .unwrap();
+        let titles: Vec<String> = quick_fixes(&before, path, &d.range, TODAY)
+            .into_iter()
+            .map(|a| a.title)
+            .collect();
+        assert!(titles.is_empty(), "{titles:?}");
+    }
 }

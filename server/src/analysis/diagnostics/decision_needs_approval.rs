@@ -33,7 +33,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
 pub fn fixes(context: &Context, d: &Diagnostic, today: &str) -> Vec<Action> {
     let file = context.file;
     let text = &file.text;
-    let insertion = match frontmatter_end(text).filter(|end| d.range.start < *end) {
+    let insertion = match crate::syntax::frontmatter_end(text).filter(|end| d.range.start < *end) {
         Some(end) => (end, format!("\n**Approved by:** NAME ({today})\n")),
         None => {
             let end = line_end(text, d.range.end);
@@ -57,22 +57,6 @@ pub fn fixes(context: &Context, d: &Diagnostic, today: &str) -> Vec<Action> {
         false,
         vec![FileOp::insert(&file.path, insertion.0, insertion.1)],
     )]
-}
-
-/// The byte offset just after a leading frontmatter block's closing
-/// `---` line (its newline included), if the file starts with one.
-fn frontmatter_end(text: &str) -> Option<u32> {
-    let body = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))?;
-    let mut offset = text.len() - body.len();
-    for line in body.split_inclusive('\n') {
-        offset += line.len();
-        if line.trim_end() == "---" {
-            return Some(offset as u32);
-        }
-    }
-    None
 }
 
 #[cfg(test)]
@@ -178,5 +162,27 @@ impact_score: 0.9
         let named = files[path].replace("NAME", "Jane");
         files.insert(path.to_string(), named);
         assert!(!still(&files));
+    }
+
+    #[test]
+    fn frontmatter_closed_by_dots_or_with_trailing_spaces_is_left_whole() {
+        let path = "threads/s/a/4-decision.md";
+        for text in [
+            "---\nimpact_score: 0.9\n...\n# Stage 4: Decision\n\n**PROCEED**\n",
+            "---  \nimpact_score: 0.9\n---   \n# Stage 4: Decision\n\n**PROCEED**\n",
+        ] {
+            let before = snapshot(&format!("//- /{path}\n{text}"));
+            let d = crate::analysis::diagnostics::file_diagnostics(&before, path)
+                .into_iter()
+                .find(|d| d.code == "decision-needs-approval")
+                .unwrap_or_else(|| panic!("no finding in {text:?}"));
+            let actions = quick_fixes(&before, path, &d.range, TODAY);
+            let mut files = texts(&before);
+            apply(&mut files, &actions[0].ops).unwrap();
+            let after = &files[path];
+            let (front, body) = after.split_at(text.find("# Stage").unwrap());
+            assert_eq!(front, &text[..text.find("# Stage").unwrap()], "{after}");
+            assert!(body.starts_with("\n**Approved by:** NAME ("), "{after}");
+        }
     }
 }

@@ -199,4 +199,24 @@ See 10-assumptions.md, 09-solution.md and 12-revenue.md.
             "{\"source\": \"marketing/content/case-study/\"}\n"
         );
     }
+
+    #[test]
+    fn a_stage_file_of_a_misspelt_thread_is_pointed_at_the_thread_not_the_canvas() {
+        let files = check_fix(
+            r#"//- /strategy/canvas/01-context.md
+# Context
+//- /threads/sales/acme/1-input.md
+# Stage 1: Input
+//- /threads/sales/beta/1-input.md
+See [acme](../acmee/1-input.md).
+"#,
+            "threads/sales/beta/1-input.md",
+            "link-broken",
+            "Point the link at",
+        );
+        assert_eq!(
+            files["threads/sales/beta/1-input.md"],
+            "See [acme](../acme/1-input.md).\n"
+        );
+    }
 }

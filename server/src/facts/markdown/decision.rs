@@ -82,8 +82,18 @@ pub fn is_person(value: &str) -> bool {
 /// (`PROCEED | DEFER | DECLINE`, `BUILD / KILL`): a template's choices,
 /// not a decision.
 fn lists_alternatives(rest: &str) -> bool {
-    rest.trim_start_matches(['*', ' ', '`'])
-        .starts_with(['|', '/'])
+    let Some(after) = rest
+        .trim_start_matches(['*', ' ', '`'])
+        .strip_prefix(['|', '/'])
+    else {
+        return false;
+    };
+    let next: String = after
+        .trim_start_matches(['*', ' ', '`'])
+        .chars()
+        .take_while(char::is_ascii_alphabetic)
+        .collect();
+    verdict_class(&next.to_ascii_uppercase()).is_some()
 }
 
 /// The class of a verdict word, given in upper case (§3.8).
@@ -182,11 +192,11 @@ impl Decision {
                 continue;
             };
             let is_caps = word.as_str().chars().all(|c| c.is_ascii_uppercase());
-            if lists_alternatives(&line[captures.get(0).map_or(0, |m| m.end())..]) {
-                return;
-            }
             if is_caps || in_decision_section {
                 if let Some(verdict) = candidate(word.as_str(), base + word.start()) {
+                    if lists_alternatives(&line[captures.get(0).map_or(0, |m| m.end())..]) {
+                        return;
+                    }
                     self.set_verdict(verdict, if in_decision_section { 2 } else { 1 }, facts);
                     return;
                 }
@@ -350,6 +360,13 @@ We go ahead.
             verdict("# Stage 4: Decision\n\n## Decision: Build vs buy\n"),
             None
         );
+        let text = "# Stage 4: Decision\n\n**PROCEED** / pilot in Q3\n";
+        assert_eq!(
+            verdict(text),
+            Some(("PROCEED".into(), VerdictClass::Proceed))
+        );
+        let text = "# Stage 4: Decision\n\nDecision: BUILD / see 5-actions\n";
+        assert_eq!(verdict(text), Some(("BUILD".into(), VerdictClass::Proceed)));
         let template = r#"# Stage 4: Decision
 
 ```
