@@ -5,32 +5,59 @@ leanos-lsp:  spawn -> initialize -> index ready ($/progress end) -> every
              file's diagnostics published; then didChange -> republished
              diagnostics latency for an open thread file (p50/p99, with the
              server's 50 ms debounce reported separately); peak RSS (VmHWM).
+first mode:  time to first correct answer: right after `initialized`, a
+             client opens a hypothesis citing A1 and asks
+             textDocument/definition on `Tests: A1` every 20 ms until an
+             answer lands on A1's entry in strategy/canvas/10-assumptions.md;
+             counts wrong answers (null, empty, elsewhere) and errors,
+             matching responses by id (a server that holds requests until its
+             index is ready answers them all at once, in any order), and
+             reports first correct answer minus index ready ($/progress end).
+             --runs N spawns N servers one after the other; --closed sends
+             no didOpen (the file is known from the scan only; --open, the
+             default, opens it).
 peer mode:   spawn -> initialize -> first non-empty textDocument/definition
              on a markdown link ("ready"), then definition latency p50/p99
              and peak RSS, for servers such as iwes.
 
+--log FILE runs the server with LEANOS_LOG=debug, its stderr going to FILE,
+and prints when its log shows the scan's steps (watcher registered, walk,
+read + lower + build, diagnostics computed and published), from the spawn.
+--client-watches declares workspace.didChangeWatchedFiles.dynamicRegistration,
+as VS Code does (by default the client declares no watching, as Neovim 0.11
+on Linux, so a server that can watches the root itself).
+
 Usage:
-  lsp_bench.py leanos SERVER WORKSPACE [--edits N]
+  lsp_bench.py leanos SERVER WORKSPACE [--edits N] [--log FILE] [--client-watches]
+  lsp_bench.py first SERVER WORKSPACE [--runs N] [--open | --closed] [--log FILE] [--client-watches]
   lsp_bench.py peer SERVER WORKSPACE [--requests N] [-- ARGS...]
 """
 
 import json
 import os
 import queue
+import re
 import subprocess
 import sys
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
 DEBOUNCE_MS = 50.0
 
 
 class Connection:
-    def __init__(self, command, cwd):
+    def __init__(self, command, cwd, log=None):
+        env = None
+        stderr = subprocess.DEVNULL
+        if log is not None:
+            env = {**os.environ, "LEANOS_LOG": "debug"}
+            stderr = open(log, "wb")
         self.started = time.perf_counter()
+        self.started_epoch = time.time()  # to place the server's log lines
         self.proc = subprocess.Popen(
-            command, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            command, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, env=env
         )
         self.inbox = queue.Queue()
         self.next_id = 1
@@ -76,10 +103,23 @@ class Connection:
             if remaining <= 0:
                 raise TimeoutError("no message in time")
             at, message = self.inbox.get(timeout=remaining)
-            if "method" in message and "id" in message:
-                result = [{}] if message["method"] == "workspace/configuration" else None
-                self.send({"jsonrpc": "2.0", "id": message["id"], "result": result})
+            self._answer(message)
             yield at, message
+
+    def poll(self, timeout):
+        """(time, message) or None after `timeout` seconds, answering the
+        server's own requests."""
+        try:
+            at, message = self.inbox.get(timeout=max(0.0, timeout))
+        except queue.Empty:
+            return None
+        self._answer(message)
+        return at, message
+
+    def _answer(self, message):
+        if "method" in message and "id" in message:
+            result = [{}] if message["method"] == "workspace/configuration" else None
+            self.send({"jsonrpc": "2.0", "id": message["id"], "result": result})
 
     def wait_response(self, request_id):
         for at, message in self.messages():
@@ -102,10 +142,22 @@ class Connection:
             self.proc.kill()
 
 
+def say(line):
+    print(line, flush=True)
+
+
 def percentile(values, p):
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
     return ordered[index]
+
+
+def leanos_capabilities(client_watches):
+    capabilities = {"window": {"workDoneProgress": True},
+                    "general": {"positionEncodings": ["utf-16"]}}
+    if client_watches:
+        capabilities["workspace"] = {"didChangeWatchedFiles": {"dynamicRegistration": True}}
+    return capabilities
 
 
 def initialize(conn, root, capabilities):
@@ -119,27 +171,36 @@ def initialize(conn, root, capabilities):
     return at
 
 
-def bench_leanos(server, root, edits):
+def bench_leanos(server, root, edits, log=None, client_watches=False):
     expected = json.loads(subprocess.run(
         [server, "check", str(root), "--format", "json"], capture_output=True, text=True
     ).stdout)
     expected_files = {(root / d["path"]).as_uri() for d in expected}
-    conn = Connection([server], root)
-    capabilities = {"window": {"workDoneProgress": True},
-                    "general": {"positionEncodings": ["utf-16"]}}
+    conn = Connection([server], root, log)
+    capabilities = leanos_capabilities(client_watches)
     t_init = initialize(conn, root, capabilities) - conn.started
-    t_ready = None
+    # Both are awaited: a scan's first publications may come before its
+    # progress ends.
+    t_ready = t_all = None
     published = set()
     for at, message in conn.messages():
         if message.get("method") == "$/progress" and message["params"]["value"].get("kind") == "end":
             t_ready = at - conn.started
-        if message.get("method") == "textDocument/publishDiagnostics":
+        if message.get("method") == "textDocument/publishDiagnostics" and t_all is None:
             if message["params"]["diagnostics"]:
                 published.add(message["params"]["uri"])
             if published >= expected_files:
                 t_all = at - conn.started
-                break
+        if t_ready is not None and t_all is not None:
+            break
     rss_ready = conn.peak_rss_mb()
+    # Each figure is printed as soon as it is measured (flushed), so a run
+    # that fails later (a timeout) still reports what it got.
+    say(f"files with diagnostics: {len(expected_files)}")
+    say(f"initialize response:          {t_init * 1000:8.0f} ms")
+    say(f"index ready ($/progress end): {t_ready * 1000:8.0f} ms")
+    say(f"all diagnostics published:    {t_all * 1000:8.0f} ms")
+    say(f"peak RSS at ready:            {rss_ready:8.0f} MB")
 
     path = root / "threads/sales/t8/2-hypothesis.md"
     text = path.read_text()
@@ -165,11 +226,14 @@ def bench_leanos(server, root, edits):
             if message.get("method") == "textDocument/publishDiagnostics" and params.get("uri") == uri and params.get("version") == version:
                 latencies.append((at - sent) * 1000)
                 break
+    say(f"didChange -> publish ({len(latencies)} edits): p50 {percentile(latencies, 50):.1f} ms, p99 {percentile(latencies, 99):.1f} ms "
+        f"(includes the {DEBOUNCE_MS:.0f} ms debounce: p50 {percentile(latencies, 50) - DEBOUNCE_MS:.1f} ms, p99 {percentile(latencies, 99) - DEBOUNCE_MS:.1f} ms without)")
     # Navigation requests on `Tests: A1` (cited by 1,000 files) in a
     # hypothesis, each timed from send to response, once the last edit's
     # background diagnostics are done (they take about 25 ms).
     time.sleep(0.5)
     rss_edits = conn.peak_rss_mb()
+    say(f"peak RSS after edits:         {rss_edits:8.0f} MB")
     cited = root / "threads/engineering/t10/2-hypothesis.md"
     cited_lines = cited.read_text().split("\n")
     cited_line = next(i for i, l in enumerate(cited_lines) if l.startswith("Tests: A1 -"))
@@ -184,7 +248,6 @@ def bench_leanos(server, root, edits):
         "completion after `Tests: `": ("textDocument/completion", {"textDocument": {"uri": cited_uri}, "position": {"line": cited_line, "character": 7}}),
         "workspace symbol": ("workspace/symbol", {"query": symbol_query}),
     }
-    timings = {}
     for label, (method, params) in requests.items():
         times = []
         for _ in range(edits * 5):
@@ -195,20 +258,151 @@ def bench_leanos(server, root, edits):
             times.append((at - sent) * 1000)
             if response.get("result") in (None, []):
                 raise RuntimeError(f"{method} answered {response}")
-        timings[label] = times
+        say(f"{label + ' (' + str(len(times)) + ')':40} p50 {percentile(times, 50):7.2f} ms, p99 {percentile(times, 99):7.2f} ms")
     rss = conn.peak_rss_mb()
+    say(f"peak RSS after requests:      {rss:8.0f} MB")
     conn.close()
-    print(f"files with diagnostics: {len(expected_files)}")
-    print(f"initialize response:          {t_init * 1000:8.0f} ms")
-    print(f"index ready ($/progress end): {t_ready * 1000:8.0f} ms")
-    print(f"all diagnostics published:    {t_all * 1000:8.0f} ms")
-    print(f"peak RSS at ready:            {rss_ready:8.0f} MB")
-    print(f"peak RSS after edits:         {rss_edits:8.0f} MB")
-    print(f"peak RSS after requests:      {rss:8.0f} MB")
-    print(f"didChange -> publish ({len(latencies)} edits): p50 {percentile(latencies, 50):.1f} ms, p99 {percentile(latencies, 99):.1f} ms "
-          f"(includes the {DEBOUNCE_MS:.0f} ms debounce: p50 {percentile(latencies, 50) - DEBOUNCE_MS:.1f} ms, p99 {percentile(latencies, 99) - DEBOUNCE_MS:.1f} ms without)")
-    for label, times in timings.items():
-        print(f"{label + ' (' + str(len(times)) + ')':40} p50 {percentile(times, 50):7.2f} ms, p99 {percentile(times, 99):7.2f} ms")
+    if log is not None:
+        print_phases(log, conn.started_epoch)
+
+
+def print_phases(log, spawned):
+    """The scan's steps in the server's debug log (the first line of each
+    kind, so the scan's, not an edit's), in ms from the spawn (`spawned`,
+    seconds since the epoch)."""
+    lines = Path(log).read_text(errors="replace").splitlines()
+    for pattern in (r"watching ", r"walked ", r"read(,| and) lowered", r"indexed \d+ files",
+                    r"diagnostics computed files=\d{3,}", r"diagnostics published sent=\d{3,}"):
+        line = next((l for l in lines if re.search(pattern, l)), None)
+        if line is not None:
+            at = datetime.fromisoformat(line.split()[0]).timestamp()
+            print(f"  server log +{(at - spawned) * 1000:5.0f} ms: {line.split(': ', 1)[-1]}")
+
+
+def a1_entry_line(root):
+    """The 0-based line of A1's entry in the Canvas assumptions section (a
+    heading `### A1: ...` or a table row `| A1 | ...`)."""
+    lines = (root / "strategy/canvas/10-assumptions.md").read_text().split("\n")
+    return next(i for i, l in enumerate(lines)
+                if re.match(r"#+\s+A1\b", l) or re.match(r"\|\s*A1\s*\|", l))
+
+
+def a1_citing_hypothesis(root):
+    """The hypothesis citing A1 that the leanos mode asks about, and the
+    0-based line of its `Tests: A1 - ...`."""
+    path = root / "threads/engineering/t10/2-hypothesis.md"
+    lines = path.read_text().split("\n")
+    return path, next(i for i, l in enumerate(lines) if l.startswith("Tests: A1 -"))
+
+
+def first_correct_answer(server, root, open_document=True, log=None, client_watches=False):
+    """One fresh server: definition on `Tests: A1` every 20 ms from
+    `initialized` until an answer is correct; see the module docstring."""
+    target_uri = (root / "strategy/canvas/10-assumptions.md").as_uri()
+    target_line = a1_entry_line(root)
+    path, line = a1_citing_hypothesis(root)
+    uri = path.as_uri()
+    params = {"textDocument": {"uri": uri}, "position": {"line": line, "character": 8}}
+    conn = Connection([server], root, log)
+    capabilities = leanos_capabilities(client_watches)
+    initialize(conn, root, capabilities)
+    if open_document:
+        conn.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "markdown", "version": 1, "text": path.read_text()}})
+    sent = set()  # request ids
+    answers = []  # (id, time answered, verdict)
+    progress_end = status_ready = None
+    first_correct = None
+    outstanding_max = 0
+    deadline = time.perf_counter() + 120
+
+    def verdict(message):
+        if "error" in message:
+            return "error"
+        result = message.get("result")
+        if not result:
+            return "wrong"
+        if isinstance(result, dict):
+            result = [result]
+        for location in result:
+            location_uri = location.get("targetUri", location.get("uri"))
+            selection = location.get("targetSelectionRange", location.get("range"))
+            if location_uri == target_uri and selection["start"]["line"] == target_line:
+                return "correct"
+        return "wrong"
+
+    def handle(at, message):
+        nonlocal progress_end, status_ready, first_correct
+        method = message.get("method")
+        if method == "$/progress" and message["params"]["value"].get("kind") == "end" and progress_end is None:
+            progress_end = at - conn.started
+        elif method == "leanos/status" and message["params"].get("state") == "ready" and status_ready is None:
+            status_ready = at - conn.started
+        elif "method" not in message and message.get("id") in sent:
+            v = verdict(message)
+            answers.append((message["id"], at - conn.started, v))
+            if v == "correct" and first_correct is None:
+                first_correct = at - conn.started
+
+    next_send = time.perf_counter()
+    while first_correct is None:
+        now = time.perf_counter()
+        if now > deadline:
+            raise TimeoutError("no correct definition within 120 s")
+        if now >= next_send:
+            sent.add(conn.request("textDocument/definition", params))
+            next_send += 0.020
+            outstanding_max = max(outstanding_max, len(sent) - len(answers))
+            continue
+        polled = conn.poll(next_send - now)
+        if polled:
+            handle(*polled)
+    # Every request answered and the progress ended (the index's ready
+    # signal: the client asked for progress).
+    while (len(answers) < len(sent) or progress_end is None) and time.perf_counter() < deadline:
+        polled = conn.poll(deadline - time.perf_counter())
+        if polled:
+            handle(*polled)
+    conn.close()
+    if progress_end is None:
+        raise TimeoutError("no $/progress end within 120 s")
+    counts = {v: sum(1 for a in answers if a[2] == v) for v in ("correct", "wrong", "error")}
+    return {
+        "spawned": conn.started_epoch, "sent": len(sent), "answered": len(answers), **counts,
+        "outstanding_max": outstanding_max,
+        "first_answer": min(a[1] for a in answers) * 1000,
+        "first_correct": first_correct * 1000,
+        "ready": progress_end * 1000,
+        # The first `leanos/status` ready (7c82876 sent one for the open
+        # document long before its scan was done).
+        "status_ready": status_ready * 1000 if status_ready is not None else float("nan"),
+        "delta": (first_correct - progress_end) * 1000,
+    }
+
+
+def bench_first(server, root, runs, open_document=True, log=None, client_watches=False):
+    path, line = a1_citing_hypothesis(root)
+    print(f"definition on {path.relative_to(root)} line {line + 1} `Tests: A1`, every 20 ms from initialized "
+          f"({'open' if open_document else 'closed'} document{', client watches files' if client_watches else ''}); correct = "
+          f"strategy/canvas/10-assumptions.md line {a1_entry_line(root) + 1}")
+    results = []
+    for run in range(runs):
+        r = first_correct_answer(server, root, open_document, log, client_watches)
+        results.append(r)
+        print(f"run {run + 1}: {r['sent']} sent, {r['answered']} answered ({r['correct']} correct, "
+              f"{r['wrong']} wrong, {r['error']} errors; at most {r['outstanding_max']} outstanding); "
+              f"first answer {r['first_answer']:.0f} ms, first correct {r['first_correct']:.0f} ms; "
+              f"index ready ($/progress end) {r['ready']:.0f} ms, first leanos/status ready {r['status_ready']:.0f} ms; "
+              f"first correct - index ready {r['delta']:+.1f} ms")
+        if log is not None:
+            print_phases(log, r["spawned"])
+    if runs > 1:
+        def span(key, fmt="{:.0f}"):
+            values = [r[key] for r in results]
+            return f"{fmt.format(min(values))}..{fmt.format(max(values))}"
+        print(f"over {runs} runs: wrong answers {span('wrong')}, errors {span('error')}, "
+              f"index ready {span('ready')} ms, first correct {span('first_correct')} ms, "
+              f"first correct - index ready {span('delta', '{:+.1f}')} ms")
 
 
 def bench_peer(command, root, requests):
@@ -243,20 +437,36 @@ def bench_peer(command, root, requests):
 
 
 def main(argv):
-    if len(argv) < 4 or argv[1] not in ("leanos", "peer"):
+    if len(argv) < 4 or argv[1] not in ("leanos", "first", "peer"):
         print(__doc__, file=sys.stderr)
         return 2
     mode, server, root = argv[1], argv[2], Path(argv[3]).resolve()
-    count = 40
+    count = 3 if mode == "first" else 40
     extra = []
     rest = argv[4:]
     if "--" in rest:
         extra = rest[rest.index("--") + 1:]
         rest = rest[:rest.index("--")]
-    if len(rest) >= 2 and rest[0] in ("--edits", "--requests"):
-        count = int(rest[1])
+    log = None
+    open_document = True
+    client_watches = False
+    while rest:
+        option = rest.pop(0)
+        if option in ("--edits", "--requests", "--runs") and rest:
+            count = int(rest.pop(0))
+        elif option == "--log" and rest:
+            log = Path(rest.pop(0)).resolve()
+        elif option in ("--open", "--closed"):
+            open_document = option == "--open"
+        elif option == "--client-watches":
+            client_watches = True
+        else:
+            print(__doc__, file=sys.stderr)
+            return 2
     if mode == "leanos":
-        bench_leanos(server, root, count)
+        bench_leanos(server, root, count, log, client_watches)
+    elif mode == "first":
+        bench_first(server, root, count, open_document, log, client_watches)
     else:
         bench_peer([server, *extra], root, count)
     return 0
