@@ -126,24 +126,6 @@ pub fn canvas_file_number(name: &str) -> Option<(u8, CanvasScheme)> {
     Some((number, scheme))
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            current.push(
-                (previous[j] + cost)
-                    .min(previous[j + 1] + 1)
-                    .min(current[j] + 1),
-            );
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
-
 /// Classifies a file name inside a thread folder as a stage file.
 /// Returns `(number, form)`.
 pub fn stage_of_file_name(name: &str) -> Option<(u8, StageForm)> {
@@ -171,7 +153,7 @@ pub fn stage_of_file_name(name: &str) -> Option<(u8, StageForm)> {
     }
     let expected = STAGE_WORDS[(number - 1) as usize];
     let close = word == expected
-        || (word.len() >= 4 && edit_distance(word, expected) <= 2)
+        || (word.len() >= 4 && crate::rules::edit_distance(word, expected) <= 2)
         || word.trim_end_matches('s') == expected.trim_end_matches('s');
     close.then_some((number, StageForm::Misnamed))
 }

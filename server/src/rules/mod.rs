@@ -120,7 +120,8 @@ pub fn closest_code(code: &str) -> Option<&'static str> {
         .map(|(_, known)| known)
 }
 
-/// Levenshtein distance in chars.
+/// Levenshtein distance in chars (for mistyped codes here, misspelt stage
+/// file names in the lowering and retargeted paths in fixes).
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();

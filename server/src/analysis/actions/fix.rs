@@ -9,6 +9,7 @@ use crate::analysis::diagnostics::Diagnostic;
 use crate::analysis::stage_template::{snippet_to_plain, stage_template_text};
 use crate::facts::paths::{canvas_file_number, stage_of_file_name};
 use crate::facts::status::AssumptionStatus;
+use crate::facts::Heading;
 use crate::index::{FileData, Snapshot};
 use crate::line_index::line_span;
 use crate::paths;
@@ -49,6 +50,16 @@ pub fn append(file: &FileData, block: &str) -> FileOp {
         "\n\n"
     };
     FileOp::insert(&file.path, text.len() as u32, format!("{separator}{block}"))
+}
+
+/// The `NOT in MVP` heading of a solution section (`09-solution.md`),
+/// where features left out go, if it has one.
+pub fn not_in_mvp_heading(solution: &FileData) -> Option<&Heading> {
+    solution
+        .facts
+        .headings
+        .iter()
+        .find(|h| h.text.to_lowercase().contains("not in mvp"))
 }
 
 /// The plain-text template of stage `number` for the thread of `dir`.

@@ -7,7 +7,7 @@
 //! Reported on the announcement, pointing at the solution section.
 
 use super::{Context, Data, Diagnostic, Related};
-use crate::analysis::actions::fix::{append, fix, line_start, status_text};
+use crate::analysis::actions::fix::{append, fix, line_start, not_in_mvp_heading, status_text};
 use crate::analysis::actions::{Action, FileOp};
 use crate::analysis::drift::{evidence_of, shipping_thread, solution_entries, Evidence};
 use crate::facts::solution::feature_key;
@@ -101,12 +101,8 @@ pub fn fixes(
     {
         Some(solution) => {
             // Before `NOT in MVP` when there is one, else at the end.
-            let not_in_mvp = solution
-                .facts
-                .headings
-                .iter()
-                .find(|h| h.text.to_lowercase().contains("not in mvp"))
-                .map(|h| line_start(&solution.text, h.range.start));
+            let not_in_mvp =
+                not_in_mvp_heading(solution).map(|h| line_start(&solution.text, h.range.start));
             match not_in_mvp {
                 Some(offset) => FileOp::insert(&solution.path, offset, format!("{block}\n")),
                 None => append(solution, &block),

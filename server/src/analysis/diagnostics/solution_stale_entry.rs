@@ -5,7 +5,9 @@
 //! Reported on the entry; a disagreement also on the thread's learning.
 
 use super::{Context, Data, Diagnostic, Related};
-use crate::analysis::actions::fix::{fix, line_end, retarget_candidates, status_text};
+use crate::analysis::actions::fix::{
+    fix, line_end, not_in_mvp_heading, retarget_candidates, status_text,
+};
 use crate::analysis::actions::{Action, FileOp};
 use crate::analysis::drift::{
     abandoned, disagreement, evidence_of, learned_for, learning_of, solution_entries, Evidence,
@@ -197,12 +199,7 @@ pub fn fixes(
         .trim_end()
         .to_string();
     let mut edits = vec![(entry.range.clone(), String::new())];
-    match solution
-        .facts
-        .headings
-        .iter()
-        .find(|h| h.text.to_lowercase().contains("not in mvp"))
-    {
+    match not_in_mvp_heading(solution) {
         Some(heading) => {
             let end = line_end(&solution.text, heading.range.end);
             edits.push((end..end, format!("\n\n{block}")));
