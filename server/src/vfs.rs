@@ -109,6 +109,43 @@ pub fn read_file(root: &Path, relative: &str, max_size: u64) -> Result<FileRead,
 /// [`VfsError::NotRegular`] for anything but a regular file,
 /// [`VfsError::Io`] when it cannot be opened or read.
 pub fn read_walked_file(root: &Path, relative: &str, max_size: u64) -> Result<FileRead, VfsError> {
+    read_walked_file_stamped(root, relative, max_size).map(|(read, _)| read)
+}
+
+/// A file's modification time and length in bytes as it was read, to tell
+/// later whether it changed since: any difference in either is a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    modified: Option<std::time::SystemTime>,
+    len: u64,
+}
+
+impl Stamp {
+    /// The stamp of `metadata`.
+    pub fn of(metadata: &std::fs::Metadata) -> Stamp {
+        Stamp {
+            modified: metadata.modified().ok(),
+            len: metadata.len(),
+        }
+    }
+
+    /// The stamp of `root/relative` now, without following a symbolic
+    /// link; `None` when it cannot be read.
+    pub fn now(root: &Path, relative: &str) -> Option<Stamp> {
+        std::fs::symlink_metadata(absolute_path(root, relative))
+            .ok()
+            .map(|metadata| Stamp::of(&metadata))
+    }
+}
+
+/// [`read_walked_file`], with the file's [`Stamp`] taken from the open
+/// handle before its bytes are read (a write during the read leaves a
+/// stamp that differs from the file's next one).
+pub fn read_walked_file_stamped(
+    root: &Path,
+    relative: &str,
+    max_size: u64,
+) -> Result<(FileRead, Stamp), VfsError> {
     use std::io::Read;
     let path = absolute_path(root, relative);
     let io_error = |source| VfsError::Io {
@@ -126,8 +163,9 @@ pub fn read_walked_file(root: &Path, relative: &str, max_size: u64) -> Result<Fi
     if !metadata.is_file() {
         return Err(VfsError::NotRegular(relative.to_string()));
     }
+    let stamp = Stamp::of(&metadata);
     if metadata.len() > max_size {
-        return Ok(FileRead::TooLarge(metadata.len()));
+        return Ok((FileRead::TooLarge(metadata.len()), stamp));
     }
     let mut bytes = Vec::with_capacity(metadata.len() as usize);
     (&file)
@@ -135,9 +173,9 @@ pub fn read_walked_file(root: &Path, relative: &str, max_size: u64) -> Result<Fi
         .read_to_end(&mut bytes)
         .map_err(io_error)?;
     if bytes.len() as u64 > max_size {
-        return Ok(FileRead::TooLarge(bytes.len() as u64));
+        return Ok((FileRead::TooLarge(bytes.len() as u64), stamp));
     }
-    Ok(FileRead::Bytes(bytes))
+    Ok((FileRead::Bytes(bytes), stamp))
 }
 
 /// Opens `path` for reading without following a symbolic link in its last

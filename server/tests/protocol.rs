@@ -1266,6 +1266,86 @@ async fn requests_during_the_first_scan_wait_for_it() {
     assert_eq!(statuses.first().map(String::as_str), Some("indexing"));
 }
 
+/// With the server's own watcher (registered beside the scan, not before
+/// it), a change made on disk while the scan runs is never lost: an edit
+/// to a file the scan may have read already, and a file created in a new
+/// folder the watcher may not have reached yet, are both in the index
+/// once it settles.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_while_the_server_starts_watching_are_not_lost() {
+    let dir = large_workspace(1000);
+    write(dir.path(), "leanos.toml", "watcher = \"server\"\n");
+    let mut client = Client::new(dir.path());
+    client.initialize(json!({})).await;
+    // While the watcher is being registered (or before).
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    write(
+        dir.path(),
+        PROBE,
+        "# Stage 2: Hypothesis\n\nTests: A777 - changed during the scan\n",
+    );
+    let late = "threads/sales/zz-late/2-hypothesis.md";
+    write(
+        dir.path(),
+        late,
+        "# Stage 2: Hypothesis\n\nTests: A888 - created during the scan\n",
+    );
+    // The last publication of each, once both report the unknown ID.
+    let (probe, late) = (uri(&client.root, PROBE), uri(&client.root, late));
+    let mut last = std::collections::HashMap::new();
+    let unknown = |params: Option<&Value>, id: &str| {
+        params.is_some_and(|p: &Value| {
+            codes(p).iter().any(|c| c == "assumption-unknown") && p.to_string().contains(id)
+        })
+    };
+    while !(unknown(last.get(&probe), "A777") && unknown(last.get(&late), "A888")) {
+        let params = client.next("textDocument/publishDiagnostics").await;
+        last.insert(params["uri"].as_str().unwrap().to_string(), params);
+    }
+}
+
+/// Folders the client reports created or deleted while the first scan
+/// runs (which may have walked past them already) are in the index as
+/// they are on disk once it is installed: the created folder's thread is
+/// indexed, the deleted folder's thread is gone from the references.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn folders_changed_during_the_scan_are_applied_after_it() {
+    let dir = large_workspace(1000);
+    let mut client = Client::new(dir.path());
+    client
+        .initialize(json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}))
+        .await;
+    // Past the walk (tens of ms), well before the install (seconds in a
+    // debug build).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let late = "threads/sales/zz-late/2-hypothesis.md";
+    write(
+        dir.path(),
+        late,
+        "# Stage 2: Hypothesis\n\nTests: A1, A888 - created during the scan\n",
+    );
+    std::fs::remove_dir_all(dir.path().join("threads/sales/zz-probe")).unwrap();
+    let folder = |name: &str| uri(&client.root, &format!("threads/sales/{name}"));
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": folder("zz-late"), "type": 1}, {"uri": folder("zz-probe"), "type": 3}]}),
+        )
+        .await;
+    client
+        .diagnostics_until(late, |p| p.to_string().contains("A888"))
+        .await;
+    let references = client
+        .result(
+            "textDocument/references",
+            json!({"textDocument": {"uri": uri(&client.root, late)}, "position": {"line": 2, "character": 7}, "context": {"includeDeclaration": false}}),
+        )
+        .await;
+    let references = references.to_string();
+    assert!(references.contains("zz-late"), "{references}");
+    assert!(!references.contains("zz-probe"), "{references}");
+}
+
 /// `$/cancelRequest` ends a request that waits for the first scan.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_waiting_for_the_scan_can_be_cancelled() {

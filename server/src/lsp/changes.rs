@@ -61,8 +61,15 @@ impl Backend {
                 let workspace = &mut session.workspaces[index];
                 if workspace.scanning {
                     // Re-read after the scan installs, which may have read
-                    // this path before it changed.
-                    workspace.changed_while_scanning.insert(path.clone());
+                    // these paths before they changed.
+                    match &state {
+                        OnDisk::Folder(files) => workspace
+                            .changed_while_scanning
+                            .extend(files.iter().map(|file| join(&path, file))),
+                        OnDisk::Gone | OnDisk::File => {
+                            workspace.changed_while_scanning.insert(path.clone());
+                        }
+                    }
                 }
                 if path == "leanos.toml" {
                     // New folders, prefixes or ignores: reload that root.
@@ -73,35 +80,14 @@ impl Backend {
                 match state {
                     OnDisk::Folder(files) => {
                         for file in files {
-                            let file = if path.is_empty() {
-                                file
-                            } else {
-                                format!("{path}/{file}")
-                            };
+                            let file = join(&path, &file);
                             if !workspace.open.contains_key(&file) {
                                 workspace.reload_from_disk(&file);
                             }
                         }
                         continue;
                     }
-                    OnDisk::Gone => {
-                        // Everything the index holds under it: source files
-                        // and link targets alike.
-                        let prefix = format!("{path}/");
-                        let snapshot = &workspace.snapshot;
-                        let under: Vec<String> = snapshot
-                            .paths
-                            .iter()
-                            .chain(snapshot.files.keys())
-                            .filter(|p| p.starts_with(&prefix))
-                            .filter(|p| !workspace.open.contains_key(*p))
-                            .cloned()
-                            .collect();
-                        for file in under {
-                            let affected = workspace.snapshot.remove(&file);
-                            workspace.pending.extend(affected);
-                        }
-                    }
+                    OnDisk::Gone => workspace.remove_under(&path),
                     OnDisk::File => {}
                 }
                 if workspace.open.contains_key(&path) {
@@ -116,6 +102,16 @@ impl Backend {
             let this = self.clone();
             tokio::spawn(async move { this.scan(false).await });
         }
+    }
+}
+
+/// The workspace path of `file` under the folder at workspace path `folder`
+/// (empty for the root).
+fn join(folder: &str, file: &str) -> String {
+    if folder.is_empty() {
+        file.to_string()
+    } else {
+        format!("{folder}/{file}")
     }
 }
 

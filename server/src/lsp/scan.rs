@@ -71,9 +71,10 @@ impl Backend {
             .await;
         let mut summaries = Vec::new();
         for root in roots {
-            // The server's own watcher starts before the scan reads, so no
-            // change falls between the read and the watch (changes during
-            // the scan are re-read once it is installed).
+            // The server's own watcher is registered beside the scan, not
+            // before it (registering a large tree takes as long as reading
+            // it). A change in a folder not yet watched when it happened
+            // is caught up with once the registration ends.
             let mode = {
                 let toml = match vfs::read_file(
                     &root,
@@ -86,18 +87,18 @@ impl Backend {
                 crate::index::effective_config(&settings, toml.as_deref()).watcher
             };
             let client_can_watch = self.lock().flags.watched_files_dynamic;
-            if server_watches(mode, client_can_watch) {
-                if let Some(registered) = self.watch_root(&root) {
-                    let _ = registered.await;
-                }
-            }
+            let registration = if server_watches(mode, client_can_watch) {
+                self.watch_root(&root)
+            } else {
+                None
+            };
             let scan_root = root.clone();
             let scan_settings = settings.clone();
             let loaded = tokio::task::spawn_blocking(move || {
-                crate::load::load_workspace(&scan_root, &scan_settings)
+                crate::load::load_workspace_stamped(&scan_root, &scan_settings)
             })
             .await;
-            let Ok((snapshot, stats)) = loaded else {
+            let Ok((snapshot, stats, stamps)) = loaded else {
                 self.client
                     .log_message(
                         MessageType::ERROR,
@@ -117,6 +118,10 @@ impl Backend {
                 workspace.install(snapshot);
             }
             self.schedule_after(&mut session, std::time::Duration::ZERO);
+            drop(session);
+            if let Some(registration) = registration {
+                self.catch_up_after(registration, root, stamps);
+            }
         }
         let summary = summaries.join("; ");
         let counts = {

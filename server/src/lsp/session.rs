@@ -80,6 +80,25 @@ impl Workspace {
         self.pending.extend(affected);
     }
 
+    /// Drops from the index every closed file under the folder at `path`
+    /// (source files and link targets alike), for a folder that is gone.
+    pub(in crate::lsp) fn remove_under(&mut self, path: &str) {
+        let prefix = format!("{path}/");
+        let under: Vec<String> = self
+            .snapshot
+            .paths
+            .iter()
+            .chain(self.snapshot.files.keys())
+            .filter(|p| p.starts_with(&prefix))
+            .filter(|p| !self.open.contains_key(*p))
+            .cloned()
+            .collect();
+        for file in under {
+            let affected = self.snapshot.remove(&file);
+            self.pending.extend(affected);
+        }
+    }
+
     /// Re-reads a closed file from disk (or drops it when it is gone, is
     /// ignored, or is not a regular file), under the same [`Policy`].
     pub(in crate::lsp) fn reload_from_disk(&mut self, path: &str) {
@@ -112,9 +131,15 @@ impl Workspace {
         self.ready = true;
         self.scanning = false;
         for path in std::mem::take(&mut self.changed_while_scanning) {
-            if !self.open.contains_key(&path) {
-                self.reload_from_disk(&path);
+            if self.open.contains_key(&path) {
+                continue;
             }
+            if std::fs::symlink_metadata(crate::paths::absolute_path(&self.root, &path)).is_err() {
+                // A folder deleted during the scan, which may have read
+                // files under it first.
+                self.remove_under(&path);
+            }
+            self.reload_from_disk(&path);
         }
         self.scanned.send_replace(true);
         self.pending.extend(self.snapshot.files.keys().cloned());

@@ -14,7 +14,9 @@ use std::time::Duration;
 use notify::Watcher as _;
 
 use crate::config::WatcherMode;
+use crate::load::Stamps;
 use crate::lsp::server::Backend;
+use crate::vfs::Stamp;
 
 /// How long events settle before they are applied together.
 const SETTLE: Duration = Duration::from_millis(100);
@@ -64,13 +66,57 @@ fn relevant(root: &Path, gitignore: &ignore::gitignore::Gitignore, path: &Path) 
             .is_ignore()
 }
 
+/// Walks `root` as the scan does (`ignore`: the configured ignore globs)
+/// and returns every file found, and those whose [`Stamp`] differs from
+/// the one in `stamps` (the files the scan read; others are compared by
+/// existence only), as sorted workspace paths.
+fn walk_changed(
+    root: &Path,
+    ignore: &globset::GlobSet,
+    stamps: &Stamps,
+) -> (Vec<String>, Vec<String>) {
+    let files = crate::vfs::walk(root, &|path| ignore.is_match(path)).files;
+    let changed = files
+        .iter()
+        .filter(|file| {
+            stamps
+                .get(file.as_str())
+                .is_some_and(|read| Stamp::now(root, file) != Some(*read))
+        })
+        .cloned()
+        .collect();
+    (files, changed)
+}
+
+/// The workspace paths a catch-up hands the change path, sorted and once
+/// each: those `changed`, those among `files` (on disk now) the index
+/// does not `know`, and those it knows that are no longer on disk.
+fn missed_changes(
+    files: &[String],
+    changed: Vec<String>,
+    known: &crate::index::HashSet<String>,
+) -> Vec<String> {
+    let on_disk: std::collections::HashSet<&str> = files.iter().map(String::as_str).collect();
+    let mut changed: BTreeSet<String> = changed.into_iter().collect();
+    changed.extend(files.iter().filter(|f| !known.contains(*f)).cloned());
+    changed.extend(
+        known
+            .iter()
+            .filter(|f| !on_disk.contains(f.as_str()))
+            .cloned(),
+    );
+    changed.into_iter().collect()
+}
+
 impl Backend {
     /// Starts watching `root` with the server's own watcher (creating the
     /// watcher on first use); logs and gives up when the platform's
     /// watcher cannot start. Registering a large tree takes a while: it
     /// runs on the blocking pool, under the watcher's own lock, never the
-    /// session's; the handle ends when it is registered.
-    pub(in crate::lsp) fn watch_root(&self, root: &Path) -> Option<tokio::task::JoinHandle<()>> {
+    /// session's; the handle ends when it is registered, with `true` when
+    /// this call started watching the root (`false`: watched already, or
+    /// the platform refused).
+    pub(in crate::lsp) fn watch_root(&self, root: &Path) -> Option<tokio::task::JoinHandle<bool>> {
         let disk = {
             let mut session = self.lock();
             match &session.watcher {
@@ -109,16 +155,78 @@ impl Backend {
         Some(tokio::task::spawn_blocking(move || {
             let mut disk = disk.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             if disk.roots.iter().any(|(r, _)| *r == root) {
-                return;
+                return false;
             }
             if let Err(error) = disk.watcher.watch(&root, notify::RecursiveMode::Recursive) {
                 tracing::warn!("cannot watch {}: {error}", root.display());
-                return;
+                return false;
             }
             let (gitignore, _) = ignore::gitignore::Gitignore::new(root.join(".gitignore"));
             disk.roots.push((root.clone(), gitignore));
             tracing::info!("watching {} for changes on disk", root.display());
+            true
         }))
+    }
+
+    /// Once `registration` (from [`Backend::watch_root`]) has started
+    /// watching `root`, catches up with what changed under it since its
+    /// scan read it and the watcher could not report: the registration
+    /// runs beside the scan, and a folder is watched only once the
+    /// registration reaches it. Walks the root again and hands the change
+    /// path every file whose modification time or length differs from its
+    /// `stamps` (as the scan read it), every file the index does not know
+    /// and every file it knows that is gone; the change path reads what
+    /// each is now. Nothing happens when the root was watched already.
+    pub(in crate::lsp) fn catch_up_after(
+        &self,
+        registration: tokio::task::JoinHandle<bool>,
+        root: PathBuf,
+        stamps: Stamps,
+    ) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            if let Ok(true) = registration.await {
+                this.catch_up(root, stamps).await;
+            }
+        });
+    }
+
+    /// The walk and hand-over of [`Backend::catch_up_after`].
+    async fn catch_up(&self, root: PathBuf, stamps: Stamps) {
+        let Some(ignore) = self
+            .lock()
+            .workspaces
+            .iter()
+            .find(|w| w.root == root)
+            .map(|w| w.snapshot.config.ignore_matcher())
+        else {
+            return;
+        };
+        let walk_root = root.clone();
+        let walked =
+            tokio::task::spawn_blocking(move || walk_changed(&walk_root, &ignore, &stamps)).await;
+        let Ok((files, changed)) = walked else {
+            return;
+        };
+        let changed = {
+            let session = self.lock();
+            let Some(workspace) = session.workspaces.iter().find(|w| w.root == root) else {
+                return;
+            };
+            missed_changes(&files, changed, &workspace.snapshot.paths)
+        };
+        if changed.is_empty() {
+            return;
+        }
+        tracing::info!(
+            files = changed.len(),
+            "caught up with changes made while the watcher was registered"
+        );
+        let absolute = changed
+            .into_iter()
+            .map(|path| crate::paths::absolute_path(&root, &path))
+            .collect();
+        self.apply_disk_changes(absolute).await;
     }
 
     /// Applies the watcher's events, a settled batch at a time.
@@ -176,5 +284,64 @@ impl Backend {
                 self.apply_disk_changes(paths.into_iter().collect()).await;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A catch-up finds what a watcher registered late could not report: a
+    /// file written since the scan read it, one created, one deleted; not
+    /// what is unchanged, nor what the ignore globs leave out.
+    #[test]
+    fn catch_up_finds_what_changed_since_the_scan_read_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let files = [
+            "threads/a/1-input.md",
+            "threads/a/2-hypothesis.md",
+            "drafts/x.md",
+        ];
+        for file in files {
+            std::fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
+            std::fs::write(root.join(file), "x").unwrap();
+        }
+        let stamps: Stamps = files
+            .into_iter()
+            .map(|file| (file.to_string(), Stamp::now(root, file).unwrap()))
+            .collect();
+        std::fs::write(root.join("threads/a/2-hypothesis.md"), "Tests: A1\n").unwrap();
+        std::fs::write(root.join("drafts/x.md"), "changed, ignored").unwrap();
+        std::fs::write(root.join("threads/a/3-implication.md"), "new").unwrap();
+        let known: crate::index::HashSet<String> = [
+            "threads/a/1-input.md",
+            "threads/a/2-hypothesis.md",
+            "threads/a/6-learning.md",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        let mut globs = globset::GlobSetBuilder::new();
+        globs.add(globset::Glob::new("drafts/**").unwrap());
+        let ignore = globs.build().unwrap();
+        let (files, changed) = walk_changed(root, &ignore, &stamps);
+        assert_eq!(
+            files,
+            [
+                "threads/a/1-input.md",
+                "threads/a/2-hypothesis.md",
+                "threads/a/3-implication.md"
+            ]
+        );
+        assert_eq!(changed, ["threads/a/2-hypothesis.md"]);
+        assert_eq!(
+            missed_changes(&files, changed, &known),
+            [
+                "threads/a/2-hypothesis.md",
+                "threads/a/3-implication.md",
+                "threads/a/6-learning.md"
+            ]
+        );
     }
 }
