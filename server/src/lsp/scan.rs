@@ -94,8 +94,15 @@ impl Backend {
             };
             let scan_root = root.clone();
             let scan_settings = settings.clone();
+            // Stamps only for the catch-up of a watcher registered now.
+            let stamped = registration.is_some();
             let loaded = tokio::task::spawn_blocking(move || {
-                crate::load::load_workspace_stamped(&scan_root, &scan_settings)
+                if stamped {
+                    crate::load::load_workspace_stamped(&scan_root, &scan_settings)
+                } else {
+                    let (snapshot, stats) = crate::load::load_workspace(&scan_root, &scan_settings);
+                    (snapshot, stats, crate::load::Stamps::new())
+                }
             })
             .await;
             let Ok((snapshot, stats, stamps)) = loaded else {

@@ -26,6 +26,11 @@ const SETTLE: Duration = Duration::from_millis(100);
 pub(in crate::lsp) struct DiskWatcher {
     watcher: notify::RecommendedWatcher,
     roots: Vec<(PathBuf, ignore::gitignore::Gitignore)>,
+    /// Roots being registered, or registered and waiting for their
+    /// catch-up walk: events lost for them (the kernel's queue overflows
+    /// while a large tree is registered and the scan opens every file)
+    /// are found by that walk, with no second scan.
+    awaiting_catch_up: BTreeSet<PathBuf>,
 }
 
 impl std::fmt::Debug for DiskWatcher {
@@ -127,7 +132,17 @@ impl Backend {
                     // watched.
                     let config = notify::Config::default().with_follow_symlinks(false);
                     let created = notify::RecommendedWatcher::new(
-                        move |event| {
+                        move |event: notify::Result<notify::Event>| {
+                            // Opening a file (which inotify reports for
+                            // every read, the scan's own included) is not
+                            // a change: dropped here, not queued.
+                            if let Ok(event) = &event {
+                                if matches!(event.kind, notify::EventKind::Access(_))
+                                    && !event.need_rescan()
+                                {
+                                    return;
+                                }
+                            }
                             let _ = sender.send(event);
                         },
                         config,
@@ -142,6 +157,7 @@ impl Backend {
                     let disk = Arc::new(Mutex::new(DiskWatcher {
                         watcher,
                         roots: Vec::new(),
+                        awaiting_catch_up: BTreeSet::new(),
                     }));
                     session.watcher = Some(disk.clone());
                     let this = self.clone();
@@ -157,8 +173,10 @@ impl Backend {
             if disk.roots.iter().any(|(r, _)| *r == root) {
                 return false;
             }
+            disk.awaiting_catch_up.insert(root.clone());
             if let Err(error) = disk.watcher.watch(&root, notify::RecursiveMode::Recursive) {
                 tracing::warn!("cannot watch {}: {error}", root.display());
+                disk.awaiting_catch_up.remove(&root);
                 return false;
             }
             let (gitignore, _) = ignore::gitignore::Gitignore::new(root.join(".gitignore"));
@@ -193,6 +211,13 @@ impl Backend {
 
     /// The walk and hand-over of [`Backend::catch_up_after`].
     async fn catch_up(&self, root: PathBuf, stamps: Stamps) {
+        let disk = self.lock().watcher.clone();
+        if let Some(disk) = disk {
+            // From here, a lost event may fall after the walk passed its
+            // file: it needs a full scan again.
+            let mut disk = disk.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            disk.awaiting_catch_up.remove(&root);
+        }
         let Some(ignore) = self
             .lock()
             .workspaces
@@ -252,10 +277,22 @@ impl Backend {
             // for every open, the server's own reads included) is not one.
             let events: Vec<notify::Event> = batch.into_iter().filter_map(Result::ok).collect();
             if events.iter().any(notify::Event::need_rescan) {
-                // Events were lost (a full inotify queue): read it all again.
-                tracing::warn!("file events were lost: re-indexing");
-                self.scan(true).await;
-                continue;
+                let covered = {
+                    let disk = disk.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                    disk.roots
+                        .iter()
+                        .all(|(root, _)| disk.awaiting_catch_up.contains(root))
+                };
+                if covered {
+                    tracing::debug!(
+                        "file events were lost while watching began: the catch-up finds them"
+                    );
+                } else {
+                    // Events were lost (a full inotify queue): read it all again.
+                    tracing::warn!("file events were lost: re-indexing");
+                    self.scan(true).await;
+                    continue;
+                }
             }
             let paths: BTreeSet<PathBuf> = {
                 let disk = disk.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
