@@ -1,13 +1,14 @@
 //! Every rule page (`server/src/rules/<code>.md`) is checked against the
 //! engine: its `## Example` files fire the code, its `## Fixed` files do
-//! not, and its `## Quick fix` names the fix the engine offers (or says
+//! not, and its `## Quick fix` names a fix the engine offers on the
+//! example, whose edit removes the finding it is offered on (or says
 //! `None` when there is none). A fenced block with `title="<path>"` in its
 //! info string is a workspace file; `removed` after the title deletes that
 //! file in the fixed version.
 
 use std::collections::BTreeMap;
 
-use leanos_lsp::analysis::actions::all_fixes;
+use leanos_lsp::analysis::actions::{all_fixes, apply, Action};
 use leanos_lsp::analysis::diagnostics::{workspace_diagnostics, Diagnostic};
 use leanos_lsp::config::Settings;
 use leanos_lsp::index::Snapshot;
@@ -17,6 +18,10 @@ use leanos_lsp::rules::{Rule, RULES};
 /// Codes whose example cannot be written in a page (bytes that are not
 /// UTF-8); their pages show it as plain text.
 const NOT_RUNNABLE: &[&str] = &["file-encoding"];
+
+/// Codes whose fix inserts a placeholder for the user to complete, so the
+/// finding stays until they do: the approval line names no person yet.
+const PLACEHOLDER_FIXES: &[&str] = &["decision-needs-approval"];
 
 /// A fenced block of a section: its `title` path, whether it is
 /// `removed`, and its text.
@@ -94,8 +99,9 @@ fn check_page(rule: &Rule) -> Result<(), String> {
     if fired.is_empty() {
         return Err("the example does not fire it".into());
     }
-    // The quick fix the page names is the one the engine offers.
-    let offered: Vec<String> = fired
+    // The quick fix the page names is the one the engine offers, and
+    // applying it removes the finding it is offered on.
+    let offered: Vec<(String, &Diagnostic, Action)> = fired
         .iter()
         .flat_map(|(path, d)| {
             all_fixes(&before, path, "2026-12-02")
@@ -105,23 +111,41 @@ fn check_page(rule: &Rule) -> Result<(), String> {
                         .as_ref()
                         .is_some_and(|(c, r)| *c == d.code && *r == d.range)
                 })
+                .map(move |a| (path.clone(), d, a))
         })
-        .map(|a| a.title)
         .collect();
+    let titles: Vec<&str> = offered.iter().map(|(_, _, a)| a.title.as_str()).collect();
     let quick_fix = section("Quick fix")?;
     if quick_fix.starts_with("None") {
         if !offered.is_empty() {
             return Err(format!(
-                "`## Quick fix` says None, the engine offers {offered:?}"
+                "`## Quick fix` says None, the engine offers {titles:?}"
             ));
         }
-    } else if !offered
-        .iter()
-        .any(|title| quick_fix.contains(&format!("**{title}**")))
-    {
-        return Err(format!(
-            "`## Quick fix` must name (in bold) one of the fixes offered on the example: {offered:?}"
-        ));
+    } else {
+        let Some((path, finding, named)) = offered
+            .iter()
+            .find(|(_, _, a)| quick_fix.contains(&format!("**{}**", a.title)))
+        else {
+            return Err(format!(
+                "`## Quick fix` must name (in bold) one of the fixes offered on the example: {titles:?}"
+            ));
+        };
+        let mut applied = files.clone();
+        apply(&mut applied, &named.ops)
+            .map_err(|error| format!("`{}` cannot be applied: {error:?}", named.title))?;
+        if applied == files {
+            return Err(format!("`{}` changes nothing", named.title));
+        }
+        let still = findings(&snapshot(&applied), code)
+            .into_iter()
+            .any(|(p, d)| p == *path && d.message == finding.message);
+        if still && !PLACEHOLDER_FIXES.contains(&code) {
+            return Err(format!(
+                "applying `{}` leaves the finding it fixes: {path}: {}",
+                named.title, finding.message
+            ));
+        }
     }
     let fixed = blocks(section("Fixed")?);
     if fixed.is_empty() {
