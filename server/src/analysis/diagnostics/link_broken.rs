@@ -2,7 +2,10 @@
 //! to nothing in the workspace (leanos-formats.md §8). A path that climbs
 //! out of the root is never read and always reported. A changelog
 //! (`changelog.md` or `changes.md`, in any letter case) records history,
-//! files removed on purpose included: its paths are never reported.
+//! files removed on purpose included: its paths are never reported. A link
+//! into a path the configuration ignores (`[files] ignore` in `leanos.toml`) is
+//! not reported either: the index does not hold it, whether it exists or
+//! not.
 
 use super::{Context, Data, Diagnostic};
 use crate::analysis::actions::fix::{fix, relative, retarget_candidates};
@@ -16,6 +19,8 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     if crate::config::is_changelog(crate::paths::file_name(&context.file.path)) {
         return;
     }
+    // Built on the first link that resolves to nothing: most files have none.
+    let mut ignore: Option<globset::GlobSet> = None;
     for link in &context.file.facts.links {
         if link.kind == LinkKind::Sibling {
             continue;
@@ -24,6 +29,14 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             Resolution::Found(_) => continue,
             Resolution::OutsideRoot => {
                 format!("`{}` points outside the workspace root", link.target)
+            }
+            Resolution::Missing
+                if into_ignored(
+                    ignore.get_or_insert_with(|| snapshot.config.ignore_matcher()),
+                    &crate::index::candidates(&snapshot.config, &context.file.path, link).paths,
+                ) =>
+            {
+                continue
             }
             Resolution::Missing => match link.kind {
                 LinkKind::CanvasName(number) => format!(
@@ -56,6 +69,23 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             message,
         ));
     }
+}
+
+/// Whether one of a link's candidate `paths`, or a folder above it, is
+/// ignored by the configuration's `ignore` globs.
+fn into_ignored(ignore: &globset::GlobSet, paths: &[String]) -> bool {
+    paths.iter().any(|path| {
+        let mut path = path.as_str();
+        loop {
+            if ignore.is_match(path) {
+                return true;
+            }
+            match path.rfind('/') {
+                Some(slash) => path = &path[..slash],
+                None => return false,
+            }
+        }
+    })
 }
 
 /// Points `link` at the existing path it most likely meant: the same
@@ -108,6 +138,27 @@ pub fn fixes(context: &Context, d: &Diagnostic, link: &Link) -> Vec<Action> {
 mod tests {
     use crate::analysis::diagnostics::fixture::check;
     use crate::analysis::diagnostics::fixture::fix_test::*;
+
+    /// A link into an ignored path is not the index's to judge; a near
+    /// miss beside it still is.
+    #[test]
+    fn links_into_ignored_paths_are_not_reported() {
+        let found = check(
+            r#"//- /leanos.toml
+[files]
+ignore = ["drafts/**", "private"]
+//- /threads/sales/acme/1-input.md
+# Stage 1: Input
+
+[draft](../../../drafts/pitch.md) [notes](../../../private/a/notes.md) [near](../../../drafts-old/pitch.md)
+"#,
+            "link-broken",
+        );
+        assert_eq!(
+            found,
+            ["threads/sales/acme/1-input.md:2:78-2:106 warning `../../../drafts-old/pitch.md` does not exist"]
+        );
+    }
 
     #[test]
     fn every_link_form() {
