@@ -14,19 +14,86 @@ use crate::vfs::{self, FileRead, Stamp};
 /// Workspace path -> the [`Stamp`] of the file as the load read it.
 pub type Stamps = HashMap<String, Stamp>;
 
-/// Counts and timings of a cold load, for logs and progress.
+/// Counts and timings of a cold load, for logs and progress, and what
+/// went wrong on the way (reported to the user, never fatal).
 #[derive(Debug, Clone, Default)]
 pub struct LoadStats {
+    /// Files the walk found, of every kind.
     pub files: usize,
+    /// Files in the index ([`Snapshot::files`]).
     pub source_files: usize,
+    /// Threads in the index.
     pub threads: usize,
+    /// Bytes of text indexed.
     pub bytes: u64,
+    /// Wall-clock time of the load, in milliseconds.
     pub millis: u128,
+    /// Names below the root that are not valid UTF-8, written lossily
+    /// (U+FFFD), sorted: nothing can name them, so they are not indexed
+    /// ([`vfs::WalkResult::non_utf8`]).
+    pub non_utf8_names: Vec<String>,
+    /// What could not be read, each `path: reason`, sorted: folders the
+    /// walk could not open, files that could not be read (permission
+    /// denied, or replaced by a FIFO or a symbolic link since the walk).
+    /// A file deleted since the walk is not one: it is gone, not unread.
+    pub unreadable: Vec<String>,
+}
+
+/// How many paths a line of [`LoadStats::warnings`] names.
+const NAMED_PATHS: usize = 5;
+
+impl LoadStats {
+    /// What the user should be told about this load: at most one line
+    /// for names that are not UTF-8 and one for what could not be read,
+    /// each naming its first [`NAMED_PATHS`] paths and counting the rest;
+    /// empty when nothing went wrong. The server shows them once per scan.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if !self.non_utf8_names.is_empty() {
+            lines.push(format!(
+                "{} not indexed: the name is not valid UTF-8 (shown with \u{FFFD}): {}",
+                count(
+                    self.non_utf8_names.len(),
+                    "file or folder",
+                    "files or folders"
+                ),
+                listed(&self.non_utf8_names)
+            ));
+        }
+        if !self.unreadable.is_empty() {
+            lines.push(format!(
+                "{} could not be read: {}",
+                count(self.unreadable.len(), "path", "paths"),
+                listed(&self.unreadable)
+            ));
+        }
+        lines
+    }
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The first [`NAMED_PATHS`] items, then how many more.
+fn listed(items: &[String]) -> String {
+    let mut text = items
+        .iter()
+        .take(NAMED_PATHS)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("; ");
+    if items.len() > NAMED_PATHS {
+        text.push_str(&format!("; and {} more", items.len() - NAMED_PATHS));
+    }
+    text
 }
 
 /// Loads the workspace at `root` with client `settings` (the root's
-/// `leanos.toml` wins over them). Unreadable files are skipped with a log
-/// line; nothing outside the root is read.
+/// `leanos.toml` wins over them). Files and folders that cannot be read,
+/// and names that are not UTF-8, are skipped and listed in the
+/// [`LoadStats`] for the caller to report; nothing outside the root is
+/// read.
 pub fn load_workspace(root: &Path, settings: &Settings) -> (Snapshot, LoadStats) {
     load(root, settings, None)
 }
@@ -64,8 +131,22 @@ fn load(
         files = walked.files.len(),
         "walked"
     );
+    read_walked(root, config, walked, started, stamps)
+}
+
+/// Reads and lowers what the walk found, in one parallel pass (so disk
+/// reads overlap parsing). A file that is gone since the walk is left out
+/// quietly; one that cannot be read is left out and counted in
+/// [`LoadStats::unreadable`].
+fn read_walked(
+    root: &Path,
+    config: crate::config::Config,
+    walked: vfs::WalkResult,
+    started: Instant,
+    stamps: Option<&Mutex<Vec<(String, Stamp)>>>,
+) -> (Snapshot, LoadStats) {
     let max_size = config.max_file_size;
-    // Read and lower in one parallel pass, so disk reads overlap parsing.
+    let unreadable = Mutex::new(walked.errors);
     let snapshot = crate::ingest::build(
         config,
         walked.files.clone(),
@@ -79,8 +160,17 @@ fn load(
                 }
                 Some(read)
             }
+            Err(vfs::VfsError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                tracing::debug!("{path} is gone since the walk");
+                None
+            }
             Err(error) => {
                 tracing::warn!("skipping {path}: {error}");
+                if let Ok(mut unreadable) = unreadable.lock() {
+                    unreadable.push(error.to_string());
+                }
                 None
             }
         },
@@ -90,12 +180,107 @@ fn load(
         read_lower_and_build_ms = started.elapsed().as_millis() as u64,
         "read, lowered and built"
     );
+    let mut unreadable = unreadable.into_inner().unwrap_or_default();
+    unreadable.sort_unstable();
     let stats = LoadStats {
         files: walked.files.len(),
         source_files: snapshot.files.len(),
         threads: snapshot.threads.len(),
         bytes,
         millis: started.elapsed().as_millis(),
+        non_utf8_names: walked.non_utf8,
+        unreadable,
     };
     (snapshot, stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, path: &str, text: &str) {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+
+    /// A file deleted between the walk and its read (an editor's save
+    /// through a temporary file, a `git checkout`) is left out without an
+    /// error or a warning, and the rest is indexed.
+    #[test]
+    fn a_file_deleted_between_walk_and_read_is_left_out_quietly() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            "strategy/canvas/10-assumptions.md",
+            "# Assumptions\n\n### A4: X\n",
+        );
+        write(root, "threads/sales/acme/1-input.md", "# Stage 1: Input\n");
+        write(
+            root,
+            "threads/sales/acme/2-hypothesis.md",
+            "# Stage 2\n\nTests: A4\n",
+        );
+        let config = effective_config(&Settings::default(), None);
+        let walked = vfs::walk(root, &|_| false);
+        assert_eq!(walked.files.len(), 3);
+        std::fs::remove_file(root.join("threads/sales/acme/2-hypothesis.md")).unwrap();
+        let (snapshot, stats) = read_walked(root, config, walked, Instant::now(), None);
+        assert!(snapshot.files.contains_key("threads/sales/acme/1-input.md"));
+        assert!(!snapshot
+            .files
+            .contains_key("threads/sales/acme/2-hypothesis.md"));
+        assert_eq!(stats.files, 3);
+        assert!(stats.unreadable.is_empty(), "{:?}", stats.unreadable);
+        assert!(stats.warnings().is_empty());
+    }
+
+    /// A file replaced by a FIFO (or a symbolic link) since the walk is
+    /// never opened for reading, and is reported as unreadable.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_replaced_by_a_fifo_since_the_walk_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "threads/sales/acme/1-input.md", "# Stage 1: Input\n");
+        write(root, "threads/sales/acme/2-hypothesis.md", "# Stage 2\n");
+        let walked = vfs::walk(root, &|_| false);
+        let fifo = root.join("threads/sales/acme/2-hypothesis.md");
+        std::fs::remove_file(&fifo).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !made {
+            eprintln!("skipping: mkfifo is not available");
+            return;
+        }
+        let config = effective_config(&Settings::default(), None);
+        let (snapshot, stats) = read_walked(root, config, walked, Instant::now(), None);
+        assert!(snapshot.files.contains_key("threads/sales/acme/1-input.md"));
+        assert!(!snapshot
+            .files
+            .contains_key("threads/sales/acme/2-hypothesis.md"));
+        assert_eq!(
+            stats.unreadable,
+            ["threads/sales/acme/2-hypothesis.md is not a regular file"]
+        );
+        assert_eq!(
+            stats.warnings(),
+            ["1 path could not be read: threads/sales/acme/2-hypothesis.md is not a regular file"]
+        );
+    }
+
+    #[test]
+    fn warnings_name_a_few_paths_and_count_the_rest() {
+        let stats = LoadStats {
+            non_utf8_names: (0..7).map(|i| format!("n{i}\u{FFFD}.md")).collect(),
+            ..LoadStats::default()
+        };
+        assert_eq!(
+            stats.warnings(),
+            ["7 files or folders not indexed: the name is not valid UTF-8 (shown with \u{FFFD}): n0\u{FFFD}.md; n1\u{FFFD}.md; n2\u{FFFD}.md; n3\u{FFFD}.md; n4\u{FFFD}.md; and 2 more"]
+        );
+    }
 }

@@ -224,6 +224,14 @@ pub struct WalkResult {
     pub files: Vec<String>,
     /// Every directory below the root, sorted.
     pub dirs: Vec<String>,
+    /// Files and folders whose name is not valid UTF-8, which no workspace
+    /// path can name (a folder's content is not walked): each written
+    /// lossily (U+FFFD for every invalid sequence), sorted. Reported to
+    /// the user, never indexed.
+    pub non_utf8: Vec<String>,
+    /// What the walk could not read (a folder without read permission),
+    /// each as `path: reason`, sorted.
+    pub errors: Vec<String>,
 }
 
 /// Folders never walked or watched, wherever they are: version control,
@@ -278,14 +286,20 @@ pub fn walk(root: &Path, ignored: &(dyn Fn(&str) -> bool + Sync)) -> WalkResult 
                 if let Ok(mut all) = self.into.lock() {
                     all.files.append(&mut self.local.files);
                     all.dirs.append(&mut self.local.dirs);
+                    all.non_utf8.append(&mut self.local.non_utf8);
+                    all.errors.append(&mut self.local.errors);
                 }
             }
         }
         local.files.reserve(256);
         let mut flush = Flush { local, into: found };
         Box::new(move |entry| {
-            let Ok(entry) = entry else {
-                return ignore::WalkState::Continue;
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    flush.local.errors.push(walk_error(root, &error));
+                    return ignore::WalkState::Continue;
+                }
             };
             let Some(file_type) = entry.file_type() else {
                 return ignore::WalkState::Continue;
@@ -294,7 +308,18 @@ pub fn walk(root: &Path, ignored: &(dyn Fn(&str) -> bool + Sync)) -> WalkResult 
                 return ignore::WalkState::Continue;
             };
             let Some(relative) = path_to_workspace(relative) else {
-                return ignore::WalkState::Continue;
+                // A name that is not UTF-8: reported, not indexed, and a
+                // folder's content not walked (none of it has a
+                // workspace path either).
+                let lossy = lossy_workspace_path(relative);
+                if !ignored(&lossy) && (file_type.is_dir() || file_type.is_file()) {
+                    flush.local.non_utf8.push(lossy);
+                }
+                return if file_type.is_dir() {
+                    ignore::WalkState::Skip
+                } else {
+                    ignore::WalkState::Continue
+                };
             };
             if relative.is_empty() {
                 return ignore::WalkState::Continue;
@@ -317,7 +342,47 @@ pub fn walk(root: &Path, ignored: &(dyn Fn(&str) -> bool + Sync)) -> WalkResult 
     let mut result = found.into_inner().unwrap_or_default();
     result.files.sort_unstable();
     result.dirs.sort_unstable();
+    result.non_utf8.sort_unstable();
+    result.errors.sort_unstable();
     result
+}
+
+/// A relative path with `/` separators, each component decoded lossily.
+fn lossy_workspace_path(relative: &Path) -> String {
+    relative
+        .components()
+        .map(|component| component.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// An error of the walk as `path: reason`, the path relative to the root
+/// when it is under it.
+fn walk_error(root: &Path, error: &ignore::Error) -> String {
+    fn path_of(error: &ignore::Error) -> Option<&Path> {
+        match error {
+            ignore::Error::WithPath { path, .. } => Some(path),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                path_of(err)
+            }
+            _ => None,
+        }
+    }
+    fn reason(error: &ignore::Error) -> String {
+        match error {
+            ignore::Error::WithPath { err, .. }
+            | ignore::Error::WithDepth { err, .. }
+            | ignore::Error::WithLineNumber { err, .. } => reason(err),
+            other => other.to_string(),
+        }
+    }
+    match path_of(error) {
+        Some(path) => {
+            let shown = path.strip_prefix(root).unwrap_or(path);
+            format!("{}: {}", lossy_workspace_path(shown), reason(error))
+        }
+        None => reason(error),
+    }
 }
 
 /// The LeanOS root of a folder a user or client named (a subfolder such
@@ -482,6 +547,70 @@ mod tests {
             discover_root(&acme, Some(&home.join("elsewhere"))).as_deref(),
             Some(ws.as_path()),
             "a home the start is not in does not limit the search"
+        );
+    }
+
+    /// A name that is not UTF-8 has no workspace path: it was skipped
+    /// without a word; the walk now hands it back (lossily) to be
+    /// reported, and does not walk such a folder's content.
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_reported_not_skipped_silently() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("threads/x")).unwrap();
+        std::fs::write(root.join("threads/x/1-input.md"), "# Input\n").unwrap();
+        let file = root
+            .join("threads/x")
+            .join(std::ffi::OsStr::from_bytes(b"caf\xe9.md"));
+        if std::fs::write(&file, "# Caf\n").is_err() {
+            eprintln!("skipping: this file system refuses names that are not UTF-8");
+            return;
+        }
+        let folder = root
+            .join("threads")
+            .join(std::ffi::OsStr::from_bytes(b"r\xe9sum\xe9"));
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("1-input.md"), "# Input\n").unwrap();
+        let walked = walk(root, &|_| false);
+        assert_eq!(walked.files, ["threads/x/1-input.md"]);
+        assert_eq!(walked.dirs, ["threads", "threads/x"]);
+        assert_eq!(
+            walked.non_utf8,
+            ["threads/r\u{FFFD}sum\u{FFFD}", "threads/x/caf\u{FFFD}.md"]
+        );
+        // What the ignore globs leave out is not reported either.
+        let walked = walk(root, &|path| path.starts_with("threads/r"));
+        assert_eq!(walked.non_utf8, ["threads/x/caf\u{FFFD}.md"]);
+        assert!(walked.errors.is_empty(), "{:?}", walked.errors);
+    }
+
+    /// A folder the walk cannot open is reported with its reason (root
+    /// reads every folder whatever its mode: skipped there).
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_that_cannot_be_read_is_reported() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("threads/locked")).unwrap();
+        std::fs::write(root.join("threads/locked/1-input.md"), "# Input\n").unwrap();
+        let locked = root.join("threads/locked");
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+        if std::fs::read_dir(&locked).is_ok() {
+            std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+            eprintln!("skipping: this user reads a folder whatever its mode (root); server/tests/faults.rs runs the case as nobody");
+            return;
+        }
+        let walked = walk(root, &|_| false);
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(walked.files.is_empty(), "{:?}", walked.files);
+        assert_eq!(walked.errors.len(), 1, "{:?}", walked.errors);
+        assert!(
+            walked.errors[0].starts_with("threads/locked: "),
+            "{:?}",
+            walked.errors
         );
     }
 

@@ -13,7 +13,8 @@
 //!
 //! Exit status: 0 when nothing is at or above the deny level (default
 //! `error`) or with `--exit-zero`, 1 when something is, 2 on usage or I/O
-//! errors (and when a `--fix` write failed).
+//! errors (and when a `--fix` write failed). Files that cannot be read or
+//! named (a name that is not UTF-8) are warnings on stderr, not errors.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -234,6 +235,22 @@ impl Target {
     }
 }
 
+/// Tells the user on `err` what the load could not check: every name
+/// under the paths checked that is not valid UTF-8 (written lossily), and
+/// everything that could not be read. Warnings only: the exit status
+/// stays that of the diagnostics.
+fn report_unread(target: &Target, stats: &crate::load::LoadStats, err: &mut dyn Write) {
+    for name in stats.non_utf8_names.iter().filter(|n| target.covers(n)) {
+        let _ = writeln!(
+            err,
+            "leanos-lsp check: warning: {name}: not checked, the name is not valid UTF-8 (shown with \u{FFFD})"
+        );
+    }
+    for problem in &stats.unreadable {
+        let _ = writeln!(err, "leanos-lsp check: warning: not checked: {problem}");
+    }
+}
+
 /// Whether `options` keep a diagnostic of `code` (`--select`, `--ignore`).
 fn selected(options: &Options, code: &str) -> bool {
     (options.select.is_empty() || options.select.iter().any(|c| c == code))
@@ -248,6 +265,7 @@ fn check_once(target: &Target, options: &Options, out: &mut dyn Write, err: &mut
         millis = stats.millis as u64,
         "workspace loaded"
     );
+    report_unread(target, &stats, err);
     let diagnosed = std::time::Instant::now();
     let mut diagnostics: BTreeMap<String, Vec<Diagnostic>> = workspace_diagnostics(&snapshot);
     diagnostics.retain(|path, list| {

@@ -127,8 +127,16 @@ pub(super) fn link_keys(config: &Config, from: &str, link: &Link) -> Vec<String>
         .iter()
         .map(|p| format!("path:{p}"))
         .collect();
-    if let Some(number) = candidates.canvas {
-        keys.push(format!("canvas:{number}"));
+    // A link whose file name is a Canvas file's, wherever it points, is
+    // reported broken with the section's existing file as a hint
+    // (link-broken): it depends on that section appearing or going.
+    let name = paths::file_name(link.target.trim_end_matches('/'));
+    let named = crate::facts::paths::canvas_file_number(name).map(|(number, _)| number);
+    for number in candidates.canvas.into_iter().chain(named) {
+        let key = format!("canvas:{number}");
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
     }
     if let Some(name) = candidates.thread_name {
         keys.push(format!("thread:{name}"));

@@ -101,6 +101,17 @@ impl Snapshot {
                 affected.extend(locations.iter().map(|l| l.file.clone()));
             }
         }
+        // An assumptions section (Canvas 10) appearing or going: every
+        // assumption-unknown names the first such file, or says there is
+        // none, whatever entries it holds.
+        let section_10 = |file: Option<&FileData>| {
+            file.is_some_and(|f| matches!(f.facts.path_kind(), PathKind::Canvas { number: 10, .. }))
+        };
+        if section_10(old) != section_10(new) {
+            for files in self.assumption_refs.values() {
+                affected.extend(files.iter().cloned());
+            }
+        }
         // References: the definitions of IDs that gained or lost a citing
         // file (assumption-untested).
         let old_refs: BTreeSet<&String> = old_facts.refs.iter().map(|r| &r.id).collect();
@@ -300,6 +311,32 @@ Tests: A1 - now one
                 "threads/sales/y/2-hypothesis.md",
             ],
         );
+    }
+
+    /// An assumptions section without entries still changes what every
+    /// assumption-unknown says (which file it names, or that there is
+    /// none), created or removed.
+    #[test]
+    fn an_assumptions_section_appearing_or_going_reaches_every_citing_file() {
+        let mut snapshot = snapshot(WORKSPACE);
+        snapshot.remove("strategy/canvas/10-assumptions.md");
+        let cited = [
+            "threads/sales/x/2-hypothesis.md",
+            "threads/sales/y/2-hypothesis.md",
+            "threads/sales/z/2-hypothesis.md",
+        ];
+        check_reaches(
+            &mut snapshot,
+            r#"
+//- /strategy/canvas/10.assumptions.md
+# Assumptions
+"#,
+            &cited,
+        );
+        let affected = snapshot.remove("strategy/canvas/10.assumptions.md");
+        for path in cited {
+            assert!(affected.contains(path), "{path} not in {affected:?}");
+        }
     }
 
     #[test]

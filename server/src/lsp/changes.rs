@@ -28,6 +28,7 @@ impl Backend {
     /// diagnostics they affect. Folders are walked before the session is
     /// locked; files are re-read under it, as an edit is.
     pub(in crate::lsp) async fn apply_disk_changes(&self, paths: Vec<PathBuf>) {
+        let _busy = self.busy();
         let roots: Vec<PathBuf> = self
             .lock()
             .workspaces
@@ -88,7 +89,9 @@ impl Backend {
                         continue;
                     }
                     OnDisk::Gone => workspace.remove_under(&path),
-                    OnDisk::File => {}
+                    // A file where a folder may have been: nothing is
+                    // under it now.
+                    OnDisk::File => workspace.remove_under(&path),
                 }
                 if workspace.open.contains_key(&path) {
                     // The editor's text wins over disk while a file is open.
@@ -100,7 +103,7 @@ impl Backend {
         }
         if rescan {
             let this = self.clone();
-            tokio::spawn(async move { this.scan(false).await });
+            self.spawn_tracked(async move { this.scan(false).await });
         }
     }
 }

@@ -168,28 +168,61 @@ fn is_markdown(path: &str) -> bool {
     path.ends_with(".md")
 }
 
-/// The char index of `rope` for a position in `unit`, clamped to the
-/// line's content (before its line break) and to the text.
-fn char_index(rope: &Rope, position: EditPosition, unit: ColumnUnit) -> usize {
-    let line = position.line as usize;
-    if line >= rope.len_lines() {
-        return rope.len_chars();
+/// Whether `rope`'s own lines (ropey counts `\r`, `\u{b}`, `\u{c}`,
+/// `\u{85}`, `\u{2028}` and `\u{2029}` as line breaks) are LSP's lines
+/// (`\n`, `\r\n`, `\r`) and tree-sitter's rows (`\n`): true when the text
+/// holds none of those characters but `\n`, the common case, which then
+/// takes ropey's indexed lookups.
+fn plain_lines(rope: &Rope) -> bool {
+    const OTHER_BREAKS: [char; 6] = ['\r', '\u{b}', '\u{c}', '\u{85}', '\u{2028}', '\u{2029}'];
+    rope.chunks().all(|chunk| !chunk.contains(OTHER_BREAKS))
+}
+
+/// The char index where LSP line `line` starts (lines end at `\n`,
+/// `\r\n` or `\r`, and at nothing else), or `None` past the last line.
+fn line_start(rope: &Rope, line: usize) -> Option<usize> {
+    if plain_lines(rope) {
+        return (line < rope.len_lines()).then(|| rope.line_to_char(line));
     }
-    let line_start = rope.line_to_char(line);
-    let line_slice = rope.line(line);
-    let mut content_chars = line_slice.len_chars();
-    while content_chars > 0 {
-        let c = line_slice.char(content_chars - 1);
-        if c == '\n' || c == '\r' {
-            content_chars -= 1;
-        } else {
-            break;
+    let mut current = 0;
+    let mut chars = rope.chars().enumerate().peekable();
+    while current < line {
+        let (i, c) = chars.next()?;
+        match c {
+            '\n' => current += 1,
+            '\r' => {
+                if chars.peek().is_some_and(|(_, next)| *next == '\n') {
+                    chars.next();
+                    if current + 1 == line {
+                        return Some(i + 2);
+                    }
+                }
+                current += 1;
+                if current == line {
+                    return Some(i + 1);
+                }
+                continue;
+            }
+            _ => continue,
+        }
+        if current == line {
+            return Some(i + 1);
         }
     }
+    Some(0)
+}
+
+/// The char index of `rope` for a position in `unit`, clamped to the
+/// line's content (before its line break) and to the text. Lines are
+/// LSP's: a `\u{2028}` or form feed inside a line is a character of it.
+fn char_index(rope: &Rope, position: EditPosition, unit: ColumnUnit) -> usize {
+    let Some(line_start) = line_start(rope, position.line as usize) else {
+        return rope.len_chars();
+    };
     let wanted = position.character as usize;
     let mut counted = 0usize;
-    for (i, c) in line_slice.chars().take(content_chars).enumerate() {
-        if counted >= wanted {
+    for (i, c) in rope.chars_at(line_start).enumerate() {
+        if c == '\n' || c == '\r' || counted >= wanted {
             return line_start + i;
         }
         let width = match unit {
@@ -202,13 +235,28 @@ fn char_index(rope: &Rope, position: EditPosition, unit: ColumnUnit) -> usize {
         }
         counted += width;
     }
-    line_start + content_chars
+    rope.len_chars()
 }
 
+/// The tree-sitter point of a char index: rows end at `\n` only, columns
+/// are bytes.
 fn point_of(rope: &Rope, char_index: usize) -> Point {
     let byte = rope.char_to_byte(char_index);
-    let line = rope.char_to_line(char_index);
-    Point::new(line, byte - rope.line_to_byte(line))
+    if plain_lines(rope) {
+        let line = rope.char_to_line(char_index);
+        return Point::new(line, byte - rope.line_to_byte(line));
+    }
+    let (mut row, mut row_start, mut offset) = (0, 0, 0);
+    for chunk in rope.byte_slice(..byte).chunks() {
+        for (i, b) in chunk.bytes().enumerate() {
+            if b == b'\n' {
+                row += 1;
+                row_start = offset + i + 1;
+            }
+        }
+        offset += chunk.len();
+    }
+    Point::new(row, byte - row_start)
 }
 
 #[cfg(test)]
@@ -278,5 +326,39 @@ mod tests {
             ColumnUnit::Utf16,
         );
         assert_eq!(doc.reparse(), "<🚀x");
+    }
+
+    /// LSP's lines end at `\n`, `\r\n` and `\r` only: a line separator,
+    /// form feed or next-line character is inside its line (ropey's own
+    /// lines, which end there too, put this edit a line too low), and the
+    /// tree's rows count `\n` only.
+    #[test]
+    fn only_lsp_line_ends_count() {
+        for (text, edit, expected) in [
+            ("a\u{2028}b\nTests: A8\n", (1, 8), "a\u{2028}b\nTests: A4\n"),
+            (
+                "x\u{c}y\u{85}z\nTests: A8\n",
+                (1, 8),
+                "x\u{c}y\u{85}z\nTests: A4\n",
+            ),
+            ("a\rTests: A8\r\n", (1, 8), "a\rTests: A4\r\n"),
+            ("a\r\nb\rc\nTests: A8", (3, 8), "a\r\nb\rc\nTests: A4"),
+        ] {
+            let mut doc = Document::new(text, 1, true);
+            let at = position(edit.0, edit.1);
+            doc.apply(
+                Some((at, position(edit.0, edit.1 + 1))),
+                "4",
+                ColumnUnit::Utf16,
+            );
+            let text = doc.reparse();
+            assert_eq!(text, expected);
+            let tree = doc.tree.as_ref().unwrap();
+            assert_eq!(tree_outline(&text, tree), tree_outline_of(&text));
+        }
+        let rope = Rope::from_str("a\u{2028}b\r\ncd\re");
+        assert_eq!(point_of(&rope, rope.len_chars()), Point::new(1, 4));
+        assert_eq!(line_start(&rope, 2), Some(8));
+        assert_eq!(line_start(&rope, 3), None);
     }
 }

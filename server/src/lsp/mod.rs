@@ -35,7 +35,7 @@ pub fn serve_stdio() -> i32 {
         }
     };
     let code = runtime.block_on(async {
-        let (service, socket) = tower_lsp_server::LspService::new(Backend::new);
+        let (service, socket) = Backend::service();
         transport::serve(tokio::io::stdin(), std::io::stdout(), service, socket).await
     });
     // Background work (a scan, a diagnostics pass) is not waited for.

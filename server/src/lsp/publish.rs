@@ -2,7 +2,7 @@
 //! first, computed on snapshots off the async runtime, sent only when they
 //! differ from what the client shows; and the `leanos/status` counts.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use tower_lsp_server::ls_types::*;
@@ -72,11 +72,15 @@ impl Backend {
             pending: Vec<String>,
             versions: HashMap<String, i32>,
         }
-        let (jobs, unit) = {
+        let (jobs, unit, _busy) = {
             let mut session = self.lock();
             if session.generation != generation {
                 return;
             }
+            // Counted from the moment the pending files are taken, in the
+            // same critical section: `leanos/settled` sees them pending or
+            // this pass under way, never neither.
+            let busy = self.busy();
             // Open documents first, in a job of their own, so the file
             // being typed in is not kept waiting by the files its edit
             // reaches elsewhere in the workspace.
@@ -86,7 +90,18 @@ impl Backend {
                 .enumerate()
                 .filter(|(_, w)| w.ready && !w.pending.is_empty())
                 .flat_map(|(i, w)| {
-                    let (open, rest): (Vec<String>, Vec<String>) = std::mem::take(&mut w.pending)
+                    let mut pending = std::mem::take(&mut w.pending);
+                    // Diagnostics that point into a pending file
+                    // (`relatedInformation`) carry its ranges, which may
+                    // have moved with its text.
+                    let dependents: Vec<String> = pending
+                        .iter()
+                        .filter_map(|path| w.related_into.get(path))
+                        .flatten()
+                        .cloned()
+                        .collect();
+                    pending.extend(dependents);
+                    let (open, rest): (Vec<String>, Vec<String>) = pending
                         .into_iter()
                         .partition(|path| w.open.contains_key(path));
                     let versions: HashMap<String, i32> =
@@ -106,9 +121,9 @@ impl Backend {
                         .collect::<Vec<_>>()
                 })
                 .collect();
-            (jobs, session.unit)
+            (jobs, session.unit, busy)
         };
-        for (index, job) in jobs {
+        for (_, job) in jobs {
             let Job {
                 root,
                 snapshot,
@@ -123,16 +138,25 @@ impl Backend {
                 let root = job_root;
                 let one = |path: &String| {
                     let file = snapshot.files.get(path);
-                    let diagnostics = match file {
-                        Some(file) => file_diagnostics(&snapshot, path)
-                            .iter()
-                            .map(|d| convert::diagnostic(&root, &snapshot, file, d, unit))
-                            .collect(),
-                        None => Vec::new(),
+                    let (diagnostics, related) = match file {
+                        Some(file) => {
+                            let found = file_diagnostics(&snapshot, path);
+                            let related: BTreeSet<String> = found
+                                .iter()
+                                .flat_map(|d| d.related.iter().map(|r| r.path.clone()))
+                                .filter(|target| target != path)
+                                .collect();
+                            let diagnostics = found
+                                .iter()
+                                .map(|d| convert::diagnostic(&root, &snapshot, file, d, unit))
+                                .collect();
+                            (diagnostics, related)
+                        }
+                        None => (Vec::new(), BTreeSet::new()),
                     };
                     let version = file.and_then(|f| f.version);
                     let fingerprint = fingerprint(&diagnostics, version);
-                    (path.clone(), diagnostics, version, fingerprint)
+                    (path.clone(), diagnostics, version, fingerprint, related)
                 };
                 // An edit's few files stay on this one thread, leaving the
                 // other cores to the next keystroke; a scan's thousands
@@ -152,18 +176,26 @@ impl Backend {
             let mut to_send: Vec<(String, Vec<Diagnostic>, Option<i32>)> = Vec::new();
             {
                 let mut session = self.lock();
-                let Some(workspace) = session.workspaces.get_mut(index) else {
+                // Found by its root, not its place: a root removed while
+                // this pass computed shifts the others' places, and its
+                // results must not land in another root's record.
+                let Some(workspace) = session.workspaces.iter_mut().find(|w| w.root == root) else {
                     continue;
                 };
-                for (path, diagnostics, version, fingerprint) in computed {
+                for (path, diagnostics, version, fingerprint, related) in computed {
                     // Stale: the document changed after this snapshot was
-                    // taken; the change queued it for a newer generation.
+                    // taken (or its lowering is not of its current text);
+                    // the change queued it for a newer generation. An open
+                    // document the index does not hold (ignored, or not a
+                    // source file) has no lowered version: its empty result
+                    // is current, and clears what it showed before.
                     let current = workspace.open.get(&path).map(|d| d.version);
                     if current != versions.get(&path).copied()
-                        || current.is_some() && current != version
+                        || current.is_some() && version.is_some() && current != version
                     {
                         continue;
                     }
+                    workspace.set_related(&path, related);
                     if diagnostics.is_empty() {
                         if workspace.published.remove(&path).is_none() {
                             continue;

@@ -14,6 +14,9 @@ impl Backend {
     /// disk, then lays open documents over it. Reports `$/progress` when
     /// the client supports it.
     pub(in crate::lsp) async fn scan(&self, all: bool) {
+        // Counted until the index is installed and its status sent (not
+        // while waiting on the client's progress answer).
+        let busy = self.busy();
         let (roots, settings, progress) = {
             let mut session = self.lock();
             let mut roots: Vec<PathBuf> = Vec::new();
@@ -114,6 +117,12 @@ impl Backend {
                     .await;
                 continue;
             };
+            for warning in stats.warnings() {
+                let message = format!("leanos: {}: {warning}", root.display());
+                self.client
+                    .show_message(MessageType::WARNING, message)
+                    .await;
+            }
             let summary = format!(
                 "indexed {} files ({} threads) in {} ms",
                 stats.files, stats.threads, stats.millis
@@ -142,6 +151,7 @@ impl Backend {
             (files, threads)
         };
         self.send_status(counts.0, counts.1).await;
+        drop(busy);
         let mut progress_task = progress_task;
         // The index is installed already: waiting here delays only the
         // progress end and the status line, never an answer.

@@ -46,6 +46,19 @@ impl notification::Notification for StatusNotification {
     const METHOD: &'static str = "leanos/status";
 }
 
+/// `leanos/settled` (a notification from the server, for tests and tools):
+/// sent once per `leanos/settled` request, just before its response, with
+/// the same params (`{"settled": N}`, N counting the requests from 1).
+/// Everything the server sent before it (every `publishDiagnostics` of
+/// the work it waited for) comes before it on the wire, so a client that
+/// reads up to it has seen them all. See [`handlers::settled`].
+pub enum SettledNotification {}
+
+impl notification::Notification for SettledNotification {
+    type Params = serde_json::Value;
+    const METHOD: &'static str = "leanos/settled";
+}
+
 /// How long edits settle before diagnostics are computed.
 pub const DEBOUNCE: Duration = Duration::from_millis(50);
 
@@ -54,6 +67,12 @@ pub const DEBOUNCE: Duration = Duration::from_millis(50);
 pub struct Backend {
     pub(in crate::lsp) client: Client,
     pub(in crate::lsp) session: Arc<Mutex<Session>>,
+    /// Background work under way that `leanos/settled` waits for (a
+    /// rescan, a settings fetch, a running diagnostics pass): a count
+    /// held by [`handlers::settled::Busy`] guards.
+    pub(in crate::lsp) busy: Arc<tokio::sync::watch::Sender<usize>>,
+    /// `leanos/settled` requests answered so far.
+    pub(in crate::lsp) settled: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Backend {
@@ -70,8 +89,35 @@ impl Backend {
                 status: None,
                 told_no_file_operations: false,
                 watcher: None,
+                detached: Default::default(),
             })),
+            busy: Arc::new(tokio::sync::watch::Sender::new(0)),
+            settled: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         }
+    }
+
+    /// The service of the server with its custom methods (`leanos/settled`),
+    /// and the socket of its messages to the client: what [`super::serve_stdio`]
+    /// runs, and what in-process tests drive.
+    pub fn service() -> (
+        tower_lsp_server::LspService<Backend>,
+        tower_lsp_server::ClientSocket,
+    ) {
+        tower_lsp_server::LspService::build(Backend::new)
+            .custom_method("leanos/settled", Backend::settled)
+            .finish()
+    }
+
+    /// `leanos/settled` (a request, for tests and tools; no params): answers
+    /// `{"settled": N}` once every root is indexed, no background work
+    /// the server started is under way (scans, settings fetches,
+    /// diagnostics passes) and every pending diagnostic is computed and
+    /// published (a debounce is cut short), after sending the
+    /// [`SettledNotification`] with the same params. An error
+    /// (-32803) after [`crate::lsp::query::FIRST_SCAN_WAIT`] when the server
+    /// cannot settle (a root whose scan never ends).
+    pub async fn settled(&self) -> Result<serde_json::Value> {
+        handlers::settled::settled(self).await
     }
 
     /// The session, locked. A panic while holding the lock must not take

@@ -41,20 +41,103 @@ pub(in crate::lsp) struct Workspace {
     /// [`fingerprint`] of that publication: a file whose diagnostics come
     /// out the same is not sent again.
     pub(in crate::lsp) published: HashMap<String, u64>,
+    /// Target file -> the files whose last computed diagnostics point into
+    /// it (`relatedInformation`): re-diagnosed with it, since its ranges
+    /// move with its text.
+    pub(in crate::lsp) related_into: HashMap<String, BTreeSet<String>>,
+    /// File -> the targets of its last computed diagnostics' related
+    /// information (the inverse of `related_into`).
+    related_of: HashMap<String, BTreeSet<String>>,
+    /// The session's documents under no root, where this root's open
+    /// documents go when it is dropped (see [`Detached`]).
+    detached: Detached,
+}
+
+/// Open documents under no root, by absolute path: opened before their
+/// folder was added, or left open when their root was removed (the editor
+/// still shows them). A root added later adopts those under it, so its
+/// scan lays the editor's text over the disk's as it does for a root that
+/// was there when they were opened.
+pub(in crate::lsp) type Detached = Arc<std::sync::Mutex<HashMap<PathBuf, Document>>>;
+
+/// Locks the detached documents; a panic while holding them must not take
+/// the server down.
+pub(in crate::lsp) fn lock_detached(
+    detached: &Detached,
+) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Document>> {
+    detached
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Drop for Workspace {
+    /// A root that goes (removed from the workspace folders) leaves its
+    /// open documents to the session: they are still open in the editor,
+    /// and a root added again later must know their text.
+    fn drop(&mut self) {
+        if self.open.is_empty() {
+            return;
+        }
+        let mut detached = lock_detached(&self.detached);
+        for (path, document) in self.open.drain() {
+            detached.insert(paths::absolute_path(&self.root, &path), document);
+        }
+    }
 }
 
 impl Workspace {
-    pub(in crate::lsp) fn new(root: PathBuf) -> Workspace {
+    /// A root not scanned yet that adopts the `detached` documents under it.
+    pub(in crate::lsp) fn new(root: PathBuf, detached: Detached) -> Workspace {
+        let open: HashMap<String, Document> = {
+            let mut detached = lock_detached(&detached);
+            let under: Vec<PathBuf> = detached
+                .keys()
+                .filter(|absolute| absolute.starts_with(&root))
+                .cloned()
+                .collect();
+            under
+                .into_iter()
+                .filter_map(|absolute| {
+                    let document = detached.remove(&absolute)?;
+                    Some((paths::workspace_path(&root, &absolute)?, document))
+                })
+                .collect()
+        };
         Workspace {
             root,
+            detached,
             snapshot: Snapshot::new(Default::default()),
-            open: HashMap::new(),
+            open,
             pending: BTreeSet::new(),
             ready: false,
             scanning: false,
             changed_while_scanning: BTreeSet::new(),
             scanned: tokio::sync::watch::Sender::new(false),
             published: HashMap::new(),
+            related_into: HashMap::new(),
+            related_of: HashMap::new(),
+        }
+    }
+
+    /// Records the files the diagnostics just computed for `path` point
+    /// into (see `related_into`).
+    pub(in crate::lsp) fn set_related(&mut self, path: &str, targets: BTreeSet<String>) {
+        for old in self.related_of.remove(path).unwrap_or_default() {
+            if let Some(dependents) = self.related_into.get_mut(&old) {
+                dependents.remove(path);
+                if dependents.is_empty() {
+                    self.related_into.remove(&old);
+                }
+            }
+        }
+        for target in &targets {
+            self.related_into
+                .entry(target.clone())
+                .or_default()
+                .insert(path.to_string());
+        }
+        if !targets.is_empty() {
+            self.related_of.insert(path.to_string(), targets);
         }
     }
 
@@ -164,6 +247,8 @@ pub(in crate::lsp) struct Session {
     /// The server's own file watcher, when it watches any root.
     pub(in crate::lsp) watcher:
         Option<std::sync::Arc<std::sync::Mutex<crate::lsp::watcher::DiskWatcher>>>,
+    /// Open documents under no root ([`Detached`]).
+    pub(in crate::lsp) detached: Detached,
 }
 
 impl Session {
@@ -205,7 +290,8 @@ impl Session {
         if self.workspaces.iter().any(|w| w.root == root) {
             return (root, false);
         }
-        self.workspaces.push(Workspace::new(root.clone()));
+        let workspace = Workspace::new(root.clone(), self.detached.clone());
+        self.workspaces.push(workspace);
         (root, true)
     }
 }

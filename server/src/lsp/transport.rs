@@ -18,10 +18,17 @@
 //!   succeeded before it, 1 otherwise (as the specification says); so does
 //!   the end of the input.
 //!
-//! Every outgoing message is written whole (header and body under one
-//! lock, then flushed) by one thread, so nothing interleaves; a client
-//! that stops reading stalls that thread and, through a bounded queue, the
-//! server's output, which is the backpressure LSP expects.
+//! Every outgoing message is written whole (header and body, then
+//! flushed) by one thread, so nothing interleaves. Output never blocks
+//! input: a client that stops reading stalls only that thread, while the
+//! messages for it wait in an unbounded queue and the input is still read
+//! (clients send requests without reading the answers to those before;
+//! with a bounded queue, both sides' pipes filled and the server stopped
+//! reading after about 1,300 requests, `exit` and `$/cancelRequest`
+//! included). Answers to the client's requests never wait; the server's
+//! own messages (diagnostics above all: thousands after a scan) wait for
+//! one of [`SERVER_MESSAGES_QUEUED`] places in that queue, so a slow client
+//! slows the publishing down instead of the queue growing with it.
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -43,6 +50,14 @@ const EXIT_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 /// first scan hold their slot, so there are more slots than cores;
 /// `$/cancelRequest` never takes one (it is handled as it is read).
 const MAX_CONCURRENCY: usize = 64;
+
+/// How many of the server's own messages (notifications and requests to
+/// the client) may wait to be written at once.
+const SERVER_MESSAGES_QUEUED: usize = 64;
+
+/// A message to write, with the place it holds in the queue when it is
+/// one of the server's own (given back once it is written).
+type Queued = (Outgoing, Option<tokio::sync::OwnedSemaphorePermit>);
 
 /// A message from the client: a request or notification, or a response
 /// to one of the server's requests.
@@ -87,8 +102,8 @@ fn parse_error(reason: String) -> Error {
 }
 
 /// Writes each message as one frame, flushed, until the queue closes.
-fn write_messages(mut output: impl Write, mut queue: tokio::sync::mpsc::Receiver<Outgoing>) {
-    while let Some(message) = queue.blocking_recv() {
+fn write_messages(mut output: impl Write, mut queue: tokio::sync::mpsc::UnboundedReceiver<Queued>) {
+    while let Some((message, _place)) = queue.blocking_recv() {
         let body = match serde_json::to_vec(&message) {
             Ok(body) => body,
             Err(error) => {
@@ -118,18 +133,28 @@ pub async fn serve<B>(
 where
     B: tower_lsp_server::LanguageServer,
 {
-    let (out, queue) = tokio::sync::mpsc::channel::<Outgoing>(64);
+    // Unbounded, so that neither the reader nor the tasks that answer wait
+    // on a client that does not read; the server's own messages take a
+    // place first (see the module's documentation).
+    let (out, queue) = tokio::sync::mpsc::unbounded_channel::<Queued>();
+    let places = Arc::new(tokio::sync::Semaphore::new(SERVER_MESSAGES_QUEUED));
     let writer = std::thread::spawn(move || write_messages(output, queue));
     let (mut server_requests, mut client_responses) = socket.split();
     let forward_out = out.clone();
     let forward = tokio::spawn(async move {
         while let Some(request) = server_requests.next().await {
-            if forward_out.send(Outgoing::Request(request)).await.is_err() {
+            let Ok(place) = places.clone().acquire_owned().await else {
+                break;
+            };
+            if forward_out
+                .send((Outgoing::Request(request), Some(place)))
+                .is_err()
+            {
                 break;
             }
         }
     });
-    let (mut tasks, task_queue) = futures::channel::mpsc::channel(100);
+    let (tasks, task_queue) = futures::channel::mpsc::unbounded();
     let respond_out = out.clone();
     let responder = tokio::spawn(async move {
         let mut responses = task_queue
@@ -137,8 +162,7 @@ where
             .filter_map(futures::future::ready);
         while let Some(response) = responses.next().await {
             if respond_out
-                .send(Outgoing::Response(response))
-                .await
+                .send((Outgoing::Response(response), None))
                 .is_err()
             {
                 break;
@@ -153,7 +177,7 @@ where
             Frame::Invalid(reason) => {
                 tracing::warn!("invalid message from the client: {reason}");
                 let response = Response::from_error(Id::Null, parse_error(reason));
-                let _ = out.send(Outgoing::Response(response)).await;
+                let _ = out.send((Outgoing::Response(response), None));
                 continue;
             }
             Frame::Eof => break None,
@@ -184,7 +208,7 @@ where
                     }
                     response
                 });
-                if tasks.send(call.boxed()).await.is_err() {
+                if tasks.unbounded_send(call.boxed()).is_err() {
                     break Some("the request queue closed".to_string());
                 }
                 if exit {
@@ -193,7 +217,7 @@ where
             }
             Err(response) => {
                 tracing::warn!("invalid message from the client");
-                let _ = out.send(Outgoing::Response(response)).await;
+                let _ = out.send((Outgoing::Response(response), None));
             }
         }
     };

@@ -202,7 +202,7 @@ impl Backend {
         stamps: Stamps,
     ) {
         let this = self.clone();
-        tokio::spawn(async move {
+        self.spawn_tracked(async move {
             if let Ok(true) = registration.await {
                 this.catch_up(root, stamps).await;
             }

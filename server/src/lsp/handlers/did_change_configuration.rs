@@ -12,7 +12,7 @@ pub(crate) async fn did_change_configuration(
     // Asking the client (`workspace/configuration`) and re-indexing run
     // beside the notification: a notification never waits on the client.
     let this = server.clone();
-    tokio::spawn(async move {
+    server.spawn_tracked(async move {
         let before = this.lock().settings.clone();
         if this.lock().flags.configuration {
             this.fetch_settings().await;

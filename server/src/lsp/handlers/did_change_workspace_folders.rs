@@ -1,8 +1,11 @@
-//! `workspace/didChangeWorkspaceFolders`.
+//! `workspace/didChangeWorkspaceFolders`: removed roots are dropped (their
+//! diagnostics cleared), added ones scanned, unless they are not in a
+//! LeanOS workspace (refused with a warning, never walked).
 
 use tower_lsp_server::ls_types::*;
 
 use crate::lsp::convert;
+use crate::lsp::handlers::initialize::{is_leanos_folder, refuse_folders};
 use crate::lsp::handlers::log_roots;
 use crate::lsp::server::Backend;
 use crate::lsp::session::root_of_folder;
@@ -13,6 +16,7 @@ pub(crate) async fn did_change_workspace_folders(
 ) {
     let mut cleared: Vec<Uri> = Vec::new();
     let mut chosen = Vec::new();
+    let mut refused = Vec::new();
     {
         let mut session = server.lock();
         for removed in &params.event.removed {
@@ -33,11 +37,16 @@ pub(crate) async fn did_change_workspace_folders(
         for added in &params.event.added {
             if let Some(path) = added.uri.to_file_path() {
                 let folder = path.into_owned();
+                if !is_leanos_folder(&folder) {
+                    refused.push(folder);
+                    continue;
+                }
                 let (root, _) = session.add_root(folder.clone());
                 chosen.push((folder, root));
             }
         }
     }
+    refuse_folders(server, &refused).await;
     log_roots(server, &chosen).await;
     for uri in cleared {
         server

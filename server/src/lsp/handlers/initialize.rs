@@ -1,4 +1,6 @@
-//! `initialize`.
+//! `initialize`: the roots of the client's workspace folders (a folder
+//! that is not in a LeanOS workspace is refused, with a warning), the
+//! negotiated encoding and the server's capabilities.
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
@@ -9,6 +11,31 @@ use crate::lsp::capabilities::{negotiate_encoding, roots_of, ClientFlags};
 use crate::lsp::handlers::log_roots;
 use crate::lsp::server::{Backend, FIX_ALL_KIND, SHOW_REFERENCES, SPAWN_KIND};
 
+/// Whether `folder`, a workspace folder the client named, is in a LeanOS
+/// workspace: a LeanOS root at or above it, not above the user's home
+/// ([`crate::vfs::discover_root`] holds the rule). Any other folder (the
+/// file-system root `/`, a home folder without `strategy/` or `threads/`)
+/// is refused: walking and watching it would read the whole disk.
+pub(in crate::lsp) fn is_leanos_folder(folder: &std::path::Path) -> bool {
+    crate::vfs::discover_root(folder, crate::vfs::home_dir().as_deref()).is_some()
+}
+
+/// Tells the user (`window/showMessage`, a warning) that each of the
+/// `refused` workspace folders is not indexed, and why.
+pub(in crate::lsp) async fn refuse_folders(server: &Backend, refused: &[std::path::PathBuf]) {
+    for folder in refused {
+        let message = format!(
+            "leanos: {} is not a LeanOS workspace (no leanos.toml, strategy/ or threads/ in it or above it): not indexed",
+            folder.display()
+        );
+        tracing::warn!("{message}");
+        server
+            .client
+            .show_message(MessageType::WARNING, message)
+            .await;
+    }
+}
+
 pub(crate) async fn initialize(
     server: &Backend,
     params: InitializeParams,
@@ -16,15 +43,21 @@ pub(crate) async fn initialize(
     let unit = negotiate_encoding(&params);
     let flags = ClientFlags::from_params(&params);
     let mut chosen = Vec::new();
+    let mut refused = Vec::new();
     {
         let mut session = server.lock();
         for folder in roots_of(&params) {
+            if !is_leanos_folder(&folder) {
+                refused.push(folder);
+                continue;
+            }
             let (root, _) = session.add_root(folder.clone());
             chosen.push((folder, root));
         }
         session.unit = unit;
         session.flags = flags;
     }
+    refuse_folders(server, &refused).await;
     log_roots(server, &chosen).await;
     if let Some(options) = &params.initialization_options {
         // `{"settings": …}` (VS Code, Neovim), `{"leanos": …}` (Helix's

@@ -24,6 +24,7 @@ pub(crate) mod references;
 pub(crate) mod rename;
 pub(crate) mod selection_range;
 pub(crate) mod semantic_tokens;
+pub(crate) mod settled;
 pub(crate) mod workspace_symbol;
 
 /// The string under `key` in an item's `data` round-tripped through the
