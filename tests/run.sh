@@ -36,3 +36,7 @@ fi
 cd tests
 PATH="$PWD/../.venv/bin:$PATH" LEANOS_LSP_BIN="$PWD/../target/release/leanos-lsp" \
   ../.venv/bin/python -m pytest
+
+# A short run of every fuzz target (fuzz/README.md); it says itself
+# whether it ran (it needs a nightly toolchain) and fails on a crash.
+../fuzz/run.sh 30
