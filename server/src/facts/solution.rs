@@ -117,17 +117,21 @@ fn is_structural(title: &str) -> bool {
     })
 }
 
-/// The name of a feature and the status of its badge: `Bank Feed SDK
-/// (Validated)` is `Bank Feed SDK`, validated.
-fn name_and_badge(text: &str) -> (String, Option<AssumptionStatus>) {
+/// The name of a feature, where it starts in `text` (bytes) and the status
+/// of its badge: `Bank Feed SDK (Validated)` is `Bank Feed SDK` at 0,
+/// validated; spaces (Unicode's too) and quotes around it are not its.
+fn name_and_badge(text: &str) -> (String, usize, Option<AssumptionStatus>) {
+    // Where a subslice of `text` starts in it, in bytes.
+    let offset = |part: &str| part.as_ptr() as usize - text.as_ptr() as usize;
     let trimmed = text.trim().trim_matches('"');
     if let Some(open) = trimmed.rfind('(') {
         if trimmed.ends_with(')') {
             let badge = parse_status(&trimmed[open..]);
-            return (trimmed[..open].trim().to_string(), badge);
+            let name = trimmed[..open].trim();
+            return (name.to_string(), offset(name), badge);
         }
     }
-    (trimmed.to_string(), None)
+    (trimmed.to_string(), offset(trimmed), None)
 }
 
 fn line_range(text: &str, offset: u32) -> ByteRange {
@@ -202,8 +206,8 @@ pub fn solution_entries(text: &str, outline: &Outline) -> Vec<SolutionEntry> {
         if !is_entry {
             continue;
         }
-        let (name, badge) = name_and_badge(&name);
-        let name_start = heading.content.start + name_start as u32;
+        let (name, within, badge) = name_and_badge(&name);
+        let name_start = heading.content.start + (name_start + within) as u32;
         let mut entry = SolutionEntry {
             name_range: name_start..name_start + name.len() as u32,
             name,
@@ -267,8 +271,8 @@ pub fn solution_entries(text: &str, outline: &Outline) -> Vec<SolutionEntry> {
         if body.starts_with("**") && body[2..].contains(":**") || body.is_empty() {
             continue;
         }
-        let (name, badge) = name_and_badge(body);
-        let start = item.start + (line.len() - body.len()) as u32;
+        let (name, within, badge) = name_and_badge(body);
+        let start = item.start + (line.len() - body.len() + within) as u32;
         out.push(SolutionEntry {
             name_range: start..start + name.len() as u32,
             name,
@@ -326,7 +330,7 @@ pub fn announced_features(line: &str, base: usize) -> Vec<(String, ByteRange)> {
     let mut out = Vec::new();
     for c in ANNOUNCED.captures_iter(line) {
         if let Some(m) = c.get(1) {
-            let (name, _) = name_and_badge(m.as_str());
+            let (name, _, _) = name_and_badge(m.as_str());
             out.push((
                 name.clone(),
                 (base + m.start()) as u32..(base + m.start() + name.len()) as u32,
@@ -335,7 +339,7 @@ pub fn announced_features(line: &str, base: usize) -> Vec<(String, ByteRange)> {
     }
     if out.is_empty() {
         if let Some(m) = ANNOUNCED_BARE.captures(line).and_then(|c| c.get(1)) {
-            let (name, _) = name_and_badge(m.as_str().trim_end_matches(['.', ',']));
+            let (name, _, _) = name_and_badge(m.as_str().trim_end_matches(['.', ',']));
             if !name.is_empty() {
                 out.push((
                     name.clone(),
@@ -349,6 +353,22 @@ pub fn announced_features(line: &str, base: usize) -> Vec<(String, ByteRange)> {
 
 #[cfg(test)]
 mod tests {
+    /// A name's range starts where the name does, after spaces (an
+    /// ideographic space is three bytes) and quotes the text puts before
+    /// it, in a heading and in a list item (found by fuzzing: the range
+    /// split a character).
+    #[test]
+    fn name_ranges_start_after_spaces_and_quotes() {
+        let text = "# Solution\n\n## Built\n\n### \u{3000}\"Bank Feed\" (Validated)\n**Evidence:** x\n\n## Also\n\n- \u{3000}Export\n";
+        let outline = crate::syntax::outline_of(text);
+        let entries = solution_entries(text, &outline);
+        let names: Vec<&str> = entries
+            .iter()
+            .map(|e| &text[e.name_range.start as usize..e.name_range.end as usize])
+            .collect();
+        assert_eq!(names, ["Bank Feed\"", "Export"]);
+        assert!(entries.iter().zip(&names).all(|(e, n)| e.name == *n));
+    }
     use super::*;
 
     #[test]
