@@ -168,48 +168,20 @@ fn is_markdown(path: &str) -> bool {
     path.ends_with(".md")
 }
 
-/// Whether `rope`'s own lines (ropey counts `\r`, `\u{b}`, `\u{c}`,
-/// `\u{85}`, `\u{2028}` and `\u{2029}` as line breaks) are LSP's lines
-/// (`\n`, `\r\n`, `\r`) and tree-sitter's rows (`\n`): true when the text
-/// holds none of those characters but `\n`, the common case, which then
-/// takes ropey's indexed lookups.
+/// Whether `rope`'s lines (ropey, built without `unicode_lines`, ends
+/// them at `\n`, `\r\n` and `\r`, as LSP does) are tree-sitter's rows
+/// (`\n` only): true when the text holds no `\r`, the common case, which
+/// then takes ropey's indexed lookups.
 fn plain_lines(rope: &Rope) -> bool {
-    const OTHER_BREAKS: [char; 6] = ['\r', '\u{b}', '\u{c}', '\u{85}', '\u{2028}', '\u{2029}'];
-    rope.chunks().all(|chunk| !chunk.contains(OTHER_BREAKS))
+    rope.chunks().all(|chunk| !chunk.contains('\r'))
 }
 
-/// The char index where LSP line `line` starts (lines end at `\n`,
-/// `\r\n` or `\r`, and at nothing else), or `None` past the last line.
+/// The char index where LSP line `line` starts, or `None` past the last
+/// line. Ropey's lines are LSP's: the workspace builds it without
+/// `unicode_lines`, so a `\u{2028}` or a form feed is a character of its
+/// line.
 fn line_start(rope: &Rope, line: usize) -> Option<usize> {
-    if plain_lines(rope) {
-        return (line < rope.len_lines()).then(|| rope.line_to_char(line));
-    }
-    let mut current = 0;
-    let mut chars = rope.chars().enumerate().peekable();
-    while current < line {
-        let (i, c) = chars.next()?;
-        match c {
-            '\n' => current += 1,
-            '\r' => {
-                if chars.peek().is_some_and(|(_, next)| *next == '\n') {
-                    chars.next();
-                    if current + 1 == line {
-                        return Some(i + 2);
-                    }
-                }
-                current += 1;
-                if current == line {
-                    return Some(i + 1);
-                }
-                continue;
-            }
-            _ => continue,
-        }
-        if current == line {
-            return Some(i + 1);
-        }
-    }
-    Some(0)
+    (line < rope.len_lines()).then(|| rope.line_to_char(line))
 }
 
 /// The char index of `rope` for a position in `unit`, clamped to the
