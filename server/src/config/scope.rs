@@ -60,7 +60,35 @@ impl PartialEq for Scope {
     }
 }
 
+/// The glob sets built last, most recent first: building one compiles
+/// regexes (about a millisecond for the defaults), and every
+/// configuration built from the same settings asks for the same sets.
+static BUILT: std::sync::Mutex<Vec<(Vec<String>, globset::GlobSet)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// How many glob sets [`BUILT`] keeps.
+const KEPT: usize = 8;
+
+/// The glob set of `globs` (those that do not parse are dropped).
 fn glob_set(globs: &[String]) -> globset::GlobSet {
+    // A poisoned lock only means another thread panicked while holding
+    // it; the list itself is always whole.
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(at) = built.iter().position(|(g, _)| g.as_slice() == globs) {
+        let hit = built.remove(at);
+        let set = hit.1.clone();
+        built.insert(0, hit);
+        return set;
+    }
+    drop(built);
+    let set = build_glob_set(globs);
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    built.insert(0, (globs.to_vec(), set.clone()));
+    built.truncate(KEPT);
+    set
+}
+
+fn build_glob_set(globs: &[String]) -> globset::GlobSet {
     let mut builder = globset::GlobSetBuilder::new();
     for glob in globs {
         if let Ok(glob) = globset::GlobBuilder::new(glob)
