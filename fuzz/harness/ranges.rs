@@ -114,6 +114,15 @@ pub fn check_facts(file: &FileData, facts: &FileFacts) {
                 .map(|(_, r)| ("solution evidence", r.clone())),
         );
     }
+    for request in &facts.feature_requests {
+        ranges.push(("feature request", request.range.clone()));
+        ranges.extend(
+            request
+                .thread
+                .as_ref()
+                .map(|(_, r)| ("requested thread", r.clone())),
+        );
+    }
     ranges.extend(facts.problems.iter().map(|p| ("problem", p.range.clone())));
     for (what, range) in ranges {
         check_range(file, &range, what);

@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod drift;
 pub mod hover;
 pub mod lineage;
+pub mod loops;
 pub mod references;
 pub mod rename;
 pub mod resolve;

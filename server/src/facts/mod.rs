@@ -109,6 +109,20 @@ pub struct AnnouncedResult {
     pub confidence: Option<u8>,
 }
 
+/// A line of a learning asking engineering for a feature or an
+/// integration (`facts/markdown/requests.rs` says which lines are).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeatureRequest {
+    /// The line as written, without surrounding whitespace.
+    pub text: String,
+    /// The byte range of `text` in the file.
+    pub range: ByteRange,
+    /// The engineering thread the line names, relative to the threads
+    /// folder without a trailing `/` (`engineering/white-label-sdk`), and
+    /// where it is written.
+    pub thread: Option<(String, ByteRange)>,
+}
+
 /// A reference to a goal, optionally with a subgoal (`SG2`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GoalRef {
@@ -216,6 +230,9 @@ pub struct FileFacts {
     /// What the learning states for each announced feature, in the order
     /// of `solution_updates`.
     pub solution_update_results: Vec<AnnouncedResult>,
+    /// Lines of a learning asking engineering for a feature or an
+    /// integration.
+    pub feature_requests: Vec<FeatureRequest>,
     /// Entries of the solution section (Canvas 09).
     pub solution_entries: Vec<solution::SolutionEntry>,
     /// The thread's title as this file states it (`**Thread:** Title`,

@@ -160,6 +160,30 @@ pub fn attribution_source(file: &FileData) -> Option<(String, std::ops::Range<u3
         .then(|| (value.trim().to_string(), field.value_range.clone()))
 }
 
+/// The sales deal thread of `file` when the file attributes it to
+/// marketing content: its [`attribution_source`] is a path under
+/// `marketing/` (relative to the threads folder, or with it), and the
+/// thread is a deal by its path (under `<threads>/sales/`, not under a
+/// `campaigns` folder, not named `campaign-…`, not archived). What
+/// `loop-no-attribution` counts as "sales threads that cite content"; a
+/// `sales-campaign` type written only in metadata is not looked at.
+pub fn content_attribution<'a>(config: &Config, file: &'a FileData) -> Option<&'a str> {
+    let (source, _) = attribution_source(file)?;
+    let relative = source
+        .strip_prefix(&format!("{}/", config.threads_dir))
+        .unwrap_or(&source);
+    if !relative.starts_with("marketing/") {
+        return None;
+    }
+    let thread = file.facts.path_kind().thread()?;
+    let within = thread.strip_prefix(&format!("{}/", config.threads_dir))?;
+    let deal = within.starts_with("sales/")
+        && !within
+            .split('/')
+            .any(|p| p == "campaigns" || p == "archive" || p.starts_with("campaign-"));
+    deal.then_some(thread)
+}
+
 /// Where an attribution `source` path may point (leanos-formats.md §4.4):
 /// `threads/<source>`, the source as a workspace path, then the campaign
 /// folders under `threads/marketing/campaigns/` and

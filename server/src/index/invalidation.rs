@@ -165,6 +165,7 @@ impl Snapshot {
                 }
             }
         }
+        self.loop_affects((old, new), old_facts, new_facts, affected);
         // Thread rules read every member of the thread.
         for facts in [old_facts, new_facts] {
             if let Some(thread) = facts.path_kind().thread() {

@@ -18,10 +18,13 @@ use crate::line_index::LineIndex;
 
 mod candidates;
 mod invalidation;
+mod loop_reach;
 mod small_set;
 mod snapshot;
 
-pub use candidates::{attribution_candidates, attribution_source, candidates, Candidates};
+pub use candidates::{
+    attribution_candidates, attribution_source, candidates, content_attribution, Candidates,
+};
 pub use small_set::SmallSet;
 pub use snapshot::Snapshot;
 

@@ -46,6 +46,10 @@ pub struct Snapshot {
     /// Assumption ID -> live learnings (stage 6, or legacy 7, outside
     /// `archive/`) recording a result for it, in path order.
     pub learning_records: HashMap<String, PathSet>,
+    /// Sales deal thread folder -> its files attributing it to marketing
+    /// content ([`content_attribution`](super::content_attribution)): the
+    /// number of keys is how many deals cite content.
+    pub content_attributed: HashMap<String, PathSet>,
 }
 
 impl Snapshot {
@@ -65,6 +69,7 @@ impl Snapshot {
             link_dependents: HashMap::new(),
             solution_announcements: HashMap::new(),
             learning_records: HashMap::new(),
+            content_attributed: HashMap::new(),
         }
     }
 
@@ -215,6 +220,9 @@ impl Snapshot {
         ) {
             let results = facts.learning_results.iter().map(|r| &r.id);
             update_sets(&mut self.learning_records, results, path, add);
+        }
+        if let Some(thread) = super::content_attribution(&self.config, file) {
+            update_set(&mut self.content_attributed, thread, path, add);
         }
         let mut keys = BTreeSet::new();
         for link in &facts.links {

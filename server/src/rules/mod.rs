@@ -91,6 +91,9 @@ rules! {
     "solution-stale-entry" => Warning,
     "file-encoding" => Info,
     "file-too-large" => Info,
+    "loop-feature-not-built" => Hint,
+    "loop-content-gap" => Hint,
+    "loop-no-attribution" => Hint,
     "config-invalid" => Error,
 }
 

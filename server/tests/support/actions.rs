@@ -25,6 +25,8 @@ pub const FILES: &[&str] = &[
     "threads/engineering/sdk/2-hypotesis.md",
     "threads/marketing/blog/1-input.md",
     "threads/marketing/blog/metadata.yaml",
+    "threads/marketing/blog/6-learning.md",
+    "threads/engineering/sdk/4-decision.md",
     "threads/sales/acme-renamed/2-hypothesis.md",
     "threads/engineering/sdk-v2/6-learning.md",
     "threads/sales/zen/2-hypothesis.md",
@@ -75,6 +77,10 @@ const FRAGMENTS: &[&str] = &[
     "# Stage 3: Implication\n",
     "",
     "Old notes: `drafts/canvas/10.assumptions.md`\n",
+    "- Acme asked for a Xero integration\n",
+    "- Pilot requirement: SSO → spawned: threads/engineering/sdk/\n",
+    "## Follow-up Actions\n- engineering/ledger-sync: build it\n",
+    "**Decision:** KILL\n",
 ];
 
 const JSON: &[&str] = &[
@@ -85,6 +91,7 @@ const JSON: &[&str] = &[
     "{ not json",
     "",
     "{\"goal_id\": \"g-growth\", \"subgoal\": \"SG2\", \"linked_assumptions\": [\"H1\"]}\n",
+    "{\"type\": \"engineering\", \"parent_thread\": \"sales/acme\", \"status\": \"completed\"}\n",
 ];
 
 const YAML: &[&str] = &[
@@ -92,6 +99,7 @@ const YAML: &[&str] = &[
     "type: [\n",
     "",
     "source: sales/acme\ncanvas_assumptions: [A2]\n",
+    "parent_thread: engineering/sdk\nstatus: published\n",
 ];
 
 /// What an edit inserts.

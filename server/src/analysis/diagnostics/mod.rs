@@ -14,6 +14,9 @@ mod hypothesis_no_assumption;
 mod learning_no_canvas_update;
 mod learning_not_applied;
 mod link_broken;
+mod loop_content_gap;
+mod loop_feature_not_built;
+mod loop_no_attribution;
 mod meta_mismatch;
 mod problems;
 mod solution_missing_feature;
@@ -107,6 +110,16 @@ pub enum Data {
     },
     /// `decision-needs-approval` (the range is the impact score).
     DecisionNeedsApproval,
+    /// `loop-feature-not-built` and `loop-content-gap`: the thread to
+    /// spawn from the finding's line, its type (`engineering`), the folder
+    /// under the threads folder (`marketing/content`), its title, and its
+    /// folder when the finding names it.
+    LoopSpawn {
+        thread_type: &'static str,
+        folder: &'static str,
+        title: String,
+        dir: Option<String>,
+    },
 }
 
 /// The quick fixes of `diagnostic`, a diagnostic of `file`: its rule's
@@ -142,6 +155,17 @@ pub fn fixes(
             solution_stale_entry::fixes(&context, d, solution, entry)
         }
         Data::DecisionNeedsApproval => decision_needs_approval::fixes(&context, d, today),
+        Data::LoopSpawn {
+            thread_type,
+            folder,
+            title,
+            dir,
+        } => loop_feature_not_built::spawn_fixes(
+            &context,
+            d,
+            (thread_type, folder, title, dir.as_deref()),
+            today,
+        ),
     }
 }
 
@@ -177,6 +201,19 @@ impl Context<'_> {
             data,
             ..self.diagnostic(code, range, message)
         }
+    }
+
+    /// The thread whose learning this file is (the first of its stage 6,
+    /// or legacy 7, files; not archived), for the rules reported on a
+    /// thread's learning.
+    pub fn learning_thread(&self) -> Option<crate::analysis::thread::ThreadInfo> {
+        let thread = self.file.facts.path_kind().thread()?;
+        if !matches!(self.stage(), Some((6 | 7, _))) {
+            return None;
+        }
+        let info = crate::analysis::thread::thread_info(self.snapshot, thread);
+        let first = info.stage_file(6).map(|f| f.path.as_str());
+        (first == Some(self.file.path.as_str())).then_some(info)
     }
 
     /// The range of the file's first heading, else its first line
@@ -264,6 +301,9 @@ const RULES: &[Rule] = &[
     meta_mismatch::check,
     attribution_missing::check,
     attribution_broken::check,
+    loop_feature_not_built::check,
+    loop_content_gap::check,
+    loop_no_attribution::check,
 ];
 
 /// Every diagnostic of the file at `path`, with configured severities

@@ -14,8 +14,8 @@
 //!    hands each line to the collectors, in a fixed order: entries
 //!    (`entries.rs`; an entry line goes to no other collector), goals
 //!    (`goals.rs`), references (`references.rs`), the thread title
-//!    (`stage.rs`), links (`links.rs`), the decision (`decision.rs`) and the
-//!    learning (`learning.rs`). Each collector keeps its own state and
+//!    (`stage.rs`), links (`links.rs`), the decision (`decision.rs`), the
+//!    learning (`learning.rs`) and its feature requests (`requests.rs`). Each collector keeps its own state and
 //!    writes its own fields of [`FileFacts`].
 //! 3. After the walk: entries are merged, references sorted, a learning's
 //!    results read (`results.rs`), the 09 entries and the goal built.
@@ -31,6 +31,7 @@ mod learning;
 mod lines;
 mod links;
 mod references;
+mod requests;
 mod results;
 mod sections;
 mod stage;
@@ -237,6 +238,7 @@ impl Lowering<'_> {
         }
         if file.is_learning() {
             self.learning.line(line, section, file.config, self.facts);
+            requests::line(line, section, &mut self.facts.feature_requests);
         }
     }
 

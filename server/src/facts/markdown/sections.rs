@@ -17,6 +17,10 @@ pub(super) struct Section {
     decision: bool,
     /// `alternative` (`## Alternatives Considered` is no decision).
     alternative: bool,
+    /// `follow-up`, `follow up`, `next action`, `next step` or `new
+    /// thread` (a learning's `## Follow-up Actions`, `### New Threads
+    /// Generated`, leanos-formats.md §3.6).
+    pub follow_up: bool,
 }
 
 impl Section {
@@ -28,6 +32,15 @@ impl Section {
             canvas_links: lower.contains("canvas link"),
             decision: lower.contains("decision") || lower.contains("verdict"),
             alternative: lower.contains("alternative"),
+            follow_up: [
+                "follow-up",
+                "follow up",
+                "next action",
+                "next step",
+                "new thread",
+            ]
+            .iter()
+            .any(|w| lower.contains(w)),
         }
     }
 
@@ -38,6 +51,7 @@ impl Section {
             canvas_links: self.canvas_links || other.canvas_links,
             decision: self.decision || other.decision,
             alternative: self.alternative || other.alternative,
+            follow_up: self.follow_up || other.follow_up,
         }
     }
 
