@@ -134,13 +134,16 @@ fn name_and_badge(text: &str) -> (String, usize, Option<AssumptionStatus>) {
     (trimmed.to_string(), offset(trimmed), None)
 }
 
+/// The line holding byte `offset`, without its line break. Lines end at
+/// `\n`, `\r\n` or a lone `\r`, as in CommonMark (the outline's headings
+/// start after a lone `\r` too) and LSP.
 fn line_range(text: &str, offset: u32) -> ByteRange {
     let start = text[..offset as usize]
-        .rfind('\n')
+        .rfind(['\n', '\r'])
         .map(|i| i + 1)
         .unwrap_or(0);
     let end = text[offset as usize..]
-        .find('\n')
+        .find(['\n', '\r'])
         .map(|i| i + offset as usize)
         .unwrap_or(text.len());
     start as u32..end as u32
@@ -368,6 +371,37 @@ mod tests {
             .collect();
         assert_eq!(names, ["Bank Feed\"", "Export"]);
         assert!(entries.iter().zip(&names).all(|(e, n)| e.name == *n));
+    }
+
+    /// Headings separated by lone `\r` line ends (CommonMark's, and old
+    /// Mac files'): each entry's block starts after its heading (found by
+    /// fuzzing: a block ended before its heading did, and slicing it
+    /// panicked).
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        let text =
+            "# Solution\r### Bank Feed SDK\r**Evidence:** threads/x/6-learning.md\r### Export\r";
+        let outline = crate::syntax::outline_of(text);
+        let entries = solution_entries(text, &outline);
+        let summary: Vec<(&str, Option<&str>)> = entries
+            .iter()
+            .map(|e| {
+                (
+                    e.name.as_str(),
+                    e.evidence.as_ref().map(|(p, _)| p.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("Bank Feed SDK", Some("threads/x/6-learning.md")),
+                ("Export", None)
+            ]
+        );
+        // A setext heading right after a lone `\r` (the fuzzer's input).
+        let text = "#\re\n-";
+        solution_entries(text, &crate::syntax::outline_of(text));
     }
     use super::*;
 
