@@ -1,11 +1,12 @@
 //! The `leanos-lsp` binary: the language server on stdio (default, or
-//! `serve`), `check` and `rule`.
+//! `serve`), `check`, `rule` and `loop`.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use leanos_lsp::cli::check::{Fix, Format, Options};
+use leanos_lsp::cli::loops::LoopFormat;
 use leanos_lsp::cli::rule::RuleFormat;
 use leanos_lsp::rules::Severity;
 
@@ -86,6 +87,30 @@ enum Command {
             default_value = "text"
         )]
         format: RuleFormat,
+    },
+    /// Print the three-way loop's health (sales → engineering → marketing
+    /// → sales): threads in flight and completed per step, where the loop
+    /// breaks, cycle times, attribution coverage, Canvas drift.
+    #[command(after_help = "Exit status: 0, or 2 on usage or I/O errors.")]
+    Loop {
+        /// The workspace root, or a folder or file inside it.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// The LeanOS root, when PATH has none at or above it.
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// human (a summary), json (every figure, stable keys) or html (one
+        /// self-contained page with the loop as a graph).
+        #[arg(
+            long,
+            visible_alias = "output-format",
+            value_enum,
+            default_value = "human"
+        )]
+        format: LoopFormat,
+        /// Write to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -170,6 +195,28 @@ fn main() {
                 &mut std::io::stderr(),
             );
             if std::io::Write::flush(&mut out).is_err() {
+                2
+            } else {
+                code
+            }
+        }
+        Command::Loop {
+            path,
+            root,
+            format,
+            out,
+        } => {
+            let stdout = std::io::stdout();
+            let mut writer = std::io::BufWriter::new(stdout.lock());
+            let code = leanos_lsp::cli::loops::run(
+                &path,
+                root.as_deref(),
+                format,
+                out.as_ref(),
+                &mut writer,
+                &mut std::io::stderr(),
+            );
+            if std::io::Write::flush(&mut writer).is_err() {
                 2
             } else {
                 code

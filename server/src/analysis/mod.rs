@@ -12,6 +12,8 @@ pub mod diagnostics;
 pub mod drift;
 pub mod hover;
 pub mod lineage;
+pub mod loop_page;
+pub mod loop_report;
 pub mod loops;
 pub mod references;
 pub mod rename;
