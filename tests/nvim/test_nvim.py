@@ -136,3 +136,8 @@ def test_plugin_help(tmp_path: Path):
     shutil.copytree(PLUGIN, copy, ignore=shutil.ignore_patterns("tags"))
     out = run_script("help.lua", str(copy), plugin=copy, timeout=60)
     assert "ok: :help leanos" in out
+
+
+def test_plugin_opens_the_loop_page(workspace: Path):
+    out = run_script("plugin_loop.lua", server_binary(), str(workspace), plugin=True)
+    assert "ok: :LeanosLoop wrote and opened the loop page" in out

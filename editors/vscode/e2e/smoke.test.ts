@@ -51,7 +51,13 @@ describe("LeanOS extension on examples/quillfeather", function () {
     await extension.activate();
     assert.ok(extension.isActive);
     const commands = await vscode.commands.getCommands(true);
-    for (const command of ["leanos.restartServer", "leanos.showOutput", "leanos.spawnFollowUp", "leanos.openAssumption"]) {
+    for (const command of [
+      "leanos.restartServer",
+      "leanos.showOutput",
+      "leanos.spawnFollowUp",
+      "leanos.openAssumption",
+      "leanos.showLoop",
+    ]) {
       assert.ok(commands.includes(command), command);
     }
   });

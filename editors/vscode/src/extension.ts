@@ -11,6 +11,7 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 import { findServer, README_URL } from "./discovery";
+import { showLoop } from "./loop";
 import { statusText, toServerSettings } from "./settings";
 
 let client: LanguageClient | undefined;
@@ -126,6 +127,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("leanos.openAssumption", () =>
       vscode.commands.executeCommand("editor.action.revealDefinition"),
     ),
+    vscode.commands.registerCommand("leanos.showLoop", () => showLoop(context, client)),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (event.affectsConfiguration("leanos.server.path")) {
         await stop();

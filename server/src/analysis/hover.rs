@@ -1,6 +1,9 @@
 //! Hover: markdown about the target under a cursor (an assumption's
-//! status and the threads testing it, a thread's stages and metadata, a
-//! goal, a Canvas section, a file). Byte offsets in, byte ranges out.
+//! status and the threads testing it, a thread's stages and metadata and,
+//! for a sales deal, its attribution chain; a goal, a Canvas section, a
+//! file). Byte offsets in, byte ranges out. Links to workspace files are
+//! written `[label](leanos-path:<workspace path>)`; the server turns them
+//! into `file:` URIs ([`PATH_LINK`]).
 
 use crate::analysis::definition::entry_location;
 use crate::analysis::references::testing;
@@ -60,6 +63,66 @@ fn assumption_hover(snapshot: &Snapshot, id: &str) -> String {
     out
 }
 
+/// The scheme of the links hover writes to workspace paths; the server
+/// replaces `leanos-path:<path>` with the file's URI.
+pub const PATH_LINK: &str = "leanos-path:";
+
+/// A markdown link to the workspace path `path`.
+fn path_link(label: &str, path: &str) -> String {
+    format!("[{}]({PATH_LINK}{path})", label.replace(['[', ']'], ""))
+}
+
+/// A link to a thread: its name, to the file it opens on.
+fn thread_link(snapshot: &Snapshot, dir: &str) -> String {
+    let name = thread_name(snapshot, dir);
+    match crate::analysis::thread::thread_entry_file(snapshot, dir) {
+        Some(file) => path_link(name, &file),
+        None => format!("`{name}`"),
+    }
+}
+
+/// A sales deal's attribution chain (SPEC §4, the loop's Marketing →
+/// Sales and Engineering → Marketing steps read backwards): the deal ←
+/// the content its `source` names ← the engineering threads linked to
+/// that content, each a link; or what its `source` says instead.
+fn attribution_chain(snapshot: &Snapshot, info: &crate::analysis::thread::ThreadInfo) -> String {
+    use crate::analysis::loops::{linked_threads, role_of, Role};
+    let deal = thread_link(snapshot, &info.dir);
+    let content: Vec<String> = crate::analysis::lineage::parents(snapshot, &info.dir)
+        .into_keys()
+        .filter(|p| role_of(snapshot, p).is_marketing())
+        .collect();
+    if content.is_empty() {
+        let source = info.metadata().and_then(|m| m.text("source")).or_else(|| {
+            info.stage_file(1)
+                .and_then(|f| f.facts.frontmatter.as_ref())
+                .and_then(|m| m.text("source"))
+        });
+        return match source {
+            None => format!("Attribution: {deal} ← no `source`"),
+            Some(source) if source.contains('/') => {
+                format!("Attribution: {deal} ← `{source}` (no marketing thread there)")
+            }
+            Some(source) => format!("Attribution: {deal} ← `{source}`"),
+        };
+    }
+    let chains: Vec<String> = content
+        .iter()
+        .map(|m| {
+            let engineering: Vec<String> = linked_threads(snapshot, m, |r| r == Role::Engineering)
+                .iter()
+                .map(|e| thread_link(snapshot, e))
+                .collect();
+            let mut chain = format!("{deal} ← {}", thread_link(snapshot, m));
+            if !engineering.is_empty() {
+                chain.push_str(&format!(" ← {}", engineering.join(", ")));
+            }
+            chain
+        })
+        .collect();
+    format!("Attribution: {}", chains.join("; "))
+}
+
 fn thread_hover(snapshot: &Snapshot, dir: &str) -> String {
     let info = thread_info(snapshot, dir);
     let title = thread_title(&info);
@@ -86,6 +149,9 @@ fn thread_hover(snapshot: &Snapshot, dir: &str) -> String {
                 .unwrap_or_default();
             out.push_str(&format!("\n\nGoal: `{goal}`{subgoal}"));
         }
+    }
+    if info.is_sales_deal() {
+        out.push_str(&format!("\n\n{}", attribution_chain(snapshot, &info)));
     }
     out
 }
@@ -151,7 +217,9 @@ fn canvas_hover(snapshot: &Snapshot, number: u8) -> String {
 /// Hover at a cursor (a byte offset into the file at `path`): the token's
 /// byte range and markdown text; `None` off every token.
 pub fn hover(snapshot: &Snapshot, path: &str, offset: u32) -> Option<(ByteRange, String)> {
-    let hit = target_at(snapshot, path, offset)?;
+    let Some(hit) = target_at(snapshot, path, offset) else {
+        return metadata_hover(snapshot, path, offset);
+    };
     let text = match &hit.target {
         Target::Assumption(id) => assumption_hover(snapshot, id),
         Target::Thread(dir) => thread_hover(snapshot, dir),
@@ -172,6 +240,24 @@ pub fn hover(snapshot: &Snapshot, path: &str, offset: u32) -> Option<(ByteRange,
         Target::Unresolved(target) => format!("`{target}` resolves to nothing in this workspace"),
     };
     Some((hit.range, text))
+}
+
+/// Off every token of a thread's metadata file (`meta.json`,
+/// `metadata.yaml`): the thread's hover, on the line's text.
+fn metadata_hover(snapshot: &Snapshot, path: &str, offset: u32) -> Option<(ByteRange, String)> {
+    let file = snapshot.files.get(path)?;
+    let crate::facts::paths::PathKind::ThreadMeta { thread, .. } = file.facts.path_kind() else {
+        return None;
+    };
+    let line = crate::line_index::line_span(&file.text, offset);
+    let text = &file.text[line.start as usize..line.end as usize];
+    let trimmed = text.trim();
+    if trimmed.is_empty() || matches!(trimmed, "{" | "}" | "[" | "]" | "},") {
+        return None;
+    }
+    let start = line.start + (text.len() - text.trim_start().len()) as u32;
+    let range = start..start + trimmed.len() as u32;
+    Some((range, thread_hover(snapshot, thread)))
 }
 
 fn line_at(text: &str, offset: u32) -> &str {

@@ -7,7 +7,8 @@
 //! linking to its entry and listing the threads testing it).
 //!
 //! Links point at `file://<root>/<path>`; inside the VS Code webview the
-//! inline script turns a click into an `open` message instead.
+//! inline script turns a click on a link, a card or a graph box into an
+//! `open` message instead (`editors/vscode/src/loop.ts`).
 
 use std::collections::BTreeMap;
 
@@ -314,10 +315,13 @@ table{border-collapse:collapse}td,th{border:1px solid #d1d5db;padding:.3em .6em;
 .card{background:#fff;border:1px solid #d1d5db;border-radius:6px;padding:.4em;margin:.4em 0}
 .card-title{font-weight:600}.card ul{margin:.2em 0;padding-left:1.2em;font-size:.9em}";
 
-/// Opens links in the editor when the page is inside a VS Code webview.
+/// Opens links in the editor when the page is inside a VS Code webview:
+/// a click on anything with a `data-path` posts `{command: "open", root,
+/// path, line}` (the root is the body's `data-root`).
 const SCRIPT: &str = "(function(){if(typeof acquireVsCodeApi!=='function')return;const vscode=acquireVsCodeApi();
+const root=document.body.getAttribute('data-root');
 document.addEventListener('click',function(e){const a=e.target.closest('[data-path]');if(!a)return;e.preventDefault();
-vscode.postMessage({command:'open',path:a.getAttribute('data-path'),line:Number(a.getAttribute('data-line')||1)});});})();";
+vscode.postMessage({command:'open',root:root,path:a.getAttribute('data-path'),line:Number(a.getAttribute('data-line')||1)});});})();";
 
 /// The figures of each step, with where it breaks.
 fn steps(root: &str, report: &LoopReport) -> String {
@@ -379,7 +383,7 @@ pub fn page(report: &LoopReport, root: &str) -> String {
 <html lang=\"en\"><head><meta charset=\"utf-8\">
 <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">
 <title>LeanOS loop: {title}</title><style>{STYLE}</style></head>
-<body>
+<body data-root=\"{root_attr}\">
 <h1>The three-way loop of {title}</h1>
 <p>{threads} threads, {edges} links between them. Sales → Engineering → Marketing → Sales; each broken link is dashed in red.</p>
 <h2>Graph</h2>
@@ -395,6 +399,7 @@ pub fn page(report: &LoopReport, root: &str) -> String {
 </body></html>
 ",
         title = escape(root.rsplit('/').next().unwrap_or(root)),
+        root_attr = escape(root),
         threads = report.threads.len(),
         edges = report.edges.len(),
         legend = legend.join(""),

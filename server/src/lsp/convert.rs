@@ -43,6 +43,29 @@ pub fn uri(root: &Path, path: &str) -> Option<Uri> {
     Uri::from_file_path(crate::paths::absolute_path(root, path))
 }
 
+/// `text` with each markdown link destination `leanos-path:<path>` (how
+/// analyses link to workspace files, [`crate::analysis::hover::PATH_LINK`])
+/// replaced by the URI of that path under `root`; a path without a URI
+/// keeps its label only.
+pub fn path_links(text: &str, root: &Path) -> String {
+    let marker = format!("]({}", crate::analysis::hover::PATH_LINK);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(&marker) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + marker.len()..];
+        let end = after.find(')').unwrap_or(after.len());
+        let path = &after[..end];
+        match uri(root, path) {
+            Some(uri) => out.push_str(&format!("]({})", uri.as_str())),
+            None => out.push_str("]()"),
+        }
+        rest = after.get(end + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The workspace path of a `file:` URI under `root`; `None` for other
 /// schemes and files outside the root.
 pub fn workspace_path(root: &Path, uri: &Uri) -> Option<String> {

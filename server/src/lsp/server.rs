@@ -29,6 +29,8 @@ use crate::lsp::session::Session;
 /// (`[uri, position, locations]`), and executing it on the server returns
 /// the locations (for clients such as Neovim to list).
 pub const SHOW_REFERENCES: &str = "leanos.showReferences";
+/// The command returning the loop page of a root (`handlers/loop_command.rs`).
+pub const LOOP: &str = "leanos.loop";
 
 /// The code action kind of spawning a follow-up thread.
 pub const SPAWN_KIND: &str = "refactor.leanos.spawn";

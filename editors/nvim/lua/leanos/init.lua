@@ -113,6 +113,49 @@ function M.spawn()
   })
 end
 
+--- Where :LeanosLoop writes the loop page of `root`.
+---@param root string
+---@return string
+function M.loop_file(root)
+  local dir = vim.fs.joinpath(vim.fn.stdpath("cache"), "leanos")
+  vim.fn.mkdir(dir, "p")
+  return vim.fs.joinpath(dir, "loop-" .. vim.fs.basename(root) .. ".html")
+end
+
+--- Asks the server for the loop page of the current buffer's root (the
+--- `leanos.loop` command), writes it to the cache folder and opens it
+--- with `vim.ui.open`. Calls `done(path)` when written, if given.
+---@param done fun(path: string)|nil
+function M.loop(done)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local running = vim.lsp.get_clients({ name = "leanos", bufnr = bufnr })[1] or client()
+  if not running then
+    vim.notify("leanos: no leanos-lsp is running for this buffer", vim.log.levels.ERROR)
+    return
+  end
+  local root = running.root_dir or config.find_root(vim.api.nvim_buf_get_name(bufnr)) or vim.fn.getcwd()
+  local params = { command = "leanos.loop", arguments = { vim.uri_from_fname(root) } }
+  running:request("workspace/executeCommand", params, function(err, page)
+    if err or type(page) ~= "string" then
+      vim.notify("leanos.loop failed: " .. (err and err.message or "no page"), vim.log.levels.ERROR)
+      return
+    end
+    local path = M.loop_file(root)
+    local file = io.open(path, "w")
+    if not file then
+      vim.notify("leanos.loop: cannot write " .. path, vim.log.levels.ERROR)
+      return
+    end
+    file:write(page)
+    file:close()
+    vim.ui.open(path)
+    vim.notify("leanos: the loop page is " .. path, vim.log.levels.INFO)
+    if done then
+      done(path)
+    end
+  end, bufnr)
+end
+
 --- Restarts the server.
 function M.restart()
   local cmd = M.options.cmd or { "leanos-lsp" }
@@ -140,6 +183,9 @@ function M.setup(opts)
   vim.api.nvim_create_user_command("LeanosCheck", M.check, { desc = "leanos-lsp check into the quickfix list" })
   vim.api.nvim_create_user_command("LeanosSpawn", M.spawn, { desc = "Spawn a follow-up thread from this line" })
   vim.api.nvim_create_user_command("LeanosRestart", M.restart, { desc = "Restart leanos-lsp" })
+  vim.api.nvim_create_user_command("LeanosLoop", function()
+    M.loop()
+  end, { desc = "Open the three-way loop page of this root in a browser" })
 end
 
 return M

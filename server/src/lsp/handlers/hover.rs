@@ -14,6 +14,7 @@ pub(crate) async fn hover(server: &Backend, params: HoverParams) -> Result<Optio
     let response = server
         .query(&position.text_document.uri, position.position, move |q| {
             let (range, text) = hover::hover(&q.snapshot, &q.path, q.offset)?;
+            let text = convert::path_links(&text, &q.root);
             let contents = if markdown {
                 MarkupContent {
                     kind: MarkupKind::Markdown,

@@ -9,7 +9,7 @@ use crate::analysis::decorations;
 use crate::line_index::ColumnUnit;
 use crate::lsp::capabilities::{negotiate_encoding, roots_of, ClientFlags};
 use crate::lsp::handlers::log_roots;
-use crate::lsp::server::{Backend, FIX_ALL_KIND, SHOW_REFERENCES, SPAWN_KIND};
+use crate::lsp::server::{Backend, FIX_ALL_KIND, LOOP, SHOW_REFERENCES, SPAWN_KIND};
 
 /// Whether `folder`, a workspace folder the client named, is in a LeanOS
 /// workspace: a LeanOS root at or above it, not above the user's home
@@ -101,7 +101,7 @@ pub(crate) async fn initialize(
                 resolve_provider: Some(false),
             }),
             execute_command_provider: Some(ExecuteCommandOptions {
-                commands: vec![SHOW_REFERENCES.into()],
+                commands: vec![SHOW_REFERENCES.into(), LOOP.into()],
                 work_done_progress_options: Default::default(),
             }),
             inlay_hint_provider: Some(OneOf::Left(true)),

@@ -20,6 +20,7 @@ pub(crate) mod hover;
 pub(crate) mod initialize;
 pub(crate) mod initialized;
 pub(crate) mod inlay_hint;
+pub(crate) mod loop_command;
 pub(crate) mod references;
 pub(crate) mod rename;
 pub(crate) mod selection_range;
