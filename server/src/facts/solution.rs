@@ -333,21 +333,17 @@ pub fn announced_features(line: &str, base: usize) -> Vec<(String, ByteRange)> {
     let mut out = Vec::new();
     for c in ANNOUNCED.captures_iter(line) {
         if let Some(m) = c.get(1) {
-            let (name, _, _) = name_and_badge(m.as_str());
-            out.push((
-                name.clone(),
-                (base + m.start()) as u32..(base + m.start() + name.len()) as u32,
-            ));
+            let (name, within, _) = name_and_badge(m.as_str());
+            let start = base + m.start() + within;
+            out.push((name.clone(), start as u32..(start + name.len()) as u32));
         }
     }
     if out.is_empty() {
         if let Some(m) = ANNOUNCED_BARE.captures(line).and_then(|c| c.get(1)) {
-            let (name, _, _) = name_and_badge(m.as_str().trim_end_matches(['.', ',']));
+            let (name, within, _) = name_and_badge(m.as_str().trim_end_matches(['.', ',']));
             if !name.is_empty() {
-                out.push((
-                    name.clone(),
-                    (base + m.start()) as u32..(base + m.start() + name.len()) as u32,
-                ));
+                let start = base + m.start() + within;
+                out.push((name.clone(), start as u32..(start + name.len()) as u32));
             }
         }
     }
@@ -371,6 +367,27 @@ mod tests {
             .collect();
         assert_eq!(names, ["Bank Feed\"", "Export"]);
         assert!(entries.iter().zip(&names).all(|(e, n)| e.name == *n));
+    }
+
+    /// An announced feature's range is its name's, after the spaces and
+    /// quotes before it (found by fuzzing: `→ " → "Bank Fe…` put the range
+    /// three bytes early, splitting the arrow).
+    #[test]
+    fn announced_names_are_where_their_ranges_are() {
+        for line in [
+            "09-solution.md → \" → \"Bank Feed\" (validated)",
+            "09-solution.md → \"\u{3000}Bank Feed\"",
+            "Canvas update: 09-solution.md → Bank Feed (validated).",
+            "09-solution.md → \"  Bank Feed\"",
+        ] {
+            for (name, range) in announced_features(line, 0) {
+                assert_eq!(
+                    &line[range.start as usize..range.end as usize],
+                    name,
+                    "{line}"
+                );
+            }
+        }
     }
 
     /// Headings separated by lone `\r` line ends (CommonMark's, and old
