@@ -22,8 +22,10 @@ pub struct LineCol {
     pub col: u32,
 }
 
-/// Byte offsets of the start of every line of a text. Lines end at `\n`
-/// (a preceding `\r` stays part of the line's content).
+/// Byte offsets of the start of every line of a text. Lines end at `\n`,
+/// `\r\n` or a lone `\r`, as LSP's positions and CommonMark's lines do (a
+/// client counts a line after an old Mac line end; ropey's `cr_lines`, which
+/// maps the client's edits, does too).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineIndex {
     line_starts: Vec<u32>,
@@ -35,8 +37,14 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
         line_starts.push(0);
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
+        let bytes = text.as_bytes();
+        for (i, b) in bytes.iter().enumerate() {
+            let ends = match b {
+                b'\n' => true,
+                b'\r' => bytes.get(i + 1) != Some(&b'\n'),
+                _ => false,
+            };
+            if ends {
                 line_starts.push(i as u32 + 1);
             }
         }
@@ -56,7 +64,8 @@ impl LineIndex {
         self.line_starts.get(line as usize).copied()
     }
 
-    /// Byte offset just past the content of `line` (before its `\n`).
+    /// Byte offset just past the content of `line` (before its `\n`,
+    /// `\r\n` or `\r`).
     pub fn line_end(&self, text: &str, line: u32) -> Option<u32> {
         let start = self.line_start(line)?;
         let next = self
@@ -65,7 +74,11 @@ impl LineIndex {
             .copied()
             .unwrap_or(self.len);
         let mut end = next;
-        if end > start && text.as_bytes().get(end as usize - 1) == Some(&b'\n') {
+        let bytes = text.as_bytes();
+        if end > start && bytes.get(end as usize - 1) == Some(&b'\n') {
+            end -= 1;
+        }
+        if end > start && bytes.get(end as usize - 1) == Some(&b'\r') {
             end -= 1;
         }
         Some(end)
@@ -126,12 +139,15 @@ impl LineIndex {
 }
 
 /// The byte range of the line of `text` holding byte `offset` (floored to
-/// a char boundary), without its `\n`.
+/// a char boundary), without its line end (`\n`, `\r\n` or `\r`).
 pub fn line_span(text: &str, offset: u32) -> std::ops::Range<u32> {
     let offset = floor_char_boundary(text, offset as usize);
-    let start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let start = text[..offset]
+        .rfind(['\n', '\r'])
+        .map(|i| i + 1)
+        .unwrap_or(0);
     let end = text[offset..]
-        .find('\n')
+        .find(['\n', '\r'])
         .map(|i| offset + i)
         .unwrap_or(text.len());
     start as u32..end as u32
@@ -174,6 +190,38 @@ mod tests {
             let pos = index.position(text, h1, unit);
             assert_eq!(index.offset(text, pos, unit), h1, "{unit:?}");
         }
+    }
+
+    /// Lines end at `\n`, `\r\n` and a lone `\r`, as the client counts
+    /// them: a position after an old Mac line end is on the next line, and
+    /// a line's content stops before its `\r`.
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let text = "a\rb\r\nc\nd\r";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 5);
+        let c = text.find('c').unwrap() as u32;
+        assert_eq!(
+            index.position(text, c, ColumnUnit::Utf16),
+            LineCol { line: 2, col: 0 }
+        );
+        let b = text.find('b').unwrap() as u32;
+        assert_eq!(
+            index.position(text, b, ColumnUnit::Utf16),
+            LineCol { line: 1, col: 0 }
+        );
+        // Past the end of `b`'s line clamps before its `\r\n`; of `a`'s,
+        // before its `\r`.
+        assert_eq!(
+            index.offset(text, LineCol { line: 1, col: 9 }, ColumnUnit::Utf16),
+            b + 1
+        );
+        assert_eq!(
+            index.offset(text, LineCol { line: 0, col: 9 }, ColumnUnit::Utf16),
+            1
+        );
+        assert_eq!(line_span(text, 0), 0..1);
+        assert_eq!(line_span(text, b), b..b + 1);
     }
 
     #[test]
