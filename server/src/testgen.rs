@@ -2,7 +2,9 @@
 //! N threads with realistic stage files across types, a full Canvas whose
 //! assumptions section holds hundreds of entries (heading blocks and table
 //! rows), goals with subgoals, cross-references and a few faults per
-//! hundred threads. Same `threads` and `seed`, same bytes.
+//! hundred threads, and the three-way loop closed and broken at known
+//! threads ([`expected_loop_findings`]). Same `threads` and `seed`, same
+//! bytes.
 #![doc(hidden)]
 
 use std::fmt::Write as _;
@@ -65,6 +67,67 @@ const VERDICTS: &[&str] = &[
     "PROCEED", "PURSUE", "BUILD", "CREATE", "QUALIFY", "DEFER", "PASS", "LAUNCH",
 ];
 
+/// Sales deal `t`'s learning asks engineering for a feature (every
+/// 100th thread, from 4: always a deal, never a campaign).
+fn requests_feature(t: usize) -> bool {
+    t % 100 == 4
+}
+
+/// The request of deal `t` is answered: engineering thread `t + 2` names
+/// the deal as its parent (every other request).
+fn answered(t: usize) -> bool {
+    t % 200 == 4
+}
+
+/// Engineering thread `e` is shipped: a 09 entry's evidence is its
+/// learning, and its decision is BUILD (the threads answering requests and
+/// those after the unanswered ones).
+fn shipped(e: usize) -> bool {
+    e % 100 == 6
+}
+
+/// Shipped engineering thread `e` is cited: marketing thread `e + 3` names
+/// it as its parent; for the others, marketing thread `e - 1` does not
+/// link to it either (every generated thread links to the next one).
+fn content_cites(e: usize) -> bool {
+    e % 200 == 6
+}
+
+/// Thread `t` has a learning (stage 6): all but every seventh, from 3.
+fn has_learning(t: usize) -> bool {
+    t % 7 != 3
+}
+
+/// Where the loop breaks in `workspace(threads, _)`, by construction (any
+/// seed): `(learning path, code)` of every `loop-*` finding `check`
+/// reports, sorted.
+pub fn expected_loop_findings(threads: usize) -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    for t in 0..threads {
+        let learning = |kind: &str| format!("threads/{kind}/t{t}/6-learning.md");
+        match TYPES[t % TYPES.len()] {
+            "sales"
+                if requests_feature(t) && has_learning(t) && !(answered(t) && t + 2 < threads) =>
+            {
+                out.push((learning("sales"), "loop-feature-not-built"));
+            }
+            "engineering"
+                if shipped(t) && has_learning(t) && !(content_cites(t) && t + 3 < threads) =>
+            {
+                out.push((learning("engineering"), "loop-content-gap"));
+            }
+            // Marketing thread m is named in `source` by deal m - 1 only,
+            // which has none every 53rd thread, from 7.
+            "marketing" if has_learning(t) && (t - 1) % 53 == 7 => {
+                out.push((learning("marketing"), "loop-no-attribution"));
+            }
+            _ => {}
+        }
+    }
+    out.sort();
+    out
+}
+
 /// How many assumptions the generated Canvas defines.
 pub fn assumption_count(threads: usize) -> usize {
     (threads / 25).clamp(60, 400)
@@ -109,6 +172,15 @@ pub fn workspace(threads: usize, seed: u64) -> Vec<(String, String)> {
         let mut text = format!("# {number:02}. {name}\n\n");
         for _ in 0..12 {
             let _ = writeln!(text, "- {}.", sentence(&mut rng, 9));
+        }
+        if number == 9 {
+            for e in (0..threads).filter(|e| TYPES[e % TYPES.len()] == "engineering" && shipped(*e))
+            {
+                let _ = write!(
+                    text,
+                    "\n### Feature t{e}\n\n- **Evidence:** threads/engineering/t{e}/6-learning.md\n"
+                );
+            }
         }
         files.push((format!("strategy/canvas/{number:02}-{name}.md"), text));
     }
@@ -173,11 +245,19 @@ pub fn workspace(threads: usize, seed: u64) -> Vec<(String, String)> {
         let goal = rng.below(goals);
         let stages = if t % 7 == 3 { 4 } else { 6 };
         let title = sentence(&mut rng, 5);
-        let source = if kind == "sales" && t % 53 != 7 {
+        let mut source = if kind == "sales" && t % 53 != 7 {
             format!(", \"source\": \"marketing/t{}\"", (t / 4) * 4 + 1)
         } else {
             String::new()
         };
+        // The loop (see `expected_loop_findings`): engineering answering a
+        // request, marketing citing shipped engineering.
+        if kind == "engineering" && t >= 2 && requests_feature(t - 2) && answered(t - 2) {
+            source = format!(", \"parent_thread\": \"sales/t{}\"", t - 2);
+        }
+        if kind == "marketing" && t >= 3 && shipped(t - 3) && content_cites(t - 3) {
+            source = format!(", \"parent_thread\": \"engineering/t{}\"", t - 3);
+        }
         files.push((
             format!("{dir}/meta.json"),
             format!(
@@ -192,14 +272,15 @@ pub fn workspace(threads: usize, seed: u64) -> Vec<(String, String)> {
         } else {
             ""
         };
-        let related = format!(
-            "threads/{}/t{}/",
-            TYPES[(t + 1) % 4],
-            (t + 1) % threads.max(1)
-        );
+        let next = (t + 1) % threads.max(1);
+        let related = if TYPES[next % 4] == "engineering" && shipped(next) && !content_cites(next) {
+            String::new()
+        } else {
+            format!("- Related: `threads/{}/t{next}/`\n", TYPES[(t + 1) % 4])
+        };
         let stage_texts = [
             format!(
-                "# Stage 1: Input\n\n**Thread:** {title}\n**Type:** {kind}\n**Goal:** g-goal-{goal} (SG{}: {})\n**Created:** 2026-0{}-1{}\n\n## Observation\n\n{}. {}.\n\n## Context\n\n- {}\n- {}\n- Related: `{related}`\n",
+                "# Stage 1: Input\n\n**Thread:** {title}\n**Type:** {kind}\n**Goal:** g-goal-{goal} (SG{}: {})\n**Created:** 2026-0{}-1{}\n\n## Observation\n\n{}. {}.\n\n## Context\n\n- {}\n- {}\n{related}",
                 1 + rng.below(4), sentence(&mut rng, 3), 1 + rng.below(9), rng.below(10),
                 sentence(&mut rng, 14), sentence(&mut rng, 12), sentence(&mut rng, 8), sentence(&mut rng, 8)
             ),
@@ -213,15 +294,27 @@ pub fn workspace(threads: usize, seed: u64) -> Vec<(String, String)> {
             ),
             format!(
                 "# Stage 4: Decision\n\n**Thread:** {title}\n\n## Decision\n\n**{}** with {}.\n\n## Approval\n\n- **Impact score:** 0.{}\n- **Approved by:** Dana Ortiz\n",
-                rng.pick(VERDICTS), sentence(&mut rng, 6), 10 + rng.below(89)
+                {
+                    let picked = rng.pick(VERDICTS);
+                    if kind == "engineering" && shipped(t) { "BUILD" } else { picked }
+                },
+                sentence(&mut rng, 6),
+                10 + rng.below(89)
             ),
             format!(
                 "# Stage 5: Actions\n\n- [x] {}:{} - {}\n- [x] {}\n- [ ] {}\n\n| Date | Action | Outcome |\n|---|---|---|\n| 2026-02-0{} | {} | done |\n",
                 kind, rng.pick(WORDS), sentence(&mut rng, 6), sentence(&mut rng, 7), sentence(&mut rng, 7), 1 + rng.below(9), rng.pick(WORDS)
             ),
             format!(
-                "# Stage 6: Learning\n\n**Thread:** {title}\n\n## Hypothesis Validation\n\n**Status:** ✅ VALIDATED\n\n## Canvas Updates\n\n- 10-assumptions.md → {cited}: confidence {}%\n\n## Follow-up Actions\n\n- [ ] {}\n- [ ] {}\n",
-                rng.below(100), sentence(&mut rng, 7), sentence(&mut rng, 7)
+                "# Stage 6: Learning\n\n**Thread:** {title}\n\n## Hypothesis Validation\n\n**Status:** ✅ VALIDATED\n\n## Canvas Updates\n\n- 10-assumptions.md → {cited}: confidence {}%\n\n## Follow-up Actions\n\n- [ ] {}\n- [ ] {}\n{}",
+                rng.below(100),
+                sentence(&mut rng, 7),
+                sentence(&mut rng, 7),
+                if kind == "sales" && requests_feature(t) {
+                    "- [ ] The pilot asked for a bank-feed integration\n"
+                } else {
+                    ""
+                }
             ),
         ];
         for (i, mut text) in stage_texts.into_iter().enumerate() {

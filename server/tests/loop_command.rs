@@ -20,6 +20,30 @@ struct Run {
     stderr: String,
 }
 
+/// The `loop-*` findings `check` reports on `root`: `(path, code)`, sorted.
+fn loop_findings(root: &Path) -> Vec<(String, String)> {
+    let out = Command::new(env!("CARGO_BIN_EXE_leanos-lsp"))
+        .args(["check", root.to_str().unwrap(), "--format", "json"])
+        .args([
+            "--select",
+            "loop-feature-not-built,loop-content-gap,loop-no-attribution",
+        ])
+        .output()
+        .unwrap();
+    let found: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut found: Vec<(String, String)> = found
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
 fn leanos_loop(args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_leanos-lsp"))
         .arg("loop")
@@ -68,25 +92,7 @@ fn breaks_are_the_findings_of_check() {
     })
     .collect();
     breaks.sort();
-    let check = Command::new(env!("CARGO_BIN_EXE_leanos-lsp"))
-        .args(["check", example().to_str().unwrap(), "--format", "json"])
-        .args([
-            "--select",
-            "loop-feature-not-built,loop-content-gap,loop-no-attribution",
-        ])
-        .output()
-        .unwrap();
-    let found: Vec<Value> = serde_json::from_slice(&check.stdout).unwrap();
-    let mut findings: Vec<(String, String)> = found
-        .iter()
-        .map(|d| {
-            (
-                d["path"].as_str().unwrap().to_string(),
-                d["code"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    findings.sort();
+    let findings = loop_findings(&example());
     assert_eq!(breaks, findings);
     assert_eq!(breaks.len(), 3);
 }
@@ -139,4 +145,30 @@ fn no_leanos_root_is_a_usage_error() {
         run.stderr
     );
     assert!(run.stdout.is_empty());
+}
+
+/// On a generated workspace (1,000 threads) `check` reports the loop codes
+/// exactly at the threads where the generator breaks the loop, and
+/// nowhere else (near misses: the requests it answers, the features it has
+/// marketing cite, the content deals name).
+#[test]
+fn check_finds_the_generated_breaks_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    leanos_lsp::testgen::write_workspace(dir.path(), 1000, 7).unwrap();
+    let found = loop_findings(dir.path());
+    let expected: Vec<(String, String)> = leanos_lsp::testgen::expected_loop_findings(1000)
+        .into_iter()
+        .map(|(path, code)| (path, code.to_string()))
+        .collect();
+    for code in [
+        "loop-feature-not-built",
+        "loop-content-gap",
+        "loop-no-attribution",
+    ] {
+        assert!(
+            expected.iter().any(|(_, c)| c == code),
+            "the generator plants no {code}"
+        );
+    }
+    assert_eq!(found, expected);
 }

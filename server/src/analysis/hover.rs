@@ -332,7 +332,9 @@ Stages: 1 ✓ · 2 ∅ · 3 – · 4 ✓ · 5 – · 6 –
 
 Status: active
 
-Goal: `g-x` (SG2)"#,
+Goal: `g-x` (SG2)
+
+Attribution: [sales/acme](leanos-path:threads/sales/acme/1-input.md) ← no `source`"#,
         );
     }
 

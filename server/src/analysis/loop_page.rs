@@ -69,25 +69,67 @@ fn short(text: &str) -> String {
     }
 }
 
-/// The threads the graph draws: those with an edge or a break, then the
-/// others, at most [`MAX_GRAPH_THREADS`].
+/// The threads the graph draws, at most [`MAX_GRAPH_THREADS`]: those
+/// where the loop breaks and the threads around them (breadth first over
+/// every edge), then whole lineages (breadth first over parent, source and
+/// spawned edges, from each thread in path order), then lone threads.
 fn drawn(report: &LoopReport) -> Vec<usize> {
-    let mut involved = std::collections::BTreeSet::new();
+    use std::collections::{BTreeSet, VecDeque};
+    let index: BTreeMap<&str, usize> = report
+        .threads
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.path.as_str(), i))
+        .collect();
+    let by_name: BTreeMap<&str, usize> = report
+        .threads
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.name.as_str(), i))
+        .collect();
+    let mut lineage: Vec<Vec<usize>> = vec![Vec::new(); report.threads.len()];
+    let mut any: Vec<Vec<usize>> = vec![Vec::new(); report.threads.len()];
     for edge in &report.edges {
-        involved.insert(edge.from.as_str());
-        involved.insert(edge.to.as_str());
+        let (Some(&a), Some(&b)) = (index.get(edge.from.as_str()), index.get(edge.to.as_str()))
+        else {
+            continue;
+        };
+        for (x, y) in [(a, b), (b, a)] {
+            any[x].push(y);
+            if matches!(edge.kind, "parent" | "source" | "spawned") {
+                lineage[x].push(y);
+            }
+        }
     }
-    let breaks = broken(report);
-    let names: std::collections::BTreeSet<&str> =
-        breaks.iter().map(|b| b.thread.as_str()).collect();
-    let (mut first, rest): (Vec<usize>, Vec<usize>) = (0..report.threads.len()).partition(|i| {
-        let node = &report.threads[*i];
-        involved.contains(node.path.as_str()) || names.contains(node.name.as_str())
-    });
-    first.extend(rest);
-    first.truncate(MAX_GRAPH_THREADS);
-    first.sort_unstable();
-    first
+    let mut chosen = BTreeSet::new();
+    let grow = |starts: Vec<usize>, adjacency: &[Vec<usize>], chosen: &mut BTreeSet<usize>| {
+        let mut queue: VecDeque<usize> = starts.into_iter().collect();
+        while let Some(i) = queue.pop_front() {
+            if chosen.len() >= MAX_GRAPH_THREADS {
+                return;
+            }
+            if chosen.insert(i) {
+                queue.extend(adjacency[i].iter().copied().filter(|j| !chosen.contains(j)));
+            }
+        }
+    };
+    let broken_threads: Vec<usize> = broken(report)
+        .iter()
+        .filter_map(|b| by_name.get(b.thread.as_str()).copied())
+        .collect();
+    grow(broken_threads, &any, &mut chosen);
+    for i in 0..report.threads.len() {
+        if !lineage[i].is_empty() && !chosen.contains(&i) {
+            grow(vec![i], &lineage, &mut chosen);
+        }
+    }
+    for i in 0..report.threads.len() {
+        if chosen.len() >= MAX_GRAPH_THREADS {
+            break;
+        }
+        chosen.insert(i);
+    }
+    chosen.into_iter().collect()
 }
 
 /// Every break of the report, in step order.
@@ -352,7 +394,7 @@ pub fn page(report: &LoopReport, root: &str) -> String {
     let shown = drawn(report).len();
     let note = if shown < report.threads.len() {
         format!(
-            "<p>The graph shows {shown} of {} threads (those linked or broken first).</p>",
+            "<p>The graph shows {shown} of {} threads: where the loop breaks and the threads around it first, then whole lineages.</p>",
             report.threads.len()
         )
     } else {

@@ -19,13 +19,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::analysis::diagnostics::{anchor, file_diagnostics};
+use crate::analysis::drift::{evidence_of, solution_entries, Evidence};
 use crate::analysis::lineage::{edges_from, EdgeKind};
 use crate::analysis::loops::{
-    attributing_sales, citing_marketing, completed, content_attributed_deals, content_gap,
-    feature_requests, learning, shipped_entries, stopped, unattributed, Role, Unbuilt,
+    attributing_sales, citing_marketing, completed, content_attributed_deals, feature_requests,
+    learning, stopped, unattributed, Role, Unbuilt,
 };
 use crate::analysis::thread::{thread_info, thread_name, thread_title, ThreadInfo};
 use crate::facts::paths::PathKind;
+use crate::facts::solution::SolutionEntry;
 use crate::index::{FileData, Snapshot};
 use crate::syntax::ByteRange;
 
@@ -386,6 +388,9 @@ fn break_at(
 
 /// Builds the report of the workspace `snapshot` holds.
 pub fn loop_report(snapshot: &Snapshot) -> LoopReport {
+    let clock = std::time::Instant::now();
+    let lap =
+        |what: &str| tracing::debug!(what, ms = clock.elapsed().as_millis() as u64, "loop report");
     let infos: BTreeMap<String, ThreadInfo> = snapshot
         .threads
         .keys()
@@ -431,6 +436,7 @@ pub fn loop_report(snapshot: &Snapshot) -> LoopReport {
     }
     parents.sort();
     parents.dedup();
+    lap("threads and edges");
     let pairs = |from: &dyn Fn(Role) -> bool, to: &dyn Fn(Role) -> bool| {
         let dated = |dir: &str| infos.get(dir).and_then(created);
         let each: Vec<(String, String, i64)> = parents
@@ -500,47 +506,53 @@ pub fn loop_report(snapshot: &Snapshot) -> LoopReport {
         }
     }
     s2e.cycle = pairs(&Role::requests_features, &|r| r == Role::Engineering);
+    lap("sales to engineering");
 
-    // Engineering → Marketing.
+    // Engineering → Marketing. The 09 entries by the thread their evidence
+    // leads to, once (not per thread).
+    let mut shipped: BTreeMap<String, Vec<(&FileData, &SolutionEntry)>> = BTreeMap::new();
+    for (file, _, entry) in solution_entries(snapshot) {
+        if let Evidence::Thread(dir) = evidence_of(snapshot, entry) {
+            shipped.entry(dir).or_default().push((file, entry));
+        }
+    }
     let mut e2m = EngineeringToMarketing::default();
     let mut citing = BTreeSet::new();
     for info in infos.values().filter(|i| Role::of(i) == Role::Engineering) {
-        if completed(info) {
-            let entries = shipped_entries(snapshot, &info.dir);
-            if !entries.is_empty() {
-                e2m.shipped += 1;
-                let cites = citing_marketing(snapshot, &info.dir, &entries);
-                if !cites.is_empty() {
-                    e2m.cited += 1;
-                }
-                citing.extend(cites);
-            }
-        }
-        if let Some(entries) = content_gap(snapshot, info) {
-            if let Some(file) = learning(info) {
-                let names: Vec<String> = entries
-                    .iter()
-                    .map(|(_, e)| format!("\"{}\"", e.name))
-                    .collect();
-                e2m.broken.push(break_at(
-                    snapshot,
-                    "loop-content-gap",
-                    &info.dir,
-                    file,
-                    &anchor(file),
-                    format!(
-                        "shipped {} and no marketing thread cites it",
-                        names.join(", ")
-                    ),
-                    None,
-                ));
-            }
-        }
         citing.extend(crate::analysis::loops::linked_threads(
             snapshot,
             &info.dir,
             Role::is_marketing,
         ));
+        let Some(entries) = shipped.get(&info.dir).filter(|_| completed(info)) else {
+            continue;
+        };
+        e2m.shipped += 1;
+        let cites = citing_marketing(snapshot, &info.dir, entries);
+        if !cites.is_empty() {
+            e2m.cited += 1;
+            citing.extend(cites);
+            continue;
+        }
+        // The loop-content-gap finding (`loops::content_gap`).
+        if let Some(file) = learning(info) {
+            let names: Vec<String> = entries
+                .iter()
+                .map(|(_, e)| format!("\"{}\"", e.name))
+                .collect();
+            e2m.broken.push(break_at(
+                snapshot,
+                "loop-content-gap",
+                &info.dir,
+                file,
+                &anchor(file),
+                format!(
+                    "shipped {} and no marketing thread cites it",
+                    names.join(", ")
+                ),
+                None,
+            ));
+        }
     }
     for dir in &citing {
         match infos.get(dir).map(state) {
@@ -550,6 +562,7 @@ pub fn loop_report(snapshot: &Snapshot) -> LoopReport {
         }
     }
     e2m.cycle = pairs(&|r| r == Role::Engineering, &Role::is_marketing);
+    lap("engineering to marketing");
 
     // Marketing → Sales.
     let mut m2s = MarketingToSales::default();
@@ -589,6 +602,7 @@ pub fn loop_report(snapshot: &Snapshot) -> LoopReport {
         }
     }
     m2s.cycle = pairs(&Role::is_marketing, &Role::is_sales);
+    lap("marketing to sales");
 
     // Attribution.
     let mut attribution = Attribution {
@@ -624,6 +638,9 @@ pub fn loop_report(snapshot: &Snapshot) -> LoopReport {
         }
     }
 
+    lap("attribution");
+    let canvas = canvas_integrity(snapshot);
+    lap("canvas integrity");
     LoopReport {
         threads,
         edges: edges.into_iter().collect(),
@@ -631,7 +648,7 @@ pub fn loop_report(snapshot: &Snapshot) -> LoopReport {
         engineering_to_marketing: e2m,
         marketing_to_sales: m2s,
         attribution,
-        canvas: canvas_integrity(snapshot),
+        canvas,
         assumptions: cards(snapshot),
     }
 }
@@ -639,21 +656,29 @@ pub fn loop_report(snapshot: &Snapshot) -> LoopReport {
 /// The drift findings of the files they are reported on (learnings and
 /// Canvas sections 09 and 10), by code.
 fn canvas_integrity(snapshot: &Snapshot) -> CanvasIntegrity {
-    let mut drift: BTreeMap<&'static str, usize> = DRIFT_CODES.iter().map(|c| (*c, 0)).collect();
-    for file in snapshot.files.values() {
-        let relevant = match file.facts.path_kind() {
+    use rayon::prelude::*;
+    let files: Vec<&String> = snapshot
+        .files
+        .iter()
+        .filter(|(_, file)| match file.facts.path_kind() {
             PathKind::Stage { number, .. } => matches!(number, 6 | 7),
             PathKind::Canvas { number, .. } => matches!(number, 9 | 10),
             _ => false,
-        };
-        if !relevant {
-            continue;
-        }
-        for d in file_diagnostics(snapshot, &file.path) {
-            if let Some(count) = drift.get_mut(d.code) {
-                *count += 1;
-            }
-        }
+        })
+        .map(|(path, _)| path)
+        .collect();
+    let found: Vec<&'static str> = files
+        .par_iter()
+        .flat_map_iter(|path| {
+            file_diagnostics(snapshot, path)
+                .into_iter()
+                .map(|d| d.code)
+                .filter(|code| DRIFT_CODES.contains(code))
+        })
+        .collect();
+    let mut drift: BTreeMap<&'static str, usize> = DRIFT_CODES.iter().map(|c| (*c, 0)).collect();
+    for code in found {
+        *drift.entry(code).or_default() += 1;
     }
     CanvasIntegrity { drift }
 }

@@ -246,16 +246,32 @@ pub fn completed(info: &ThreadInfo) -> bool {
 }
 
 /// The 09 entries whose evidence leads to thread `dir` ([`evidence_of`]):
-/// each with the solution file holding it.
+/// each with the solution file holding it. Only entries that could lead
+/// there (an evidence path inside the folder, or no evidence path and a
+/// file of the folder announcing the feature) are resolved.
 pub fn shipped_entries<'a>(
     snapshot: &'a Snapshot,
     dir: &str,
 ) -> Vec<(&'a FileData, &'a SolutionEntry)> {
-    solution_entries(snapshot)
-        .into_iter()
-        .filter(|(_, _, entry)| evidence_of(snapshot, entry) == Evidence::Thread(dir.to_string()))
-        .map(|(file, _, entry)| (file, entry))
-        .collect()
+    let inside = |path: &str| {
+        let path = path.trim_start_matches("./");
+        path.strip_prefix(dir)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    let mut out = Vec::new();
+    for (file, _, entry) in solution_entries(snapshot) {
+        let candidate = match &entry.evidence {
+            Some((path, _)) => inside(path),
+            None => snapshot
+                .solution_announcements
+                .get(&feature_key(&entry.name))
+                .is_some_and(|files| files.iter().any(|f| inside(f))),
+        };
+        if candidate && evidence_of(snapshot, entry) == Evidence::Thread(dir.to_string()) {
+            out.push((file, entry));
+        }
+    }
+    out
 }
 
 /// The marketing threads citing thread `dir` or one of `entries`: linked

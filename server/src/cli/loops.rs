@@ -44,8 +44,14 @@ pub fn run(
             return 2;
         }
     };
-    let (snapshot, _) = crate::load::load_workspace(&target.root, &Settings::default());
+    let (snapshot, stats) = crate::load::load_workspace(&target.root, &Settings::default());
+    let started = std::time::Instant::now();
     let report = loop_report(&snapshot);
+    tracing::info!(
+        load_ms = stats.millis as u64,
+        report_ms = started.elapsed().as_millis() as u64,
+        "loop report"
+    );
     let text = match format {
         LoopFormat::Human => {
             let name = target.root.file_name().map_or_else(

@@ -205,7 +205,7 @@ impl Snapshots {
                     json!(Hover {
                         contents: HoverContents::Markup(MarkupContent {
                             kind: MarkupKind::Markdown,
-                            value: text,
+                            value: leanos_lsp::lsp::convert::path_links(&text, &q.root),
                         }),
                         range: Some(q.range(&q.path, &range)),
                     })
