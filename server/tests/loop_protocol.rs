@@ -166,3 +166,91 @@ async fn the_loop_command_returns_the_page_or_the_report() {
     assert_eq!(error["error"], -32602, "{error}");
     client.stop().await;
 }
+
+/// One lineage model: for every thread of the loop page, the call
+/// hierarchy's incoming calls are the threads its parent and source edges
+/// lead to, and its outgoing calls the threads whose parent or source
+/// edges lead to it plus those its spawned back-links name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_loop_graph_agrees_with_the_call_hierarchy() {
+    use std::collections::BTreeSet;
+    let mut client = started().await;
+    let report = client
+        .result(
+            "workspace/executeCommand",
+            json!({"command": "leanos.loop", "arguments": [null, "json"]}),
+        )
+        .await;
+    let threads: BTreeSet<String> = report["threads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["path"].as_str().unwrap().to_string())
+        .collect();
+    let edges: Vec<(String, String, String)> = report["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().unwrap().to_string();
+            (s("from"), s("to"), s("kind"))
+        })
+        .collect();
+    let thread_of = |item: &Value| item["data"]["thread"].as_str().unwrap().to_string();
+    let mut checked = 0;
+    for thread in report["threads"].as_array().unwrap() {
+        let path = thread["path"].as_str().unwrap();
+        let file = thread["file"].as_str().unwrap();
+        let items = client
+            .result(
+                "textDocument/prepareCallHierarchy",
+                json!({"textDocument": {"uri": uri(file)}, "position": {"line": 0, "character": 0}}),
+            )
+            .await;
+        let item = items[0].clone();
+        assert_eq!(thread_of(&item), path);
+        let incoming = client
+            .result("callHierarchy/incomingCalls", json!({"item": item}))
+            .await;
+        let parents: BTreeSet<String> = incoming
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|call| thread_of(&call["from"]))
+            .filter(|t| threads.contains(t))
+            .collect();
+        let lineage = |kind: &str| kind == "parent" || kind == "source";
+        let expected: BTreeSet<String> = edges
+            .iter()
+            .filter(|(from, _, kind)| from == path && lineage(kind))
+            .map(|(_, to, _)| to.clone())
+            .collect();
+        assert_eq!(parents, expected, "parents of {path}");
+        let outgoing = client
+            .result("callHierarchy/outgoingCalls", json!({"item": item}))
+            .await;
+        let children: BTreeSet<String> = outgoing
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|call| thread_of(&call["to"]))
+            .filter(|t| threads.contains(t))
+            .collect();
+        let expected: BTreeSet<String> = edges
+            .iter()
+            .filter_map(|(from, to, kind)| {
+                if to == path && lineage(kind) {
+                    Some(from.clone())
+                } else if from == path && kind == "spawned" {
+                    Some(to.clone())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        assert_eq!(children, expected, "children of {path}");
+        checked += usize::from(!parents.is_empty() || !children.is_empty());
+    }
+    assert!(checked >= 4, "only {checked} threads have lineage");
+    client.stop().await;
+}
