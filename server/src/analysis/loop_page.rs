@@ -303,6 +303,12 @@ const COLUMNS: [&str; 7] = [
 ];
 
 fn board(root: &str, report: &LoopReport) -> String {
+    // Each thread testing an assumption links to the file it opens on.
+    let files: BTreeMap<&str, &str> = report
+        .threads
+        .iter()
+        .filter_map(|n| Some((n.name.as_str(), n.file.as_deref()?)))
+        .collect();
     let mut columns: BTreeMap<usize, (String, Vec<String>)> = BTreeMap::new();
     for card in &report.assumptions {
         let order = COLUMNS
@@ -312,7 +318,10 @@ fn board(root: &str, report: &LoopReport) -> String {
         let threads: Vec<String> = card
             .threads
             .iter()
-            .map(|t| format!("<li>{}</li>", escape(t)))
+            .map(|t| match files.get(t.as_str()) {
+                Some(file) => format!("<li>{}</li>", link(root, file, None, t)),
+                None => format!("<li>{}</li>", escape(t)),
+            })
             .collect();
         let confidence = card
             .confidence
