@@ -127,7 +127,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("leanos.openAssumption", () =>
       vscode.commands.executeCommand("editor.action.revealDefinition"),
     ),
-    vscode.commands.registerCommand("leanos.showLoop", () => showLoop(context, client)),
+    vscode.commands.registerCommand("leanos.showLoop", () => showLoop(context, () => client)),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (event.affectsConfiguration("leanos.server.path")) {
         await stop();

@@ -4,34 +4,49 @@
 // messages, see server/src/analysis/loop_page.rs).
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { openTarget } from "./links";
+import { openTarget, pageRoot } from "./links";
 
+/** The panel, and what it shows: the client and document it asked last. */
 let panel: vscode.WebviewPanel | undefined;
+let current:
+  | { client: () => LanguageClient | undefined; target: vscode.Uri | undefined; root?: string }
+  | undefined;
 
-async function render(client: LanguageClient, target: vscode.Uri | undefined): Promise<void> {
-  if (!panel) {
+/** Asks the server for the page of the current target and shows it. */
+async function render(): Promise<void> {
+  const shown = current;
+  // The running client (a restarted server has a new one).
+  const client = shown?.client();
+  if (!panel || !shown || !client) {
     return;
   }
-  const page = await client.sendRequest<unknown>("workspace/executeCommand", {
-    command: "leanos.loop",
-    arguments: target ? [target.toString()] : [],
-  });
-  if (panel && typeof page === "string") {
-    panel.webview.html = page;
+  try {
+    const page = await client.sendRequest<unknown>("workspace/executeCommand", {
+      command: "leanos.loop",
+      arguments: shown.target ? [shown.target.toString()] : [],
+    });
+    if (panel && current === shown && typeof page === "string") {
+      shown.root = pageRoot(page);
+      panel.webview.html = page;
+    }
+  } catch (error) {
+    void vscode.window.showErrorMessage(`LeanOS: the loop page failed: ${String(error)}`);
   }
 }
 
-/** Shows (or reveals) the loop page of the active file's root. */
+/** Shows (or reveals and refreshes) the loop page of the active file's root. */
 export async function showLoop(
   context: vscode.ExtensionContext,
-  client: LanguageClient | undefined,
+  client: () => LanguageClient | undefined,
 ): Promise<void> {
-  if (!client) {
+  if (!client()) {
     void vscode.window.showErrorMessage("LeanOS: the server is not running");
     return;
   }
-  const target =
-    vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+  current = {
+    client,
+    target: vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri,
+  };
   if (panel) {
     panel.reveal();
   } else {
@@ -39,9 +54,9 @@ export async function showLoop(
       enableScripts: true,
       localResourceRoots: [],
     });
-    const saved = vscode.workspace.onDidSaveTextDocument(() => render(client, target));
+    const saved = vscode.workspace.onDidSaveTextDocument(() => render());
     const opened = panel.webview.onDidReceiveMessage(async (message: unknown) => {
-      const open = openTarget(message);
+      const open = openTarget(message, current?.root);
       if (!open) {
         return;
       }
@@ -56,12 +71,9 @@ export async function showLoop(
       saved.dispose();
       opened.dispose();
       panel = undefined;
+      current = undefined;
     });
     context.subscriptions.push(saved, opened);
   }
-  try {
-    await render(client, target);
-  } catch (error) {
-    void vscode.window.showErrorMessage(`LeanOS: the loop page failed: ${String(error)}`);
-  }
+  await render();
 }

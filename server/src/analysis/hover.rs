@@ -2,7 +2,7 @@
 //! status and the threads testing it, a thread's stages and metadata and,
 //! for a sales deal, its attribution chain; a goal, a Canvas section, a
 //! file). Byte offsets in, byte ranges out. Links to workspace files are
-//! written `[label](leanos-path:<workspace path>)`; the server turns them
+//! written `[label](<leanos-path:workspace path>)`; the server turns them
 //! into `file:` URIs ([`PATH_LINK`]).
 
 use crate::analysis::definition::entry_location;
@@ -67,9 +67,15 @@ fn assumption_hover(snapshot: &Snapshot, id: &str) -> String {
 /// replaces `leanos-path:<path>` with the file's URI.
 pub const PATH_LINK: &str = "leanos-path:";
 
-/// A markdown link to the workspace path `path`.
+/// A markdown link to the workspace path `path`, its destination in
+/// angle brackets so that spaces and parentheses in the path stay in it
+/// (a path holding `<`, `>` or a line break gets no link).
 fn path_link(label: &str, path: &str) -> String {
-    format!("[{}]({PATH_LINK}{path})", label.replace(['[', ']'], ""))
+    let label = label.replace(['[', ']'], "");
+    if path.contains(['<', '>', '\n', '\r']) {
+        return format!("`{label}`");
+    }
+    format!("[{label}](<{PATH_LINK}{path}>)")
 }
 
 /// A link to a thread: its name, to the file it opens on.
@@ -334,7 +340,7 @@ Status: active
 
 Goal: `g-x` (SG2)
 
-Attribution: [sales/acme](leanos-path:threads/sales/acme/1-input.md) ← no `source`"#,
+Attribution: [sales/acme](<leanos-path:threads/sales/acme/1-input.md>) ← no `source`"#,
         );
     }
 

@@ -6,9 +6,9 @@
 //! each step, and the assumption board (columns by status, each card
 //! linking to its entry and listing the threads testing it).
 //!
-//! Links point at `file://<root>/<path>`; inside the VS Code webview the
-//! inline script turns a click on a link, a card or a graph box into an
-//! `open` message instead (`editors/vscode/src/loop.ts`).
+//! Links point at `file://<root>/<path>` (percent-encoded); inside the
+//! VS Code webview the inline script turns a click on a link, a card or a
+//! graph box into an `open` message instead (`editors/vscode/src/loop.ts`).
 
 use std::collections::BTreeMap;
 
@@ -255,14 +255,29 @@ pub fn graph_svg(report: &LoopReport) -> String {
     }
 }
 
+/// Percent-encodes a file path for a `file:` URL: every byte but ASCII
+/// letters, digits, `-._~/` (a Windows path's `\` becomes `/`).
+fn url_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.replace('\\', "/").bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 fn link(root: &str, path: &str, line: Option<u32>, text: &str) -> String {
     let line_attr = line
         .map(|l| format!(" data-line=\"{l}\""))
         .unwrap_or_default();
+    let root = url_path(root);
+    let slash = if root.starts_with('/') { "" } else { "/" };
     format!(
-        "<a href=\"file://{}/{}\" data-path=\"{}\"{line_attr}>{}</a>",
-        escape(root),
-        escape(path),
+        "<a href=\"file://{slash}{root}/{}\" data-path=\"{}\"{line_attr}>{}</a>",
+        url_path(path),
         escape(path),
         escape(text)
     )
@@ -460,4 +475,18 @@ pub fn page(report: &LoopReport, root: &str) -> String {
         drift = drift.join(""),
         board = board(root, report),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_escaped_and_percent_encoded() {
+        assert_eq!(
+            link("/w s", "threads/a#b/<x>.md", Some(3), "a<b"),
+            "<a href=\"file:///w%20s/threads/a%23b/%3Cx%3E.md\" data-path=\"threads/a#b/&lt;x&gt;.md\" data-line=\"3\">a&lt;b</a>"
+        );
+        assert!(link("C:\\ws", "a.md", None, "a").starts_with("<a href=\"file:///C%3A/ws/a.md\""));
+    }
 }

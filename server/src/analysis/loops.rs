@@ -130,7 +130,7 @@ pub fn stopped(info: &ThreadInfo) -> Option<Stop> {
             .is_some_and(|s| s.trim().eq_ignore_ascii_case("completed"));
         if completed {
             return Some(Stop {
-                reason: "its metadata says `completed` but it has no stage 6".into(),
+                reason: "its metadata says `completed` but its stage 6 is missing or empty".into(),
                 file: meta.path.clone(),
                 range: status.value_range.clone(),
             });
@@ -205,14 +205,10 @@ pub fn feature_requests<'a>(snapshot: &'a Snapshot, info: &ThreadInfo) -> Vec<Re
         .iter()
         .map(|request| {
             let (answered_by, missing) = match &request.thread {
-                Some((named, _)) => {
-                    let dir = format!("{}/{named}", snapshot.config.threads_dir);
-                    if snapshot.threads.contains_key(&dir) {
-                        (vec![dir], None)
-                    } else {
-                        (Vec::new(), Some(named.clone()))
-                    }
-                }
+                Some((named, _)) => match named_thread(snapshot, named) {
+                    Some(dir) => (vec![dir], None),
+                    None => (Vec::new(), Some(named.clone())),
+                },
                 None => (linked.iter().cloned().collect(), None),
             };
             let broken = match missing {
@@ -238,6 +234,20 @@ pub fn feature_requests<'a>(snapshot: &'a Snapshot, info: &ThreadInfo) -> Vec<Re
         .collect()
 }
 
+/// The thread folder a request's named path (relative to the threads
+/// folder) is or is inside, if one exists there.
+pub fn named_thread(snapshot: &Snapshot, named: &str) -> Option<String> {
+    let mut dir = format!("{}/{named}", snapshot.config.threads_dir);
+    let stop = snapshot.config.threads_dir.len();
+    while dir.len() > stop {
+        if snapshot.threads.contains_key(&dir) {
+            return Some(dir);
+        }
+        dir = crate::paths::parent(&dir).to_string();
+    }
+    None
+}
+
 /// A thread's work completed: it has a learning with content and was not abandoned
 /// (hypothesis invalidated, or a stop verdict; as `solution-missing-feature`
 /// reads it).
@@ -254,9 +264,10 @@ pub fn shipped_entries<'a>(
     dir: &str,
 ) -> Vec<(&'a FileData, &'a SolutionEntry)> {
     let inside = |path: &str| {
-        let path = path.trim_start_matches("./");
-        path.strip_prefix(dir)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        crate::paths::normalize(path.trim_end_matches('/')).is_some_and(|path| {
+            path.strip_prefix(dir)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
     };
     let mut out = Vec::new();
     for (file, _, entry) in solution_entries(snapshot) {

@@ -23,6 +23,11 @@ use crate::paths;
 /// announces.
 #[derive(Debug, PartialEq, Eq)]
 struct LoopKey {
+    /// The stage file it is (6 or 7: a learning) and whether it is empty:
+    /// a learning appearing, going or filling changes whether its thread
+    /// has stopped.
+    stage: Option<u8>,
+    empty: bool,
     meta: Vec<(&'static str, Option<String>)>,
     verdict: Option<crate::facts::VerdictClass>,
     links: Vec<(String, crate::facts::LinkKind)>,
@@ -42,6 +47,8 @@ const META_KEYS: [&str; 6] = [
 fn loop_key(facts: &FileFacts) -> LoopKey {
     let meta = facts.meta();
     LoopKey {
+        stage: facts.path_kind().stage(),
+        empty: facts.empty,
         meta: META_KEYS
             .iter()
             .map(|k| {
@@ -320,6 +327,17 @@ mod tests {
             // The 09 entry's evidence moves away, then back.
             "//- /strategy/canvas/09-solution.md\n### Bank Feed SDK\n- **Evidence:** threads/engineering/sso/6-learning.md\n",
             "//- /strategy/canvas/09-solution.md\n### Bank Feed SDK\n- **Evidence:** threads/engineering/bank-feed/6-learning.md\n",
+            // The answering thread says `completed` and loses its learning
+            // (it has stopped), then gets it back.
+            "//- /threads/engineering/bank-feed/meta.json\n{\"parent_thread\": \"sales/acme\", \"status\": \"completed\"}\n",
+            "-threads/engineering/bank-feed/6-learning.md",
+            "//- /threads/engineering/bank-feed/6-learning.md\n",
+            "//- /threads/engineering/bank-feed/6-learning.md\n# Learning\n- shipped\n",
+            // A request names a thread still to create; it is created,
+            // then goes.
+            "//- /threads/sales/acme/6-learning.md\n# Learning\n## Follow-up Actions\n- engineering/ledger-sync: build it\n",
+            "//- /threads/engineering/ledger-sync/1-input.md\n# Input\n",
+            "-threads/engineering/ledger-sync/1-input.md",
             // Threads go.
             "-threads/engineering/bank-feed/meta.json",
             "-threads/sales/gamma/meta.json",

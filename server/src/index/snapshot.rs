@@ -231,6 +231,13 @@ impl Snapshot {
         if let Some(source) = attribution_source(file) {
             keys.extend(attribution_keys(&self.config, &source));
         }
+        // The thread a feature request names (not a link: it may name a
+        // thread still to create) is found again when it appears or goes.
+        for request in &facts.feature_requests {
+            if let Some((named, _)) = &request.thread {
+                keys.insert(format!("path:{}/{named}", self.config.threads_dir));
+            }
+        }
         for key in keys {
             update_set(&mut self.link_dependents, &key, path, add);
         }

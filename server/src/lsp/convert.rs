@@ -43,24 +43,32 @@ pub fn uri(root: &Path, path: &str) -> Option<Uri> {
     Uri::from_file_path(crate::paths::absolute_path(root, path))
 }
 
-/// `text` with each markdown link destination `leanos-path:<path>` (how
+/// `text` with each markdown link destination `<leanos-path:PATH>` (how
 /// analyses link to workspace files, [`crate::analysis::hover::PATH_LINK`])
-/// replaced by the URI of that path under `root`; a path without a URI
-/// keeps its label only.
+/// replaced by the URI of that path under `root`. A path that is no
+/// workspace path (it climbs out of the root, it is absolute) keeps its
+/// label only, so text a user wrote in that form never links outside the
+/// root.
 pub fn path_links(text: &str, root: &Path) -> String {
-    let marker = format!("]({}", crate::analysis::hover::PATH_LINK);
+    let marker = format!("](<{}", crate::analysis::hover::PATH_LINK);
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find(&marker) {
         out.push_str(&rest[..at]);
         let after = &rest[at + marker.len()..];
-        let end = after.find(')').unwrap_or(after.len());
+        let Some(end) = after.find(">)") else {
+            out.push_str(&rest[at..]);
+            return out;
+        };
         let path = &after[..end];
-        match uri(root, path) {
+        let uri = crate::paths::normalize(path)
+            .filter(|normal| normal == path)
+            .and_then(|normal| uri(root, &normal));
+        match uri {
             Some(uri) => out.push_str(&format!("]({})", uri.as_str())),
             None => out.push_str("]()"),
         }
-        rest = after.get(end + 1..).unwrap_or("");
+        rest = &after[end + 2..];
     }
     out.push_str(rest);
     out
@@ -404,6 +412,27 @@ mod plain_text_tests {
         assert_eq!(
             super::plain_text("**A4**: Enterprise *buyers* `prefer` [white-label](x.md)\n\n- one\n- two\n\n# Status"),
             "A4: Enterprise buyers prefer white-label\n\n- one\n- two\n\nStatus"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Workspace links become `file:` URIs (spaces and parentheses in the
+    /// path included); a path climbing out of the root keeps its label only.
+    #[test]
+    fn path_links_become_uris_inside_the_root_only() {
+        let root = Path::new("/ws");
+        let text = "[a](<leanos-path:threads/sales/acme (old)/1-input.md>) and [b](<leanos-path:../../etc/passwd>) and [c](<leanos-path:/etc/passwd>)";
+        assert_eq!(
+            path_links(text, root),
+            "[a](file:///ws/threads/sales/acme%20%28old%29/1-input.md) and [b]() and [c]()"
+        );
+        assert_eq!(
+            path_links("[x](<leanos-path:unclosed", root),
+            "[x](<leanos-path:unclosed"
         );
     }
 }

@@ -223,8 +223,17 @@ pub fn spawn_action(snapshot: &Snapshot, request: &SpawnRequest) -> Action {
             from_line
         }
     };
+    // A named folder is used only when it is a new folder under the
+    // threads folder's `folder` (never outside the root).
+    let under = format!("{}/{folder}/", snapshot.config.threads_dir);
     let dir = match dir {
-        Some(dir) if !snapshot.exists(dir) => dir.to_string(),
+        Some(dir)
+            if !snapshot.exists(dir)
+                && paths::normalize(dir).as_deref() == Some(dir)
+                && dir.starts_with(&under) =>
+        {
+            dir.to_string()
+        }
         _ => unique_dir(snapshot, folder, &base),
     };
     let name = thread_name(snapshot, &dir).to_string();

@@ -207,7 +207,7 @@ mod tests {
         // Beta has a second engineering thread still alive.
         assert_eq!(
             found,
-            ["threads/sales/acme/6-learning.md:1:0-1:36 hint feature request whose engineering thread has stopped: `engineering/sdk` (its metadata says `completed` but it has no stage 6)"]
+            ["threads/sales/acme/6-learning.md:1:0-1:36 hint feature request whose engineering thread has stopped: `engineering/sdk` (its metadata says `completed` but its stage 6 is missing or empty)"]
         );
     }
 

@@ -66,16 +66,22 @@ pub(super) fn line(line: &Line, section: Section, requests: &mut Vec<FeatureRequ
         return;
     }
     let start = line.start + (trimmed.as_ptr() as usize - line.text.as_ptr() as usize);
-    let thread = thread.map(|m| {
+    // A path with `.` or `..` parts names no thread of its own (and a spawn
+    // must never create a folder outside `engineering/`): not kept.
+    let thread = thread.and_then(|m| {
         let path = m
             .as_str()
             .trim_end_matches(['.', ',', ';', ':', '*', '`', ')']);
         let path = path.strip_prefix("threads/").unwrap_or(path);
+        let path = path.trim_end_matches('/');
+        if path
+            .split('/')
+            .any(|part| part == "." || part == ".." || part.is_empty())
+        {
+            return None;
+        }
         let at = line.start + m.start();
-        (
-            path.trim_end_matches('/').to_string(),
-            at as u32..(at + m.as_str().len()) as u32,
-        )
+        Some((path.to_string(), at as u32..(at + m.as_str().len()) as u32))
     });
     requests.push(FeatureRequest {
         text: trimmed.to_string(),
@@ -173,6 +179,17 @@ Related: engineering/ocr-accuracy
                 ),
             ]
         );
+    }
+
+    /// A named path that climbs (`..`) names no thread: the line is still
+    /// a request when it asks for a feature, without a named thread (a
+    /// spawn must never create a folder outside `engineering/`). A path
+    /// stops at an empty part.
+    #[test]
+    fn climbing_paths_name_no_thread() {
+        let text = "# Learning\n## Follow-up Actions\n- threads/engineering/../../../../tmp/x needs an SDK\n- engineering/a//b: wants an API\n";
+        let found: Vec<Option<String>> = requests(text).into_iter().map(|(_, t)| t).collect();
+        assert_eq!(found, [None, Some("engineering/a".to_string())]);
     }
 
     #[test]
