@@ -167,6 +167,7 @@ mod tests {
 ## Follow-up Actions
 - [ ] **engineering/ledger-sync:** build ledger sync
 - [ ] **engineering/sso:** single sign-on
+- [ ] Review engineering/sso/1-input.md with the pilot
 "#;
 
     #[test]
