@@ -434,7 +434,9 @@ fn yaml_fields(text: &str, base: u32) -> Vec<MetaField> {
         } else {
             yaml_scalar(rest)
         };
-        let key_start = line_start + (content.len() - content.trim_start().len());
+        // The key is a slice of the line (quotes and spaces trimmed): its
+        // range is where it is, not where the line's text starts.
+        let key_start = line_start + (key.as_ptr() as usize - content.as_ptr() as usize);
         fields.push(MetaField {
             key: key.to_string(),
             key_range: base + key_start as u32..base + (key_start + key.len()) as u32,
@@ -451,6 +453,22 @@ mod tests {
 
     fn slice(text: &str, range: &ByteRange) -> String {
         text[range.start as usize..range.end as usize].to_string()
+    }
+
+    /// A quoted YAML key's range is the key's, inside its quotes (found by
+    /// fuzzing: `'�':` gave a range from the quote, splitting the
+    /// character).
+    #[test]
+    fn quoted_yaml_keys_are_ranged_inside_their_quotes() {
+        let text = "'\u{FFFD}': x\n \"type\": sales\n";
+        let fields = yaml_fields(text, 0);
+        assert_eq!(fields.len(), 1, "{fields:?}");
+        let text = "'\u{FFFD}': x\n\"type\" : sales\n";
+        let fields = yaml_fields(text, 0);
+        assert_eq!(fields.len(), 2, "{fields:?}");
+        for field in &fields {
+            assert_eq!(slice(text, &field.key_range), field.key);
+        }
     }
 
     #[test]
