@@ -33,8 +33,14 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let mut related = Vec::new();
+        // The folder a missing named thread would be: the named path up to
+        // its first part that looks like a file (`engineering/x/1-input.md`
+        // names the thread `engineering/x`).
         let broken_dir = match &broken {
-            Unbuilt::Missing(named) => Some(named.clone()),
+            Unbuilt::Missing(named) => {
+                let folder: Vec<&str> = named.split('/').take_while(|p| !p.contains('.')).collect();
+                (folder.len() >= 2).then(|| folder.join("/"))
+            }
             _ => None,
         };
         let message = match broken {
@@ -240,7 +246,7 @@ mod tests {
             r#"//- /threads/sales/acme/6-learning.md
 # Learning
 ## Follow-up Actions
-- engineering/ledger-sync: build it
+- engineering/ledger-sync/1-input.md: build it
 "#,
             "threads/sales/acme/6-learning.md",
             "loop-feature-not-built",
