@@ -246,12 +246,19 @@ pub fn graph_svg(report: &LoopReport) -> String {
         return "<p class=\"empty\">No sales, business, engineering or marketing thread yet.</p>"
             .into();
     }
-    let mut svg = SVGWriter::new();
-    graph.do_it(false, false, false, &mut svg);
-    let text = svg.finalize();
-    match text.find("<svg") {
-        Some(at) => text[at..].to_string(),
-        None => text,
+    // The layout is a library's: should it fail on some graph, the page
+    // still renders, without the drawing (no user file may crash us).
+    let laid_out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        let mut svg = SVGWriter::new();
+        graph.do_it(false, false, false, &mut svg);
+        svg.finalize()
+    }));
+    match laid_out {
+        Ok(text) => match text.find("<svg") {
+            Some(at) => text[at..].to_string(),
+            None => text,
+        },
+        Err(_) => "<p class=\"empty\">The graph could not be laid out; the figures below are complete.</p>".into(),
     }
 }
 
