@@ -52,7 +52,7 @@ def test_vsix_contents():
     for key in ["leanos.server.path", "leanos.rules", "leanos.assumptions.prefixes", "leanos.decisions.approvalThreshold", "leanos.files.ignore", "leanos.trace.server"]:
         assert key in settings, key
     commands = {c["command"] for c in manifest["contributes"]["commands"]}
-    assert commands == {"leanos.restartServer", "leanos.showOutput", "leanos.spawnFollowUp", "leanos.openAssumption"}
+    assert commands == {"leanos.restartServer", "leanos.showOutput", "leanos.spawnFollowUp", "leanos.openAssumption", "leanos.showLoop"}
     # The languageclient is bundled, not left to node_modules.
     assert b"vscode-languageclient" in bundle or b"LanguageClient" in bundle
     # Minified (vscode:prepublish), without a source map reference.
