@@ -94,13 +94,16 @@ fn offset_of(text: &str, line: usize, column: usize) -> u32 {
 
 fn error_range(text: &str, base: u32, offset: u32) -> ByteRange {
     // Cover the token at the error (up to the end of the line), at least
-    // one character so the editor shows a squiggle.
+    // one character so the editor shows a squiggle; never half of a
+    // `\r\n`, which no position can name.
     let start = offset.min(text.len() as u32);
     let rest = &text[start as usize..];
-    let len = rest
-        .find(['\n', ' ', ',', '}', ']'])
-        .unwrap_or(rest.len())
-        .max(rest.chars().next().map(char::len_utf8).unwrap_or(0));
+    let len = match rest.find(['\r', '\n', ' ', ',', '}', ']']) {
+        Some(0) if rest.starts_with("\r\n") => 2,
+        Some(0) => rest.chars().next().map_or(0, char::len_utf8),
+        Some(len) => len,
+        None => rest.len(),
+    };
     base + start..base + start + len as u32
 }
 
@@ -499,6 +502,28 @@ mod tests {
         assert!(!problem.empty);
         assert_eq!(problem.range.start, text.find('}').unwrap() as u32);
         assert!(parse_json("[1,2]", 0).is_err());
+    }
+
+    #[test]
+    fn json_error_ranges_never_end_inside_a_crlf() {
+        // A token up to a CRLF ends before the `\r`.
+        let text = "{\n  \"type\": (\"sales\r\n\"}";
+        let problem = parse_json(text, 0).unwrap_err();
+        assert_eq!(
+            &text[problem.range.start as usize..problem.range.end as usize],
+            "(\"sales"
+        );
+        // A string broken by a CRLF: the error is at the control character.
+        let text = "{\n  \"type\": \"sales\r\n\"}";
+        let problem = parse_json(text, 0).unwrap_err();
+        assert_eq!(
+            &text[problem.range.start as usize..problem.range.end as usize],
+            "\r\n"
+        );
+        // An error right at a CRLF covers the whole line end.
+        assert_eq!(error_range("ab\r\ncd", 3, 2), 5..7);
+        assert_eq!(error_range("ab\rcd", 0, 2), 2..3);
+        assert_eq!(error_range("ab", 0, 2), 2..2);
     }
 
     #[test]
