@@ -153,6 +153,20 @@ pub fn line_span(text: &str, offset: u32) -> std::ops::Range<u32> {
     start as u32..end as u32
 }
 
+/// `offset` floored to a char boundary, and moved back to the `\r` when it
+/// falls between the `\r` and `\n` of a line end (no LSP position names
+/// that place: a client counts `\r\n` as one line end). For offsets that
+/// other parsers report (TOML and YAML errors).
+pub fn snap_offset(text: &str, offset: usize) -> usize {
+    let offset = floor_char_boundary(text, offset);
+    let bytes = text.as_bytes();
+    if offset > 0 && bytes[offset - 1] == b'\r' && bytes.get(offset) == Some(&b'\n') {
+        offset - 1
+    } else {
+        offset
+    }
+}
+
 /// The largest char boundary of `text` at or below `offset`.
 pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     if offset >= text.len() {
@@ -167,6 +181,17 @@ pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn snapped_offsets_never_split_a_crlf() {
+        let text = "a\r\nb\rc\né";
+        assert_eq!(snap_offset(text, 2), 1);
+        assert_eq!(snap_offset(text, 1), 1);
+        assert_eq!(snap_offset(text, 3), 3);
+        assert_eq!(snap_offset(text, 5), 5);
+        assert_eq!(snap_offset(text, 8), 7);
+        assert_eq!(snap_offset(text, 99), text.len());
+    }
 
     #[test]
     fn columns_after_emoji_and_cjk() {

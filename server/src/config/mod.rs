@@ -227,7 +227,10 @@ pub fn parse_toml(text: &str) -> (Settings, Vec<ConfigProblem>) {
         Err(error) => {
             let range = error
                 .span()
-                .map(|r| r.start as u32..r.end as u32)
+                .map(|r| {
+                    let snap = |offset| crate::line_index::snap_offset(text, offset) as u32;
+                    snap(r.start)..snap(r.end)
+                })
                 .unwrap_or(0..0);
             let message = format!("leanos.toml is not valid: {}", error.message().trim());
             (Settings::default(), vec![ConfigProblem { message, range }])

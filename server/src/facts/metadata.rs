@@ -96,7 +96,7 @@ fn error_range(text: &str, base: u32, offset: u32) -> ByteRange {
     // Cover the token at the error (up to the end of the line), at least
     // one character so the editor shows a squiggle; never half of a
     // `\r\n`, which no position can name.
-    let start = offset.min(text.len() as u32);
+    let start = crate::line_index::snap_offset(text, offset as usize) as u32;
     let rest = &text[start as usize..];
     let len = match rest.find(['\r', '\n', ' ', ',', '}', ']']) {
         Some(0) if rest.starts_with("\r\n") => 2,
