@@ -26,7 +26,7 @@ pub use candidates::{
     attribution_candidates, attribution_source, candidates, content_attribution, Candidates,
 };
 pub use small_set::SmallSet;
-pub use snapshot::Snapshot;
+pub use snapshot::{LearningFinding, LearningMemoKey, Memo, Snapshot};
 
 /// The index's persistent hash map, with foldhash instead of SipHash:
 /// keys are workspace paths and IDs the workspace itself names, and

@@ -13,6 +13,7 @@ use super::{EntryLocation, FileData, HashMap, HashSet, PathSet, SmallSet};
 use crate::config::Config;
 use crate::facts::paths::PathKind;
 use crate::facts::solution::feature_key;
+use crate::facts::status::AssumptionStatus;
 use crate::paths;
 
 /// An immutable view of the whole workspace.
@@ -50,6 +51,51 @@ pub struct Snapshot {
     /// content ([`content_attribution`](super::content_attribution)): the
     /// number of keys is how many deals cite content.
     pub content_attributed: HashMap<String, PathSet>,
+    /// Assumption ID -> the version of its learning records: a number no
+    /// other state of any snapshot has had, drawn whenever a live learning
+    /// recording a result for the ID is added, removed or replaced. Equal
+    /// versions mean the same learnings with the same results.
+    pub learning_versions: HashMap<String, u64>,
+    /// Results computed on this snapshot or the snapshots it was cloned
+    /// from or into, kept for the next edit (see [`Memo`]).
+    pub memo: Arc<Memo>,
+}
+
+/// Results that survive an edit: each is keyed by everything it was
+/// computed from, so a lookup in a snapshot that differs in those inputs
+/// misses. Shared by a snapshot and its clones (a new workspace starts an
+/// empty one); one slot per key, so it holds at most one result per
+/// assumption ID.
+#[derive(Debug, Default)]
+pub struct Memo {
+    /// `learning-not-applied` at a Canvas entry, by assumption ID.
+    pub learning_not_applied: std::sync::Mutex<std::collections::HashMap<String, LearningMemoSlot>>,
+}
+
+/// One slot of [`Memo::learning_not_applied`]: the inputs and what the
+/// rule found with them (`None`: nothing to report).
+pub type LearningMemoSlot = (LearningMemoKey, Option<Arc<LearningFinding>>);
+
+/// What the Canvas end of `learning-not-applied` reads: the entry's
+/// status and confidence, and its ID's [`Snapshot::learning_versions`].
+pub type LearningMemoKey = (Option<AssumptionStatus>, Option<u8>, u64);
+
+/// What the Canvas end of `learning-not-applied` found for one entry: its
+/// message, the learnings it lists (path, byte range in that file,
+/// message) and their results.
+#[derive(Debug)]
+pub struct LearningFinding {
+    pub message: String,
+    pub related: Vec<(String, crate::syntax::ByteRange, String)>,
+    pub results: Vec<(String, crate::facts::LearningResult)>,
+}
+
+/// The next number of [`Snapshot::learning_versions`], unique in the
+/// process (snapshots cloned from one base and edited apart never share
+/// a number for different states).
+fn next_version() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Snapshot {
@@ -70,6 +116,8 @@ impl Snapshot {
             solution_announcements: HashMap::new(),
             learning_records: HashMap::new(),
             content_attributed: HashMap::new(),
+            learning_versions: HashMap::new(),
+            memo: Arc::new(Memo::default()),
         }
     }
 
@@ -220,6 +268,10 @@ impl Snapshot {
         ) {
             let results = facts.learning_results.iter().map(|r| &r.id);
             update_sets(&mut self.learning_records, results, path, add);
+            for result in &facts.learning_results {
+                self.learning_versions
+                    .insert(result.id.clone(), next_version());
+            }
         }
         if let Some(thread) = super::content_attribution(&self.config, file) {
             update_set(&mut self.content_attributed, thread, path, add);

@@ -9,7 +9,9 @@ use crate::analysis::actions::{Action, FileOp};
 use crate::analysis::drift::result_disagreement;
 use crate::facts::paths::PathKind;
 use crate::facts::{AssumptionEntry, EntryForm, LearningResult};
-use crate::index::FileData;
+use std::sync::Arc;
+
+use crate::index::{FileData, LearningFinding, LearningMemoKey, Snapshot};
 use crate::syntax::ByteRange;
 
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
@@ -53,73 +55,122 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         if !context.is_first_definition(&entry.id, index) {
             continue;
         }
-        let mut disagreeing = snapshot
-            .learning_records
-            .get(&entry.id)
-            .into_iter()
-            .flatten()
-            .filter_map(|path| Some((path, snapshot.files.get(path)?)))
-            .flat_map(|(path, learning)| {
-                learning
-                    .facts
-                    .learning_results
-                    .iter()
-                    .filter(|r| r.id == entry.id)
-                    .filter_map(move |r| Some((path, r, result_disagreement(r, entry)?)))
-            });
-        let Some((path, result, difference)) = disagreeing.next() else {
+        let Some(finding) = canvas_finding(snapshot, entry) else {
             continue;
         };
-        let mut related = vec![Related {
-            path: path.clone(),
-            range: result.range.clone(),
-            message: format!("the learning records {difference}"),
-        }];
-        let mut results = vec![(path.clone(), result.clone())];
-        // Learnings, not results: one learning may state an ID twice.
-        let mut count = 1;
-        let mut total = 1;
-        let mut last = path;
-        for (path, result, difference) in disagreeing {
-            total += 1;
-            if path != last {
-                count += 1;
-                last = path;
-            }
-            if related.len() < MAX_RELATED {
-                related.push(Related {
-                    path: path.clone(),
-                    range: result.range.clone(),
-                    message: format!("the learning records {difference}"),
-                });
-                results.push((path.clone(), result.clone()));
-            }
-        }
-        let message = if count == 1 {
-            format!(
-                "`{}` is not up to date: `{path}` records {difference}",
-                entry.id
-            )
-        } else {
-            let listed = if total > related.len() {
-                format!("; the first {MAX_RELATED} results are listed")
-            } else {
-                String::new()
-            };
-            format!(
-                "`{}` is not up to date: {count} learnings record other results, first `{path}`: {difference}{listed}",
-                entry.id
-            )
-        };
-        let mut diagnostic =
-            context.diagnostic("learning-not-applied", entry.id_range.clone(), message);
-        diagnostic.related = related;
+        let mut diagnostic = context.diagnostic(
+            "learning-not-applied",
+            entry.id_range.clone(),
+            finding.message.clone(),
+        );
+        diagnostic.related = finding
+            .related
+            .iter()
+            .map(|(path, range, message)| Related {
+                path: path.clone(),
+                range: range.clone(),
+                message: message.clone(),
+            })
+            .collect();
         diagnostic.data = Data::LearningNotApplied {
             id: entry.id.clone(),
-            results,
+            results: finding.results.clone(),
         };
         out.push(diagnostic);
     }
+}
+
+/// What the Canvas end finds for `entry`, from the snapshot's memo when
+/// neither the entry's status and confidence nor the learnings recording
+/// its ID changed since it was computed (a keystroke in the assumptions
+/// section recomputes only the entry it touched).
+fn canvas_finding(snapshot: &Snapshot, entry: &AssumptionEntry) -> Option<Arc<LearningFinding>> {
+    let version = snapshot
+        .learning_versions
+        .get(&entry.id)
+        .copied()
+        .unwrap_or(0);
+    let key: LearningMemoKey = (entry.status, entry.confidence, version);
+    // A poisoned memo (a panic elsewhere while it was held) is only a
+    // cache: compute without it.
+    if let Ok(memo) = snapshot.memo.learning_not_applied.lock() {
+        if let Some((known, finding)) = memo.get(&entry.id) {
+            if *known == key {
+                return finding.clone();
+            }
+        }
+    }
+    let finding = compute_canvas_finding(snapshot, entry).map(Arc::new);
+    if let Ok(mut memo) = snapshot.memo.learning_not_applied.lock() {
+        memo.insert(entry.id.clone(), (key, finding.clone()));
+    }
+    finding
+}
+
+/// The Canvas end for `entry`: every live learning whose result for its
+/// ID disagrees with it, listed up to [`MAX_RELATED`], in one message.
+fn compute_canvas_finding(snapshot: &Snapshot, entry: &AssumptionEntry) -> Option<LearningFinding> {
+    let mut disagreeing = snapshot
+        .learning_records
+        .get(&entry.id)
+        .into_iter()
+        .flatten()
+        .filter_map(|path| Some((path, snapshot.files.get(path)?)))
+        .flat_map(|(path, learning)| {
+            learning
+                .facts
+                .learning_results
+                .iter()
+                .filter(|r| r.id == entry.id)
+                .filter_map(move |r| Some((path, r, result_disagreement(r, entry)?)))
+        });
+    let (path, result, difference) = disagreeing.next()?;
+    let mut related = vec![(
+        path.clone(),
+        result.range.clone(),
+        format!("the learning records {difference}"),
+    )];
+    let mut results = vec![(path.clone(), result.clone())];
+    // Learnings, not results: one learning may state an ID twice.
+    let mut count = 1;
+    let mut total = 1;
+    let mut last = path;
+    for (path, result, difference) in disagreeing {
+        total += 1;
+        if path != last {
+            count += 1;
+            last = path;
+        }
+        if related.len() < MAX_RELATED {
+            related.push((
+                path.clone(),
+                result.range.clone(),
+                format!("the learning records {difference}"),
+            ));
+            results.push((path.clone(), result.clone()));
+        }
+    }
+    let message = if count == 1 {
+        format!(
+            "`{}` is not up to date: `{path}` records {difference}",
+            entry.id
+        )
+    } else {
+        let listed = if total > related.len() {
+            format!("; the first {MAX_RELATED} results are listed")
+        } else {
+            String::new()
+        };
+        format!(
+            "`{}` is not up to date: {count} learnings record other results, first `{path}`: {difference}{listed}",
+            entry.id
+        )
+    };
+    Some(LearningFinding {
+        message,
+        related,
+        results,
+    })
 }
 
 /// At most this many learnings are listed in the `relatedInformation` of
@@ -565,6 +616,84 @@ Confidence: 60% → 95%
             files[canvas].contains("**Status:** ❌ INVALIDATED"),
             "{}",
             files[canvas]
+        );
+    }
+
+    /// The Canvas end is kept between edits: whatever is edited (the
+    /// entry, a learning, a learning removed or added) and however the
+    /// snapshots branch, each answers what a fresh snapshot of its files
+    /// answers.
+    #[test]
+    fn the_canvas_end_kept_between_edits_is_never_stale() {
+        use crate::analysis::diagnostics::fixture::{render, snapshot};
+        use crate::facts::ReadState;
+        use crate::index::FileData;
+        use std::collections::BTreeMap;
+        use std::sync::Arc;
+
+        let canvas = "strategy/canvas/10-assumptions.md";
+        let learning = |result: &str| {
+            format!("# Learning\n\n## Canvas Updates\n\n- 10-assumptions.md → A4: {result}\n")
+        };
+        let base = snapshot(&format!(
+            "{CANVAS}//- /threads/sales/a/6-learning.md\n{}//- /threads/sales/b/6-learning.md\n{}",
+            learning("60% → VALIDATED"),
+            learning("confidence 60% → 90%"),
+        ));
+        let fresh = |snapshot: &crate::index::Snapshot| {
+            let files: BTreeMap<String, String> = texts(snapshot);
+            render(&rebuild(&files), "learning-not-applied")
+        };
+        let edit = |snapshot: &mut crate::index::Snapshot, path: &str, text: String| {
+            let config = snapshot.config.clone();
+            let file = FileData::new(
+                path,
+                Arc::from(text.as_str()),
+                ReadState::Read {
+                    invalid_utf8_at: None,
+                },
+                &config,
+                None,
+            );
+            snapshot.upsert(file);
+        };
+        assert_eq!(
+            render(&base, "learning-not-applied").len(),
+            3,
+            "{:#?}",
+            render(&base, "learning-not-applied")
+        );
+        // One branch edits a learning, another the entry, a third removes
+        // a learning, each from the same base (and so the same memo).
+        let mut one = base.clone();
+        edit(
+            &mut one,
+            "threads/sales/a/6-learning.md",
+            learning("60% → INVALIDATED"),
+        );
+        let mut two = base.clone();
+        let canvas_text = base.files[canvas].text.replace("60%", "90%");
+        edit(&mut two, canvas, canvas_text);
+        let mut three = base.clone();
+        three.remove("threads/sales/b/6-learning.md");
+        for _ in 0..2 {
+            for snapshot in [&base, &one, &two, &three] {
+                assert_eq!(render(snapshot, "learning-not-applied"), fresh(snapshot));
+            }
+        }
+        // The learning put back as it was: the same results again.
+        edit(
+            &mut one,
+            "threads/sales/a/6-learning.md",
+            learning("60% → VALIDATED"),
+        );
+        assert_eq!(
+            render(&one, "learning-not-applied"),
+            render(&base, "learning-not-applied")
+        );
+        assert_ne!(
+            render(&two, "learning-not-applied"),
+            render(&base, "learning-not-applied")
         );
     }
 }
