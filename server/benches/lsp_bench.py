@@ -16,6 +16,19 @@ first mode:  time to first correct answer: right after `initialized`, a
              --runs N spawns N servers one after the other; --closed sends
              no didOpen (the file is known from the scan only; --open, the
              default, opens it).
+keystroke:   once every diagnostic is published (`leanos/settled`), opens
+             FILE (default the Canvas assumptions section) and types into
+             it: each edit inserts or deletes one character at the end of
+             the first entry heading line after the file's first third
+             (`### A…: title`; else of its first line with text after
+             that third), then waits for the file's publication of
+             that version and for `leanos/settled`. Reports didChange ->
+             publication (or, for a file without diagnostics, which gets
+             none, -> settled; `leanos/settled` cuts the debounce short,
+             so this is server work plus the client's reading), the server's CPU time
+             per keystroke (user + system, /proc, summed over the edits and
+             everything each one set off, the debounce's idle wait aside),
+             and how many other files each keystroke republished.
 peer mode:   spawn -> initialize -> first non-empty textDocument/definition
              on a markdown link ("ready"), then definition latency p50/p99
              and peak RSS, for servers such as iwes.
@@ -30,6 +43,7 @@ on Linux, so a server that can watches the root itself).
 Usage:
   lsp_bench.py leanos SERVER WORKSPACE [--edits N] [--log FILE] [--client-watches]
   lsp_bench.py first SERVER WORKSPACE [--runs N] [--open | --closed] [--log FILE] [--client-watches]
+  lsp_bench.py keystroke SERVER WORKSPACE [--edits N] [--file PATH] [--log FILE]
   lsp_bench.py peer SERVER WORKSPACE [--requests N] [-- ARGS...]
 """
 
@@ -405,6 +419,77 @@ def bench_first(server, root, runs, open_document=True, log=None, client_watches
               f"first correct - index ready {span('delta', '{:+.1f}')} ms")
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of process `pid` (all its threads), seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def settle(conn):
+    """Sends `leanos/settled` and waits for both its response and its
+    notification (in either order); returns the files published
+    meanwhile (URI -> (arrival, version)) and when it settled."""
+    request_id = conn.request("leanos/settled", None)
+    token = None
+    notified = {}
+    published = {}
+    for at, message in conn.messages():
+        if message.get("id") == request_id and "method" not in message:
+            token = message["result"]["settled"]
+        elif message.get("method") == "textDocument/publishDiagnostics":
+            params = message["params"]
+            published[params["uri"]] = (at, params.get("version"))
+        elif message.get("method") == "leanos/settled":
+            notified[message["params"]["settled"]] = at
+        if token is not None and token in notified:
+            return published, notified[token]
+
+
+def bench_keystroke(server, root, edits, relative, log=None):
+    conn = Connection([server], root, log)
+    initialize(conn, root, leanos_capabilities(False))
+    settle(conn)
+    say(f"ready; peak RSS {conn.peak_rss_mb():.0f} MB")
+    path = root / relative
+    text = path.read_text()
+    uri = path.as_uri()
+    conn.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+    settle(conn)
+    lines = text.split("\n")
+    later = [i for i in range(len(lines) // 3, len(lines)) if lines[i].strip()]
+    line = next((i for i in later if re.match(r"#+ [A-Z]+\d+:", lines[i])), later[0] if later else 0)
+    column = len(lines[line].encode("utf-16-le")) // 2
+    latencies, others = [], []
+    cpu = 0.0
+    for version in range(2, edits + 2):
+        typed = version % 2 == 0
+        end = column if typed else column + 1
+        before = cpu_seconds(conn.proc.pid)
+        sent = time.perf_counter()
+        conn.notify("textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"range": {"start": {"line": line, "character": column},
+                                          "end": {"line": line, "character": end}},
+                                "text": "x" if typed else ""}]})
+        # Until the file's publication of this version; a file without
+        # diagnostics gets none (an unchanged empty set is not sent), so
+        # until everything the edit set off is done.
+        published, settled = settle(conn)
+        at, published_version = published.get(uri, (settled, version))
+        if published_version != version:
+            at = settled
+        latencies.append((at - sent) * 1000)
+        others.append(len(set(published) - {uri}))
+        cpu += cpu_seconds(conn.proc.pid) - before
+    say(f"{relative} line {line + 1}, {edits} keystrokes")
+    say(f"didChange -> publication: p50 {percentile(latencies, 50):.1f} ms, "
+        f"p99 {percentile(latencies, 99):.1f} ms")
+    say(f"server CPU per keystroke (all it set off): {cpu / edits * 1000:.1f} ms")
+    say(f"other files republished per keystroke: p50 {percentile(others, 50)}, max {max(others)}")
+    say(f"peak RSS: {conn.peak_rss_mb():.0f} MB")
+    conn.close()
+
+
 def bench_peer(command, root, requests):
     conn = Connection(command, root)
     capabilities = {"textDocument": {"definition": {"linkSupport": False}}}
@@ -437,7 +522,7 @@ def bench_peer(command, root, requests):
 
 
 def main(argv):
-    if len(argv) < 4 or argv[1] not in ("leanos", "first", "peer"):
+    if len(argv) < 4 or argv[1] not in ("leanos", "first", "keystroke", "peer"):
         print(__doc__, file=sys.stderr)
         return 2
     mode, server, root = argv[1], argv[2], Path(argv[3]).resolve()
@@ -450,6 +535,7 @@ def main(argv):
     log = None
     open_document = True
     client_watches = False
+    relative = "strategy/canvas/10-assumptions.md"
     while rest:
         option = rest.pop(0)
         if option in ("--edits", "--requests", "--runs") and rest:
@@ -460,11 +546,15 @@ def main(argv):
             open_document = option == "--open"
         elif option == "--client-watches":
             client_watches = True
+        elif option == "--file" and rest:
+            relative = rest.pop(0)
         else:
             print(__doc__, file=sys.stderr)
             return 2
     if mode == "leanos":
         bench_leanos(server, root, count, log, client_watches)
+    elif mode == "keystroke":
+        bench_keystroke(server, root, count, relative, log)
     elif mode == "first":
         bench_first(server, root, count, open_document, log, client_watches)
     else:

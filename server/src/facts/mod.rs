@@ -252,6 +252,92 @@ impl Default for FileKindSlot {
 }
 
 impl FileFacts {
+    /// Every byte range of the facts, each named by what it is, in an
+    /// order that depends only on the facts' shape (two lowerings of texts
+    /// that differ by an edit outside every fact list the same kinds in
+    /// the same order).
+    pub fn ranges(&self) -> Vec<(&'static str, ByteRange)> {
+        let mut ranges: Vec<(&'static str, ByteRange)> = Vec::new();
+        ranges.extend(self.headings.iter().map(|h| ("heading", h.range.clone())));
+        for meta in [&self.frontmatter, &self.metadata].into_iter().flatten() {
+            ranges.push(("metadata", meta.range.clone()));
+            for field in &meta.fields {
+                ranges.push(("metadata key", field.key_range.clone()));
+                ranges.push(("metadata value", field.value_range.clone()));
+                if let crate::facts::metadata::MetaValue::List(items) = &field.value {
+                    ranges.extend(items.iter().map(|(_, r)| ("metadata item", r.clone())));
+                }
+            }
+        }
+        for entry in &self.entries {
+            ranges.push(("entry id", entry.id_range.clone()));
+            ranges.push(("entry", entry.range.clone()));
+            ranges.extend(entry.status_range.clone().map(|r| ("entry status", r)));
+            ranges.extend(
+                entry
+                    .confidence_range
+                    .clone()
+                    .map(|r| ("entry confidence", r)),
+            );
+        }
+        ranges.extend(self.refs.iter().map(|r| ("reference", r.range.clone())));
+        for link in &self.links {
+            ranges.push(("link", link.range.clone()));
+            ranges.extend(link.span.clone().map(|r| ("link span", r)));
+        }
+        for goal in &self.goal_refs {
+            ranges.push(("goal reference", goal.range.clone()));
+            ranges.extend(
+                goal.subgoal
+                    .as_ref()
+                    .map(|(_, r)| ("subgoal reference", r.clone())),
+            );
+        }
+        if let Some(goal) = &self.goal {
+            ranges.extend(goal.subgoals.iter().map(|(_, r)| ("subgoal", r.clone())));
+        }
+        ranges.extend(
+            self.stage_heading
+                .as_ref()
+                .map(|h| ("stage heading", h.range.clone())),
+        );
+        ranges.extend(self.verdict.as_ref().map(|v| ("verdict", v.range.clone())));
+        ranges.extend(self.impact.as_ref().map(|(_, r)| ("impact", r.clone())));
+        ranges.extend(
+            self.learning_results
+                .iter()
+                .map(|r| ("learning result", r.range.clone())),
+        );
+        ranges.extend(self.outcome.as_ref().map(|(_, r)| ("outcome", r.clone())));
+        ranges.extend(
+            self.solution_updates
+                .iter()
+                .map(|(_, r)| ("solution update", r.clone())),
+        );
+        for entry in &self.solution_entries {
+            ranges.push(("solution entry", entry.range.clone()));
+            ranges.push(("solution name", entry.name_range.clone()));
+            ranges.extend(entry.status_range.clone().map(|r| ("solution status", r)));
+            ranges.extend(
+                entry
+                    .evidence
+                    .as_ref()
+                    .map(|(_, r)| ("solution evidence", r.clone())),
+            );
+        }
+        for request in &self.feature_requests {
+            ranges.push(("feature request", request.range.clone()));
+            ranges.extend(
+                request
+                    .thread
+                    .as_ref()
+                    .map(|(_, r)| ("requested thread", r.clone())),
+            );
+        }
+        ranges.extend(self.problems.iter().map(|p| ("problem", p.range.clone())));
+        ranges
+    }
+
     /// What the file is.
     pub fn path_kind(&self) -> &PathKind {
         &self.kind.0

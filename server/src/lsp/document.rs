@@ -13,6 +13,7 @@ use tree_sitter::{InputEdit, Point, Tree};
 
 use crate::index::FileData;
 use crate::line_index::ColumnUnit;
+use crate::lsp::moves::{MoveLog, Region};
 use crate::lsp::server::Backend;
 
 /// An open document.
@@ -20,6 +21,8 @@ pub struct Document {
     pub rope: Rope,
     pub version: i32,
     pub tree: Option<Tree>,
+    /// Where each change moved the text's lines.
+    pub moves: MoveLog,
     markdown: bool,
 }
 
@@ -42,6 +45,7 @@ impl Document {
             rope: Rope::from_str(text),
             version,
             tree,
+            moves: MoveLog::new(version),
             markdown,
         }
     }
@@ -57,10 +61,12 @@ impl Document {
         let Some((start, end)) = range else {
             self.rope = Rope::from_str(text);
             self.tree = None;
+            self.moves.record(Region::WHOLE);
             return;
         };
         let start = char_index(&self.rope, start, unit);
         let end = char_index(&self.rope, end, unit).max(start);
+        self.moves.record(region(&self.rope, start, end, text));
         let start_byte = self.rope.char_to_byte(start);
         let old_end_byte = self.rope.char_to_byte(end);
         let start_position = point_of(&self.rope, start);
@@ -87,6 +93,21 @@ impl Document {
             self.tree = crate::syntax::parse_blocks(&text, self.tree.as_ref());
         }
         text
+    }
+}
+
+/// The lines the change of chars `start..end` of `rope` into `text`
+/// replaces, and whether it may add or remove lines: it spans a line end,
+/// inserts one, or starts right after a `\r` (joining a lone `\r` to a
+/// `\n` after it makes one line end of two).
+fn region(rope: &Rope, start: usize, end: usize, text: &str) -> Region {
+    let first = rope.char_to_line(start) as u32;
+    let last = rope.char_to_line(end) as u32;
+    let after_cr = start > 0 && rope.char(start - 1) == '\r';
+    Region {
+        first,
+        last,
+        shifts: first != last || after_cr || text.contains(['\n', '\r']),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod convert;
 pub mod document;
 pub mod framing;
 mod handlers;
+mod moves;
 mod publish;
 pub mod query;
 mod scan;

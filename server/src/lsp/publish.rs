@@ -2,7 +2,7 @@
 //! first, computed on snapshots off the async runtime, sent only when they
 //! differ from what the client shows; and the `leanos/status` counts.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use tower_lsp_server::ls_types::*;
@@ -10,6 +10,7 @@ use tower_lsp_server::ls_types::*;
 use crate::analysis::diagnostics::file_diagnostics;
 use crate::index::Snapshot;
 use crate::lsp::convert;
+use crate::lsp::moves::RelatedSpan;
 use crate::lsp::server::{Backend, StatusNotification, DEBOUNCE};
 use crate::lsp::session::Session;
 
@@ -44,6 +45,42 @@ pub(in crate::lsp) fn fingerprint(diagnostics: &[Diagnostic], version: Option<i3
     hasher.finish()
 }
 
+/// The files `found` (the diagnostics of `path`) point into, with the
+/// lines they point at there and the stamp of the open document's text
+/// they were computed on (from `stamps`).
+fn related_spans(
+    snapshot: &Snapshot,
+    stamps: &HashMap<String, (u64, i32)>,
+    path: &str,
+    found: &[crate::analysis::diagnostics::Diagnostic],
+) -> BTreeMap<String, RelatedSpan> {
+    let mut spans: BTreeMap<String, RelatedSpan> = BTreeMap::new();
+    for related in found.iter().flat_map(|d| &d.related) {
+        if related.path == path {
+            continue;
+        }
+        let (first, last) = match snapshot.files.get(&related.path) {
+            Some(target) => (
+                target.line_index.line_of(related.range.start),
+                target.line_index.line_of(related.range.end),
+            ),
+            None => (0, u32::MAX),
+        };
+        match spans.get_mut(&related.path) {
+            Some(span) => span.cover(first, last),
+            None => {
+                let span = RelatedSpan {
+                    stamp: stamps.get(&related.path).copied(),
+                    first,
+                    last,
+                };
+                spans.insert(related.path.clone(), span);
+            }
+        }
+    }
+    spans
+}
+
 impl Backend {
     /// Schedules a debounced publish of the pending diagnostics.
     pub(in crate::lsp) fn schedule(&self, session: &mut Session) {
@@ -71,6 +108,7 @@ impl Backend {
             snapshot: Snapshot,
             pending: Vec<String>,
             versions: HashMap<String, i32>,
+            stamps: HashMap<String, (u64, i32)>,
         }
         let (jobs, unit, _busy) = {
             let mut session = self.lock();
@@ -96,9 +134,7 @@ impl Backend {
                     // have moved with its text.
                     let dependents: Vec<String> = pending
                         .iter()
-                        .filter_map(|path| w.related_into.get(path))
-                        .flatten()
-                        .cloned()
+                        .flat_map(|path| w.moved_dependents(path))
                         .collect();
                     pending.extend(dependents);
                     let (open, rest): (Vec<String>, Vec<String>) = pending
@@ -106,6 +142,16 @@ impl Backend {
                         .partition(|path| w.open.contains_key(path));
                     let versions: HashMap<String, i32> =
                         w.open.iter().map(|(p, d)| (p.clone(), d.version)).collect();
+                    // What identifies each open document's text in this
+                    // snapshot, for the spans of related information.
+                    let stamps: HashMap<String, (u64, i32)> = w
+                        .open
+                        .iter()
+                        .filter(|(p, d)| {
+                            w.snapshot.files.get(*p).and_then(|f| f.version) == Some(d.version)
+                        })
+                        .map(|(p, d)| (p.clone(), d.moves.stamp(d.version)))
+                        .collect();
                     [open, rest]
                         .into_iter()
                         .filter(|pending| !pending.is_empty())
@@ -115,6 +161,7 @@ impl Backend {
                                 snapshot: w.snapshot.clone(),
                                 pending,
                                 versions: versions.clone(),
+                                stamps: stamps.clone(),
                             };
                             (i, job)
                         })
@@ -129,6 +176,7 @@ impl Backend {
                 snapshot,
                 pending,
                 versions,
+                stamps,
             } = job;
             let started = std::time::Instant::now();
             let files = pending.len();
@@ -141,18 +189,14 @@ impl Backend {
                     let (diagnostics, related) = match file {
                         Some(file) => {
                             let found = file_diagnostics(&snapshot, path);
-                            let related: BTreeSet<String> = found
-                                .iter()
-                                .flat_map(|d| d.related.iter().map(|r| r.path.clone()))
-                                .filter(|target| target != path)
-                                .collect();
+                            let related = related_spans(&snapshot, &stamps, path, &found);
                             let diagnostics = found
                                 .iter()
                                 .map(|d| convert::diagnostic(&root, &snapshot, file, d, unit))
                                 .collect();
                             (diagnostics, related)
                         }
-                        None => (Vec::new(), BTreeSet::new()),
+                        None => (Vec::new(), BTreeMap::new()),
                     };
                     let version = file.and_then(|f| f.version);
                     let fingerprint = fingerprint(&diagnostics, version);

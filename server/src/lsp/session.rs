@@ -2,7 +2,7 @@
 //! documents, pending and published diagnostics) and what the client
 //! negotiated. It lives behind the server's one mutex.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -15,6 +15,7 @@ use crate::line_index::ColumnUnit;
 use crate::lsp::capabilities::ClientFlags;
 use crate::lsp::convert;
 use crate::lsp::document::Document;
+use crate::lsp::moves::RelatedSpan;
 use crate::paths;
 use crate::vfs;
 
@@ -42,9 +43,9 @@ pub(in crate::lsp) struct Workspace {
     /// out the same is not sent again.
     pub(in crate::lsp) published: HashMap<String, u64>,
     /// Target file -> the files whose last computed diagnostics point into
-    /// it (`relatedInformation`): re-diagnosed with it, since its ranges
-    /// move with its text.
-    pub(in crate::lsp) related_into: HashMap<String, BTreeSet<String>>,
+    /// it (`relatedInformation`), with the lines they point at: re-
+    /// diagnosed with it when those lines moved with its text.
+    related_into: HashMap<String, BTreeMap<String, RelatedSpan>>,
     /// File -> the targets of its last computed diagnostics' related
     /// information (the inverse of `related_into`).
     related_of: HashMap<String, BTreeSet<String>>,
@@ -120,8 +121,12 @@ impl Workspace {
     }
 
     /// Records the files the diagnostics just computed for `path` point
-    /// into (see `related_into`).
-    pub(in crate::lsp) fn set_related(&mut self, path: &str, targets: BTreeSet<String>) {
+    /// into, and where (see `related_into`).
+    pub(in crate::lsp) fn set_related(
+        &mut self,
+        path: &str,
+        targets: BTreeMap<String, RelatedSpan>,
+    ) {
         for old in self.related_of.remove(path).unwrap_or_default() {
             if let Some(dependents) = self.related_into.get_mut(&old) {
                 dependents.remove(path);
@@ -130,15 +135,31 @@ impl Workspace {
                 }
             }
         }
-        for target in &targets {
-            self.related_into
-                .entry(target.clone())
-                .or_default()
-                .insert(path.to_string());
-        }
         if !targets.is_empty() {
-            self.related_of.insert(path.to_string(), targets);
+            self.related_of
+                .insert(path.to_string(), targets.keys().cloned().collect());
         }
+        for (target, span) in targets {
+            self.related_into
+                .entry(target)
+                .or_default()
+                .insert(path.to_string(), span);
+        }
+    }
+
+    /// The files whose diagnostics point into `target` at lines its text
+    /// moved since they were computed (all of them unless `target` is an
+    /// open document whose every change since is known).
+    pub(in crate::lsp) fn moved_dependents(&self, target: &str) -> Vec<String> {
+        let Some(dependents) = self.related_into.get(target) else {
+            return Vec::new();
+        };
+        let log = self.open.get(target).map(|doc| &doc.moves);
+        dependents
+            .iter()
+            .filter(|(_, span)| log.is_none_or(|log| log.moved(span)))
+            .map(|(dependent, _)| dependent.clone())
+            .collect()
     }
 
     /// Lowers an open document's current text and updates the index,
@@ -152,6 +173,7 @@ impl Workspace {
         let version = doc.version;
         let config = self.snapshot.config.clone();
         let policy = Policy::new(&config);
+        let before = self.snapshot.files.get(path).cloned();
         let affected = match policy.kind(path) {
             Kind::Ignored => self.snapshot.remove(path),
             Kind::Other => self.snapshot.add_other_path(path),
@@ -161,6 +183,21 @@ impl Workspace {
             }
         };
         self.pending.extend(affected);
+        // The files pointing into this one are spared only where its
+        // text moved and nothing else did: when its facts (or the first
+        // line a diagnostic may point at) changed beyond the shift of the
+        // edit, what they point at may be elsewhere.
+        let after = self.snapshot.files.get(path);
+        let shifted_only = match (&before, after) {
+            (Some(before), Some(after)) => crate::lsp::moves::moved_only_by_edit(before, after),
+            _ => false,
+        };
+        if !shifted_only {
+            if let Some(doc) = self.open.get_mut(path) {
+                doc.moves.record(crate::lsp::moves::Region::WHOLE);
+                doc.moves.seal(version);
+            }
+        }
     }
 
     /// Drops from the index every closed file under the folder at `path`

@@ -41,6 +41,10 @@ use crate::rules::{default_severity, Severity};
 use crate::syntax::ByteRange;
 
 /// Another place involved in a diagnostic (LSP `relatedInformation`).
+/// Its range is one of the ranges [`crate::facts::FileFacts::ranges`]
+/// lists for that file (not a whole block), the file's [`anchor`], or
+/// `0..0`: the server re-sends a diagnostic pointing into an edited file
+/// only when those moved (`lsp/moves.rs`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Related {
     pub path: String,

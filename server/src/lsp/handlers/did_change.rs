@@ -59,6 +59,7 @@ fn apply_changes(
         doc.apply(range, &change.text, unit);
     }
     doc.version = params.text_document.version;
+    doc.moves.seal(doc.version);
     true
 }
 
