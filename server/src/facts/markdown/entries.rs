@@ -67,7 +67,15 @@ impl Entries {
         if let Some((entry_index, entry_level)) = self.open {
             if node.level <= entry_level {
                 let entry = &mut self.heading_entries[entry_index];
-                entry.range.end = node.range.start.saturating_sub(1).max(entry.range.start);
+                // The block ends before the line end in front of the
+                // heading (`\n`, `\r\n` or `\r`), never inside it.
+                let before = &text.as_bytes()[..node.range.start as usize];
+                let line_end = if before.ends_with(b"\r\n") {
+                    2
+                } else {
+                    u32::from(before.ends_with(b"\n") || before.ends_with(b"\r"))
+                };
+                entry.range.end = (node.range.start - line_end).max(entry.range.start);
                 self.open = None;
             }
         }
@@ -364,6 +372,23 @@ mod tests {
             .iter()
             .map(|e| show(text, e))
             .collect()
+    }
+
+    /// With CRLF line ends a block ends before the `\r\n` in front of the
+    /// next heading, never between its `\r` and `\n` (found by the `lower`
+    /// fuzz target).
+    #[test]
+    fn a_heading_block_ends_before_a_crlf() {
+        let text = "### A1: One\r\n**Status:** TESTING\r\n\r\n### A2: Two\r\n";
+        let facts = lowered(CANVAS_10, text);
+        let first = &facts.entries[0].range;
+        assert!(text[first.start as usize..first.end as usize].ends_with("TESTING\r\n"));
+        let text = "### A1: One\r### A2: Two\r";
+        let first = lowered(CANVAS_10, text).entries[0].range.clone();
+        assert_eq!(
+            &text[first.start as usize..first.end as usize],
+            "### A1: One"
+        );
     }
 
     #[test]
