@@ -455,7 +455,7 @@ def bench_keystroke(server, root, edits, relative, log=None):
     uri = path.as_uri()
     conn.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}})
     settle(conn)
-    lines = text.split("\n")
+    lines = re.split(r"\r\n|\r|\n", text)  # LSP's lines
     later = [i for i in range(len(lines) // 3, len(lines)) if lines[i].strip()]
     line = next((i for i in later if re.match(r"#+ [A-Z]+\d+:", lines[i])), later[0] if later else 0)
     column = len(lines[line].encode("utf-16-le")) // 2

@@ -269,8 +269,12 @@ impl Snapshot {
             let results = facts.learning_results.iter().map(|r| &r.id);
             update_sets(&mut self.learning_records, results, path, add);
             for result in &facts.learning_results {
-                self.learning_versions
-                    .insert(result.id.clone(), next_version());
+                if self.learning_records.contains_key(&result.id) {
+                    self.learning_versions
+                        .insert(result.id.clone(), next_version());
+                } else {
+                    self.learning_versions.remove(&result.id);
+                }
             }
         }
         if let Some(thread) = super::content_attribution(&self.config, file) {

@@ -16,7 +16,7 @@ use crate::syntax::ByteRange;
 
 /// At most this many edits are kept; a file that points into a document
 /// from before the oldest kept edit is re-diagnosed whatever moved.
-const KEPT: usize = 4096;
+const KEPT: usize = 1024;
 
 /// What one change did to the lines of the text it was applied to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,18 +119,79 @@ impl MoveLog {
     /// point elsewhere in its current text: `false` only when every change
     /// since is listed and none reaches its lines.
     pub fn moved(&self, span: &RelatedSpan) -> bool {
+        self.summary().moved(span)
+    }
+
+    /// The log in a form that answers [`Moves::moved`] for many spans in
+    /// time independent of the log's length: the changes' versions, the
+    /// first line a shifting change from each one on reaches, and the
+    /// distinct line ranges the others replaced with the last change that
+    /// did (changes not sealed yet count as the newest).
+    pub fn summary(&self) -> Moves {
+        let regions: Vec<&Region> = self
+            .edits
+            .iter()
+            .map(|(_, region)| region)
+            .chain(&self.unsealed)
+            .collect();
+        let mut shift_from = vec![u32::MAX; regions.len() + 1];
+        let mut replaced: std::collections::HashMap<(u32, u32), usize> =
+            std::collections::HashMap::new();
+        for (at, region) in regions.iter().enumerate().rev() {
+            shift_from[at] = shift_from[at + 1];
+            if region.shifts {
+                shift_from[at] = shift_from[at].min(region.first);
+            } else {
+                replaced.entry((region.first, region.last)).or_insert(at);
+            }
+        }
+        Moves {
+            epoch: self.epoch,
+            base: self.base,
+            versions: self.edits.iter().map(|(version, _)| *version).collect(),
+            shift_from,
+            replaced: replaced
+                .into_iter()
+                .map(|((first, last), at)| (first, last, at))
+                .collect(),
+        }
+    }
+}
+
+/// A [`MoveLog`] summarised to answer for many spans (see
+/// [`MoveLog::summary`]).
+#[derive(Debug)]
+pub struct Moves {
+    epoch: u64,
+    base: i32,
+    /// The sealed changes' versions, ascending.
+    versions: Vec<i32>,
+    /// For each change (the unsealed ones as one after the sealed), the
+    /// first line any shifting change from it on reaches (`u32::MAX`: none).
+    shift_from: Vec<u32>,
+    /// Line ranges replaced by changes that did not shift, each with the
+    /// index of the last change that replaced it.
+    replaced: Vec<(u32, u32, usize)>,
+}
+
+impl Moves {
+    /// See [`MoveLog::moved`].
+    pub fn moved(&self, span: &RelatedSpan) -> bool {
         let Some((epoch, version)) = span.stamp else {
             return true;
         };
         if epoch != self.epoch || version < self.base {
             return true;
         }
-        self.edits
+        // Changes are sealed with ascending versions: the ones after the
+        // span's start here.
+        let from = self.versions.partition_point(|v| *v <= version);
+        if self.shift_from[from] <= span.last {
+            return true;
+        }
+        self.replaced
             .iter()
-            .filter(|(v, _)| *v > version)
-            .map(|(_, region)| region)
-            .chain(&self.unsealed)
-            .any(|region| region.reaches(span.first, span.last))
+            .any(|(first, last, at)| *at >= from && span.first <= *last && span.last >= *first)
     }
 }
 

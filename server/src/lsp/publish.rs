@@ -128,6 +128,7 @@ impl Backend {
                 .enumerate()
                 .filter(|(_, w)| w.ready && !w.pending.is_empty())
                 .flat_map(|(i, w)| {
+                    w.passes.insert(generation);
                     let mut pending = std::mem::take(&mut w.pending);
                     // Diagnostics that point into a pending file
                     // (`relatedInformation`) carry its ranges, which may
@@ -226,7 +227,22 @@ impl Backend {
                 let Some(workspace) = session.workspaces.iter_mut().find(|w| w.root == root) else {
                     continue;
                 };
+                // Passes overlap (a newer one starts while an older one
+                // computes): a result is applied unless a newer pass already
+                // applied one for the same file, which the older pass
+                // finishing last must not undo.
+                let older_running = workspace.passes.range(..generation).next().is_some();
                 for (path, diagnostics, version, fingerprint, related) in computed {
+                    if workspace
+                        .applied
+                        .get(&path)
+                        .is_some_and(|newer| *newer > generation)
+                    {
+                        continue;
+                    }
+                    if older_running {
+                        workspace.applied.insert(path.clone(), generation);
+                    }
                     // Stale: the document changed after this snapshot was
                     // taken (or its lowering is not of its current text);
                     // the change queued it for a newer generation. An open
@@ -277,6 +293,15 @@ impl Backend {
                 futures::future::join_all(batch).await;
             }
             tracing::debug!(sent, elapsed = ?started.elapsed(), "diagnostics published");
+        }
+        {
+            let mut session = self.lock();
+            for workspace in session.workspaces.iter_mut() {
+                workspace.passes.remove(&generation);
+                if workspace.passes.is_empty() {
+                    workspace.applied.clear();
+                }
+            }
         }
         let counts = {
             let session = self.lock();

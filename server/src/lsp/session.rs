@@ -49,6 +49,11 @@ pub(in crate::lsp) struct Workspace {
     /// File -> the targets of its last computed diagnostics' related
     /// information (the inverse of `related_into`).
     related_of: HashMap<String, BTreeSet<String>>,
+    /// The generations of the publish passes computing for this root.
+    pub(in crate::lsp) passes: BTreeSet<u64>,
+    /// While passes overlap: file -> the generation of the newest pass
+    /// whose result for it was applied (cleared once none is running).
+    pub(in crate::lsp) applied: HashMap<String, u64>,
     /// The session's documents under no root, where this root's open
     /// documents go when it is dropped (see [`Detached`]).
     detached: Detached,
@@ -117,6 +122,8 @@ impl Workspace {
             published: HashMap::new(),
             related_into: HashMap::new(),
             related_of: HashMap::new(),
+            passes: BTreeSet::new(),
+            applied: HashMap::new(),
         }
     }
 
@@ -154,10 +161,10 @@ impl Workspace {
         let Some(dependents) = self.related_into.get(target) else {
             return Vec::new();
         };
-        let log = self.open.get(target).map(|doc| &doc.moves);
+        let moves = self.open.get(target).map(|doc| doc.moves.summary());
         dependents
             .iter()
-            .filter(|(_, span)| log.is_none_or(|log| log.moved(span)))
+            .filter(|(_, span)| moves.as_ref().is_none_or(|moves| moves.moved(span)))
             .map(|(dependent, _)| dependent.clone())
             .collect()
     }

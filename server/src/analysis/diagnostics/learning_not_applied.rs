@@ -102,6 +102,11 @@ fn canvas_finding(snapshot: &Snapshot, entry: &AssumptionEntry) -> Option<Arc<Le
     }
     let finding = compute_canvas_finding(snapshot, entry).map(Arc::new);
     if let Ok(mut memo) = snapshot.memo.learning_not_applied.lock() {
+        // IDs typed and deleted leave slots behind: start over past a
+        // bound far above any workspace's assumptions.
+        if memo.len() >= MEMO_SLOTS {
+            memo.clear();
+        }
         memo.insert(entry.id.clone(), (key, finding.clone()));
     }
     finding
@@ -172,6 +177,9 @@ fn compute_canvas_finding(snapshot: &Snapshot, entry: &AssumptionEntry) -> Optio
         results,
     })
 }
+
+/// The most assumption IDs the memo of the Canvas end holds.
+const MEMO_SLOTS: usize = 10_000;
 
 /// At most this many learnings are listed in the `relatedInformation` of
 /// the Canvas end; the message gives the full count.
