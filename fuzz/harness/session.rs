@@ -135,13 +135,19 @@ pub fn request_params(method: &str, uri: &str, line: u32, character: u32) -> Val
 }
 
 /// The LSP position (line, UTF-16 column) of byte `offset` of `text`
-/// (lines end at `\n`), computed here rather than by the server's own
-/// line index so that the two are checked against each other.
+/// (lines end at `\n`, `\r\n` and a lone `\r`, as LSP's do), computed
+/// here rather than by the server's own line index so that the two are
+/// checked against each other.
 fn position(text: &str, offset: usize) -> Value {
-    let before = &text[..offset];
-    let line = before.matches('\n').count();
-    let start = before.rfind('\n').map_or(0, |i| i + 1);
-    let character = before[start..].encode_utf16().count();
+    let bytes = text.as_bytes();
+    let (mut line, mut start) = (0, 0);
+    for (i, byte) in bytes[..offset].iter().enumerate() {
+        if *byte == b'\n' || *byte == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            line += 1;
+            start = i + 1;
+        }
+    }
+    let character = text[start..offset].encode_utf16().count();
     json!({ "line": line, "character": character })
 }
 
