@@ -115,13 +115,6 @@ impl MoveLog {
         (self.epoch, version)
     }
 
-    /// Whether `span`, computed on an earlier text of this document, may
-    /// point elsewhere in its current text: `false` only when every change
-    /// since is listed and none reaches its lines.
-    pub fn moved(&self, span: &RelatedSpan) -> bool {
-        self.summary().moved(span)
-    }
-
     /// The log in a form that answers [`Moves::moved`] for many spans in
     /// time independent of the log's length: the changes' versions, the
     /// first line a shifting change from each one on reaches, and the
@@ -175,7 +168,9 @@ pub struct Moves {
 }
 
 impl Moves {
-    /// See [`MoveLog::moved`].
+    /// Whether `span`, computed on an earlier text of this document, may
+    /// point elsewhere in its current text: `false` only when every change
+    /// since is listed and none reaches its lines.
     pub fn moved(&self, span: &RelatedSpan) -> bool {
         let Some((epoch, version)) = span.stamp else {
             return true;
@@ -342,23 +337,23 @@ mod tests {
         });
         log.seal(3);
         // Computed on version 1: the shift at line 10 moved lines 10 on.
-        assert!(log.moved(&span(&log, 1, 12, 12)));
-        assert!(!log.moved(&span(&log, 1, 5, 6)));
+        assert!(log.summary().moved(&span(&log, 1, 12, 12)));
+        assert!(!log.summary().moved(&span(&log, 1, 5, 6)));
         // Computed on version 2: only the change of line 3 came after.
-        assert!(!log.moved(&span(&log, 2, 12, 12)));
-        assert!(log.moved(&span(&log, 2, 3, 3)));
-        assert!(!log.moved(&span(&log, 3, 3, 3)));
+        assert!(!log.summary().moved(&span(&log, 2, 12, 12)));
+        assert!(log.summary().moved(&span(&log, 2, 3, 3)));
+        assert!(!log.summary().moved(&span(&log, 3, 3, 3)));
         // A change applied but not sealed counts.
         log.record(Region::WHOLE);
-        assert!(log.moved(&span(&log, 3, 0, 0)));
+        assert!(log.summary().moved(&span(&log, 3, 0, 0)));
     }
 
     #[test]
     fn another_opening_or_a_forgotten_version_moves_everything() {
         let mut log = MoveLog::new(1);
         let reopened = MoveLog::new(1);
-        assert!(reopened.moved(&span(&log, 1, 0, 0)));
-        assert!(log.moved(&RelatedSpan {
+        assert!(reopened.summary().moved(&span(&log, 1, 0, 0)));
+        assert!(log.summary().moved(&RelatedSpan {
             stamp: None,
             first: 0,
             last: 0
@@ -372,7 +367,7 @@ mod tests {
             log.seal(version);
         }
         // Older than the oldest change kept.
-        assert!(log.moved(&span(&log, 1, 0, 0)));
-        assert!(!log.moved(&span(&log, 50, 0, 0)));
+        assert!(log.summary().moved(&span(&log, 1, 0, 0)));
+        assert!(!log.summary().moved(&span(&log, 50, 0, 0)));
     }
 }
