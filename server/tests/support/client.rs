@@ -131,6 +131,38 @@ impl Client {
         *self.settings.lock().unwrap() = settings;
     }
 
+    /// Waits for the next `textDocument/publishDiagnostics` (recording it
+    /// as [`Client::settle`] does) and returns its URI and diagnostics;
+    /// other messages on the way are dropped.
+    pub async fn next_publication(&mut self) -> (String, Value) {
+        let next = async {
+            loop {
+                let request = self.incoming.recv().await.expect("the server is alive");
+                if request.method() == "textDocument/publishDiagnostics" {
+                    let params = request.params().cloned().unwrap_or(Value::Null);
+                    self.record(&params);
+                    let uri = params["uri"].as_str().unwrap_or_default().to_string();
+                    return (uri, params["diagnostics"].clone());
+                }
+            }
+        };
+        tokio::time::timeout(SETTLE_LIMIT, next)
+            .await
+            .expect("a publication arrives")
+    }
+
+    /// Records a publication's params as the last diagnostics of its URI.
+    fn record(&mut self, params: &Value) {
+        let uri = params["uri"].as_str().unwrap_or_default().to_string();
+        let empty = params["diagnostics"].as_array().is_none_or(Vec::is_empty);
+        if empty {
+            self.published.remove(&uri);
+        } else {
+            let entry = json!({"version": params["version"], "diagnostics": params["diagnostics"]});
+            self.published.insert(uri, entry);
+        }
+    }
+
     /// Asks `leanos/settled` and reads the server's messages up to its
     /// notification, recording every publication on the way.
     pub async fn settle(&mut self) {
@@ -145,16 +177,7 @@ impl Client {
                 let request = self.incoming.recv().await.expect("the server is alive");
                 let params = request.params().cloned().unwrap_or(Value::Null);
                 match request.method() {
-                    "textDocument/publishDiagnostics" => {
-                        let uri = params["uri"].as_str().unwrap_or_default().to_string();
-                        let empty = params["diagnostics"].as_array().is_none_or(Vec::is_empty);
-                        if empty {
-                            self.published.remove(&uri);
-                        } else {
-                            let entry = json!({"version": params["version"], "diagnostics": params["diagnostics"]});
-                            self.published.insert(uri, entry);
-                        }
-                    }
+                    "textDocument/publishDiagnostics" => self.record(&params),
                     "leanos/settled" if params["settled"] == token => return,
                     _ => {}
                 }
