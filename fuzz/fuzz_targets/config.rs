@@ -4,5 +4,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    leanos_lsp_fuzz::harness::config::check(data);
+    leanos_lsp_fuzz::in_pool(|| leanos_lsp_fuzz::harness::config::check(data));
 });

@@ -9,5 +9,5 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let files = leanos_lsp_fuzz::generate::workspace(data);
     leanos_lsp_fuzz::dump(&files);
-    let _ = leanos_lsp_fuzz::harness::workspace::check(&files);
+    let _ = leanos_lsp_fuzz::in_pool(|| leanos_lsp_fuzz::harness::workspace::check(&files));
 });

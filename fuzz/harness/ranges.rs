@@ -68,6 +68,11 @@ pub fn check_snapshot(snapshot: &Snapshot) -> BTreeMap<String, Vec<Diagnostic>> 
     for file in snapshot.files.values() {
         check_facts(file, &file.facts);
     }
+    check_diagnostics(snapshot)
+}
+
+/// Checks every diagnostic of the workspace (not the facts); returns them.
+pub fn check_diagnostics(snapshot: &Snapshot) -> BTreeMap<String, Vec<Diagnostic>> {
     let diagnostics = workspace_diagnostics(snapshot);
     for (path, list) in &diagnostics {
         for diagnostic in list {

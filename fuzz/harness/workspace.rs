@@ -12,8 +12,9 @@
 //! not exist and renames only files that do; its operations applied one
 //! after the other (as a client applies `documentChanges`) give the same
 //! texts as its edits merged per file (as a client applies `changes`);
-//! and the workspace the edit leaves is indexed and diagnosed again with
-//! the same invariants.
+//! and the workspace the edit leaves is updated as the server updates it
+//! (only the files the edit touched lowered again) and diagnosed again
+//! with the same invariants.
 
 use std::collections::BTreeMap;
 
@@ -23,7 +24,7 @@ use leanos_lsp::analysis::actions::{
 };
 use leanos_lsp::config::Settings;
 use leanos_lsp::index::Snapshot;
-use leanos_lsp::ingest::Source;
+use leanos_lsp::ingest::{Content, Kind, Policy, Source};
 use leanos_lsp::vfs::FileRead;
 
 /// The date new files and approvals are stamped with.
@@ -91,14 +92,58 @@ pub fn check(files: &[(String, Vec<u8>)]) -> usize {
     for (i, action) in actions.iter().enumerate() {
         let after = check_action(&snapshot, &texts, action);
         if i < APPLIED {
-            let files: Vec<(String, Vec<u8>)> = after
-                .into_iter()
-                .map(|(path, text)| (path, text.into_bytes()))
-                .collect();
-            super::ranges::check_snapshot(&snapshot_of(&files));
+            check_applied(&snapshot, &texts, after);
         }
     }
     actions.len()
+}
+
+/// Checks the workspace an applied action leaves (`after`, every file's
+/// text) as the server sees it once the client has applied the edit: the
+/// files it changed, created or renamed lowered again and updated in a
+/// clone of `snapshot` (as `workspace/didChangeWatchedFiles` does), their
+/// facts and every diagnostic checked. An edit of `leanos.toml` changes
+/// the configuration, so that workspace is built afresh instead.
+fn check_applied(
+    snapshot: &Snapshot,
+    before: &BTreeMap<String, String>,
+    after: BTreeMap<String, String>,
+) {
+    if before.get("leanos.toml") != after.get("leanos.toml") {
+        let files: Vec<(String, Vec<u8>)> = after
+            .into_iter()
+            .map(|(path, text)| (path, text.into_bytes()))
+            .collect();
+        super::ranges::check_snapshot(&snapshot_of(&files));
+        return;
+    }
+    let mut edited = snapshot.clone();
+    for path in before.keys().filter(|path| !after.contains_key(*path)) {
+        edited.remove(path);
+    }
+    let policy = Policy::new(&snapshot.config);
+    let mut changed = Vec::new();
+    for (path, text) in &after {
+        if before.get(path) == Some(text) {
+            continue;
+        }
+        match policy.kind(path) {
+            Kind::Ignored => {}
+            Kind::Other => {
+                edited.add_other_path(path);
+            }
+            Kind::Source => {
+                let bytes = FileRead::Bytes(text.clone().into_bytes());
+                edited.upsert(policy.lower(path, Content::Disk(bytes), None));
+                changed.push(path);
+            }
+        }
+    }
+    for path in changed {
+        let file = &edited.files[path.as_str()];
+        super::ranges::check_facts(file, &file.facts);
+    }
+    super::ranges::check_diagnostics(&edited);
 }
 
 /// Checks one action's operations against the workspace and returns the

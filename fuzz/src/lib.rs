@@ -17,3 +17,18 @@ pub fn dump<T: serde::Serialize>(value: &T) {
         }
     }
 }
+
+/// Runs `f` on a one-thread rayon pool of its own, so the engine's
+/// parallel iterators run in place rather than each waking a worker and
+/// waiting for it (a third of a small input's time otherwise). A panic in
+/// `f` is raised again here, where libFuzzer sees it.
+pub fn in_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .expect("a rayon pool of one thread")
+    })
+    .install(f)
+}
