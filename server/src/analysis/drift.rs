@@ -61,7 +61,7 @@ pub fn evidence_of(snapshot: &Snapshot, entry: &SolutionEntry) -> Evidence {
         .get(&feature_key(&entry.name))
         .into_iter()
         .flatten()
-        .filter_map(|path| snapshot.files.get(path)?.facts.path_kind().thread())
+        .filter_map(|path| snapshot.files.get(&**path)?.facts.path_kind().thread())
         .find(|dir| !dir.split('/').any(|p| p == "archive"))
         .map_or(Evidence::Unlinked, |dir| Evidence::Thread(dir.to_string()))
 }
@@ -154,7 +154,7 @@ pub fn solution_entries(snapshot: &Snapshot) -> Vec<(&FileData, usize, &Solution
         .get(&9)
         .into_iter()
         .flat_map(|files| files.iter())
-        .filter_map(|path| snapshot.files.get(path))
+        .filter_map(|path| snapshot.files.get(&**path))
         .flat_map(|file| {
             file.facts
                 .solution_entries

@@ -167,7 +167,7 @@ fn goal_hover(snapshot: &Snapshot, id: &str, subgoal: Option<&str>) -> String {
         .goals
         .get(id)
         .and_then(|s| s.iter().next())
-        .and_then(|f| snapshot.files.get(f));
+        .and_then(|f| snapshot.files.get(&**f));
     let Some(goal) = file.and_then(|f| f.facts.goal.as_ref()) else {
         return format!("goal `{id}`: not found");
     };
@@ -200,7 +200,7 @@ fn canvas_hover(snapshot: &Snapshot, number: u8) -> String {
         .canvas
         .get(&number)
         .and_then(|s| s.iter().next())
-        .and_then(|f| snapshot.files.get(f))
+        .and_then(|f| snapshot.files.get(&**f))
     else {
         return format!(
             "Canvas section {number:02}: no file in `{}`",

@@ -171,10 +171,10 @@ pub fn edges_into(snapshot: &Snapshot, dir: &str) -> Vec<Edge> {
             .flat_map(|m| m.iter())
             .map(|m| format!("path:{m}")),
     );
-    let candidates: std::collections::BTreeSet<&String> = keys
+    let candidates: std::collections::BTreeSet<&str> = keys
         .iter()
         .filter_map(|k| snapshot.link_dependents.get(k))
-        .flat_map(|s| s.iter())
+        .flat_map(|s| s.iter().map(|p| &**p))
         .collect();
     let mut out = Vec::new();
     for path in candidates {

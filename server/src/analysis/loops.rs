@@ -300,7 +300,7 @@ pub fn citing_marketing(
             .get(&feature_key(&entry.name))
             .into_iter()
             .flatten()
-            .filter_map(|path| snapshot.files.get(path)?.facts.path_kind().thread());
+            .filter_map(|path| snapshot.files.get(&**path)?.facts.path_kind().thread());
         for thread in announcing {
             if thread != dir && role_of(snapshot, thread).is_marketing() {
                 out.insert(thread.to_string());

@@ -82,7 +82,7 @@ fn links_to(snapshot: &Snapshot, target: &Target) -> Vec<(String, ByteRange)> {
                 .flat_map(|s| s.iter())
             {
                 keys.push(format!("path:{file}"));
-                wanted_paths.insert(file.clone());
+                wanted_paths.insert(file.to_string());
             }
         }
         Target::Thread(dir) => {
@@ -91,7 +91,7 @@ fn links_to(snapshot: &Snapshot, target: &Target) -> Vec<(String, ByteRange)> {
             wanted_paths.insert(dir.clone());
             for member in snapshot.threads.get(dir).into_iter().flat_map(|s| s.iter()) {
                 keys.push(format!("path:{member}"));
-                wanted_paths.insert(member.clone());
+                wanted_paths.insert(member.to_string());
             }
         }
         Target::File(path) => {
@@ -100,10 +100,10 @@ fn links_to(snapshot: &Snapshot, target: &Target) -> Vec<(String, ByteRange)> {
         }
         _ => return Vec::new(),
     }
-    let files: BTreeSet<&String> = keys
+    let files: BTreeSet<&str> = keys
         .iter()
         .filter_map(|k| snapshot.link_dependents.get(k))
-        .flat_map(|s| s.iter())
+        .flat_map(|s| s.iter().map(|p| &**p))
         .collect();
     let mut out = Vec::new();
     for path in files {
@@ -120,13 +120,13 @@ fn links_to(snapshot: &Snapshot, target: &Target) -> Vec<(String, ByteRange)> {
                 _ => false,
             };
             if hits {
-                out.push((path.clone(), link.range.clone()));
+                out.push((path.to_string(), link.range.clone()));
             }
         }
         if let Some((source, range)) = attribution_source(file) {
             let resolved = resolve_attribution(snapshot, &source);
             if resolved.is_some_and(|r| wanted_paths.contains(&r)) {
-                out.push((path.clone(), range));
+                out.push((path.to_string(), range));
             }
         }
     }

@@ -84,10 +84,10 @@ pub fn rename(
         .into_iter()
         .flat_map(|s| s.iter())
     {
-        if let Some(file) = snapshot.files.get(file_path) {
+        if let Some(file) = snapshot.files.get(&**file_path) {
             for reference in file.facts.refs.iter().filter(|r| r.id == old) {
                 edits
-                    .entry(file_path.clone())
+                    .entry(file_path.to_string())
                     .or_default()
                     .push((reference.range.clone(), new_name.to_string()));
             }

@@ -32,7 +32,7 @@ pub fn resolve_link(snapshot: &Snapshot, from: &str, link: &Link) -> Resolution 
         .and_then(|number| snapshot.canvas.get(&number))
         .and_then(|files| files.iter().next())
     {
-        return Resolution::Found(file.clone());
+        return Resolution::Found(file.to_string());
     }
     if let Some(name) = &candidates.thread_name {
         if let Some(thread) = find_thread_by_name(snapshot, name) {
@@ -81,7 +81,7 @@ pub fn assumptions_files(snapshot: &Snapshot) -> Vec<String> {
     snapshot
         .canvas
         .get(&10)
-        .map(|set| set.iter().cloned().collect())
+        .map(|set| set.iter().map(|path| path.to_string()).collect())
         .unwrap_or_default()
 }
 

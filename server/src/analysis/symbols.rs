@@ -260,7 +260,7 @@ pub fn workspace_symbols(snapshot: &Snapshot, query: &str, limit: usize) -> Vec<
         };
         let title = snapshot
             .files
-            .get(path)
+            .get(&**path)
             .and_then(|f| f.facts.goal.as_ref())
             .map(|g| g.title.clone())
             .unwrap_or_default();
@@ -269,7 +269,7 @@ pub fn workspace_symbols(snapshot: &Snapshot, query: &str, limit: usize) -> Vec<
             WorkspaceSymbol {
                 name: id.clone(),
                 kind: SymbolKind::Goal,
-                path: path.clone(),
+                path: path.to_string(),
                 range: 0..0,
                 container: Some(title),
             },
@@ -285,7 +285,7 @@ pub fn workspace_symbols(snapshot: &Snapshot, query: &str, limit: usize) -> Vec<
                 WorkspaceSymbol {
                     name,
                     kind: SymbolKind::Canvas,
-                    path: path.clone(),
+                    path: path.to_string(),
                     range: 0..0,
                     container: Some(format!("Canvas section {number:02}")),
                 },

@@ -95,7 +95,7 @@ impl Snapshot {
             .collect();
         for id in changed.into_iter().chain(recounted) {
             if let Some(files) = self.assumption_refs.get(id) {
-                affected.extend(files.iter().cloned());
+                affected.extend(files.iter().map(|p| p.to_string()));
             }
             if let Some(locations) = self.assumptions.get(id) {
                 affected.extend(locations.iter().map(|l| l.file.clone()));
@@ -109,7 +109,7 @@ impl Snapshot {
         };
         if section_10(old) != section_10(new) {
             for files in self.assumption_refs.values() {
-                affected.extend(files.iter().cloned());
+                affected.extend(files.iter().map(|p| p.to_string()));
             }
         }
         // References: the definitions of IDs that gained or lost a citing
@@ -154,14 +154,14 @@ impl Snapshot {
         };
         if drift_key(old_facts) != drift_key(new_facts) {
             if let Some(files) = self.canvas.get(&9) {
-                affected.extend(files.iter().cloned());
+                affected.extend(files.iter().map(|p| p.to_string()));
             }
         }
         // Goals: files citing a goal whose definition changed.
         if old_facts.goal != new_facts.goal {
             for goal in old_facts.goal.iter().chain(new_facts.goal.iter()) {
                 if let Some(files) = self.goal_refs.get(&goal.id) {
-                    affected.extend(files.iter().cloned());
+                    affected.extend(files.iter().map(|p| p.to_string()));
                 }
             }
         }
@@ -170,7 +170,7 @@ impl Snapshot {
         for facts in [old_facts, new_facts] {
             if let Some(thread) = facts.path_kind().thread() {
                 if let Some(members) = self.threads.get(thread) {
-                    affected.extend(members.iter().cloned());
+                    affected.extend(members.iter().map(|p| p.to_string()));
                 }
             }
         }
@@ -189,12 +189,12 @@ impl Snapshot {
         if let Some(thread) = facts.path_kind().thread() {
             keys.push(format!("thread:{}", paths::file_name(thread)));
             if let Some(members) = self.threads.get(thread) {
-                affected.extend(members.iter().cloned());
+                affected.extend(members.iter().map(|p| p.to_string()));
             }
         }
         for key in keys {
             if let Some(files) = self.link_dependents.get(&key) {
-                affected.extend(files.iter().cloned());
+                affected.extend(files.iter().map(|p| p.to_string()));
             }
         }
     }

@@ -169,11 +169,11 @@ impl Snapshot {
         }
         for thread in threads {
             for member in self.threads.get(&thread).into_iter().flatten() {
-                let learning = self.files.get(member).is_some_and(|f| {
+                let learning = self.files.get(&**member).is_some_and(|f| {
                     matches!(f.facts.path_kind(), PathKind::Stage { number: 6 | 7, .. })
                 });
                 if learning {
-                    affected.insert(member.clone());
+                    affected.insert(member.to_string());
                 }
             }
         }

@@ -6,10 +6,10 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use imbl::OrdMap;
+use imbl::{OrdMap, OrdSet};
 
 use super::candidates::{attribution_keys, attribution_source, link_keys};
-use super::{EntryLocation, FileData, HashMap, HashSet, PathSet, SmallSet};
+use super::{EntryLocation, FileData, PathSet, SmallSet};
 use crate::config::Config;
 use crate::facts::paths::PathKind;
 use crate::facts::solution::feature_key;
@@ -21,41 +21,41 @@ use crate::paths;
 pub struct Snapshot {
     pub config: Arc<Config>,
     /// Source files (markdown, metadata, config) with their facts.
-    pub files: HashMap<String, Arc<FileData>>,
+    pub files: OrdMap<String, Arc<FileData>>,
     /// Every file that exists (source files and others such as CSVs).
-    pub paths: HashSet<String>,
+    pub paths: OrdSet<String>,
     /// Every folder that holds at least one file, with how many.
-    pub dirs: HashMap<String, u32>,
+    pub dirs: OrdMap<String, u32>,
     /// Canvas section number -> its files (normally one).
     pub canvas: OrdMap<u8, PathSet>,
     /// Assumption ID -> where it is defined.
-    pub assumptions: HashMap<String, SmallSet<EntryLocation>>,
+    pub assumptions: OrdMap<String, SmallSet<EntryLocation>>,
     /// Assumption ID -> files that reference it.
-    pub assumption_refs: HashMap<String, PathSet>,
+    pub assumption_refs: OrdMap<String, PathSet>,
     /// Thread folder -> its member files (stage files, action files,
     /// metadata).
     pub threads: OrdMap<String, PathSet>,
     /// Goal ID -> goal files defining it.
-    pub goals: HashMap<String, PathSet>,
+    pub goals: OrdMap<String, PathSet>,
     /// Goal ID -> files that reference it.
-    pub goal_refs: HashMap<String, PathSet>,
+    pub goal_refs: OrdMap<String, PathSet>,
     /// Link resolution key -> files with a link that could resolve to it.
-    pub link_dependents: HashMap<String, PathSet>,
+    pub link_dependents: OrdMap<String, PathSet>,
     /// Feature key ([`feature_key`]) -> files announcing that feature as a
     /// 09 update (`09-solution.md → "Feature"`), in path order.
-    pub solution_announcements: HashMap<String, PathSet>,
+    pub solution_announcements: OrdMap<String, PathSet>,
     /// Assumption ID -> live learnings (stage 6, or legacy 7, outside
     /// `archive/`) recording a result for it, in path order.
-    pub learning_records: HashMap<String, PathSet>,
+    pub learning_records: OrdMap<String, PathSet>,
     /// Sales deal thread folder -> its files attributing it to marketing
     /// content ([`content_attribution`](super::content_attribution)): the
     /// number of keys is how many deals cite content.
-    pub content_attributed: HashMap<String, PathSet>,
+    pub content_attributed: OrdMap<String, PathSet>,
     /// Assumption ID -> the version of its learning records: a number no
     /// other state of any snapshot has had, drawn whenever a live learning
     /// recording a result for the ID is added, removed or replaced. Equal
     /// versions mean the same learnings with the same results.
-    pub learning_versions: HashMap<String, u64>,
+    pub learning_versions: OrdMap<String, u64>,
     /// Results computed on this snapshot or the snapshots it was cloned
     /// from or into, kept for the next edit (see [`Memo`]).
     pub memo: Arc<Memo>,
@@ -103,20 +103,20 @@ impl Snapshot {
     pub fn new(config: Config) -> Snapshot {
         Snapshot {
             config: Arc::new(config),
-            files: HashMap::new(),
-            paths: HashSet::new(),
-            dirs: HashMap::new(),
+            files: OrdMap::new(),
+            paths: OrdSet::new(),
+            dirs: OrdMap::new(),
             canvas: OrdMap::new(),
-            assumptions: HashMap::new(),
-            assumption_refs: HashMap::new(),
+            assumptions: OrdMap::new(),
+            assumption_refs: OrdMap::new(),
             threads: OrdMap::new(),
-            goals: HashMap::new(),
-            goal_refs: HashMap::new(),
-            link_dependents: HashMap::new(),
-            solution_announcements: HashMap::new(),
-            learning_records: HashMap::new(),
-            content_attributed: HashMap::new(),
-            learning_versions: HashMap::new(),
+            goals: OrdMap::new(),
+            goal_refs: OrdMap::new(),
+            link_dependents: OrdMap::new(),
+            solution_announcements: OrdMap::new(),
+            learning_records: OrdMap::new(),
+            content_attributed: OrdMap::new(),
+            learning_versions: OrdMap::new(),
             memo: Arc::new(Memo::default()),
         }
     }
@@ -176,7 +176,7 @@ impl Snapshot {
         paths
             .into_iter()
             .flat_map(|set| set.iter())
-            .filter_map(|path| self.files.get(path))
+            .filter_map(|path| self.files.get(&**path))
     }
 
     /// Replaces the configuration (every file is re-lowered by the caller
@@ -220,7 +220,9 @@ impl Snapshot {
 
     /// Adds (`add`) or removes the table entries of one file.
     pub(super) fn index_file(&mut self, file: &FileData, add: bool) {
-        let path = &file.path;
+        // The one allocation of the path that every set below shares.
+        let member: Arc<str> = Arc::from(file.path.as_str());
+        let path = &member;
         let facts = &file.facts;
         match facts.path_kind() {
             PathKind::Canvas { number, .. } => {
@@ -233,7 +235,7 @@ impl Snapshot {
         }
         for (index, entry) in facts.entries.iter().enumerate() {
             let location = EntryLocation {
-                file: path.clone(),
+                file: file.path.clone(),
                 index,
             };
             let set = self.assumptions.entry(entry.id.clone()).or_default();
@@ -301,9 +303,14 @@ impl Snapshot {
 }
 
 /// [`update_set`] for an ordered table (Canvas sections, threads).
-fn update_ord_set<K: Ord + Clone>(map: &mut OrdMap<K, PathSet>, key: &K, path: &str, add: bool) {
+fn update_ord_set<K: Ord + Clone>(
+    map: &mut OrdMap<K, PathSet>,
+    key: &K,
+    path: &Arc<str>,
+    add: bool,
+) {
     if add {
-        map.entry(key.clone()).or_default().insert(path.to_string());
+        map.entry(key.clone()).or_default().insert(path.clone());
     } else if map.get_mut(key).is_some_and(|set| {
         set.remove(path);
         set.is_empty()
@@ -314,9 +321,9 @@ fn update_ord_set<K: Ord + Clone>(map: &mut OrdMap<K, PathSet>, key: &K, path: &
 
 /// [`update_set`] for each distinct key of `keys`, in key order.
 fn update_sets<K: AsRef<str> + Ord>(
-    map: &mut HashMap<String, PathSet>,
+    map: &mut OrdMap<String, PathSet>,
     keys: impl Iterator<Item = K>,
-    path: &str,
+    path: &Arc<str>,
     add: bool,
 ) {
     for key in keys.collect::<BTreeSet<K>>() {
@@ -326,11 +333,13 @@ fn update_sets<K: AsRef<str> + Ord>(
 
 /// Adds `path` under `key`, or removes it and drops the key once its set
 /// is empty.
-fn update_set(map: &mut HashMap<String, PathSet>, key: &str, path: &str, add: bool) {
+fn update_set(map: &mut OrdMap<String, PathSet>, key: &str, path: &Arc<str>, add: bool) {
     if add {
-        map.entry(key.to_string())
-            .or_default()
-            .insert(path.to_string());
+        // The key is copied only when it is new.
+        match map.get_mut(key) {
+            Some(set) => set.insert(path.clone()),
+            None => map.entry(key.to_string()).or_default().insert(path.clone()),
+        };
     } else if map.get_mut(key).is_some_and(|set| {
         set.remove(path);
         set.is_empty()

@@ -99,7 +99,7 @@ fn walk_changed(
 fn missed_changes(
     files: &[String],
     changed: Vec<String>,
-    known: &crate::index::HashSet<String>,
+    known: &imbl::OrdSet<String>,
 ) -> Vec<String> {
     let on_disk: std::collections::HashSet<&str> = files.iter().map(String::as_str).collect();
     let mut changed: BTreeSet<String> = changed.into_iter().collect();
@@ -351,7 +351,7 @@ mod tests {
         std::fs::write(root.join("threads/a/2-hypothesis.md"), "Tests: A1\n").unwrap();
         std::fs::write(root.join("drafts/x.md"), "changed, ignored").unwrap();
         std::fs::write(root.join("threads/a/3-implication.md"), "new").unwrap();
-        let known: crate::index::HashSet<String> = [
+        let known: imbl::OrdSet<String> = [
             "threads/a/1-input.md",
             "threads/a/2-hypothesis.md",
             "threads/a/6-learning.md",

@@ -118,7 +118,7 @@ pub fn retarget_candidates(
             .into_iter()
             .flatten()
             .filter(|path| eligible(path))
-            .cloned()
+            .map(|path| path.to_string())
             .collect();
     }
     // Thread paths: the same last folder under another type, or the

@@ -201,7 +201,7 @@ fn canvas_items(snapshot: &Snapshot, replace: &ByteRange, full_paths: bool) -> V
     for (number, files) in &snapshot.canvas {
         for path in files {
             let label = if full_paths {
-                path.clone()
+                path.to_string()
             } else {
                 crate::paths::file_name(path).to_string()
             };
@@ -213,7 +213,7 @@ fn canvas_items(snapshot: &Snapshot, replace: &ByteRange, full_paths: bool) -> V
             );
             completion.detail = snapshot
                 .files
-                .get(path)
+                .get(&**path)
                 .and_then(|f| f.facts.headings.first())
                 .map(|h| h.text.clone());
             out.push(completion);
@@ -228,7 +228,7 @@ fn goal_items(snapshot: &Snapshot, replace: &ByteRange) -> Vec<Completion> {
         let goal = files
             .iter()
             .next()
-            .and_then(|f| snapshot.files.get(f))
+            .and_then(|f| snapshot.files.get(&**f))
             .and_then(|f| f.facts.goal.as_ref());
         let mut completion = item(
             id.clone(),
@@ -250,7 +250,7 @@ fn subgoal_items(snapshot: &Snapshot, goal: &str, replace: &ByteRange) -> Vec<Co
         .goals
         .get(goal)
         .and_then(|s| s.iter().next())
-        .and_then(|f| snapshot.files.get(f))
+        .and_then(|f| snapshot.files.get(&**f))
     else {
         return Vec::new();
     };

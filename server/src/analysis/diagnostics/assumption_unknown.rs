@@ -156,7 +156,7 @@ pub fn fixes(
             vec![FileOp::Create { path, text }],
         )];
     };
-    let Some(canvas) = snapshot.files.get(canvas_path) else {
+    let Some(canvas) = snapshot.files.get(&**canvas_path) else {
         return Vec::new();
     };
     let entries = &canvas.facts.entries;

@@ -9,10 +9,10 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let snapshot = context.snapshot;
     // A thread's file (a stage, its metadata), as the code lens counts
     // testing threads: not any file under the threads folder.
-    let in_a_thread = |path: &String| {
+    let in_a_thread = |path: &std::sync::Arc<str>| {
         snapshot
             .files
-            .get(path)
+            .get(&**path)
             .is_some_and(|f| f.facts.path_kind().thread().is_some())
     };
     for (index, entry) in context.file.facts.entries.iter().enumerate() {

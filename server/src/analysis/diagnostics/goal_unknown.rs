@@ -21,7 +21,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         let Some((subgoal, range)) = &goal_ref.subgoal else {
             continue;
         };
-        let Some(goal_file) = files.iter().next().and_then(|f| snapshot.files.get(f)) else {
+        let Some(goal_file) = files.iter().next().and_then(|f| snapshot.files.get(&**f)) else {
             continue;
         };
         let known = goal_file

@@ -120,7 +120,7 @@ fn compute_canvas_finding(snapshot: &Snapshot, entry: &AssumptionEntry) -> Optio
         .get(&entry.id)
         .into_iter()
         .flatten()
-        .filter_map(|path| Some((path, snapshot.files.get(path)?)))
+        .filter_map(|path| Some((path, snapshot.files.get(&**path)?)))
         .flat_map(|(path, learning)| {
             learning
                 .facts
@@ -131,11 +131,11 @@ fn compute_canvas_finding(snapshot: &Snapshot, entry: &AssumptionEntry) -> Optio
         });
     let (path, result, difference) = disagreeing.next()?;
     let mut related = vec![(
-        path.clone(),
+        path.to_string(),
         result.range.clone(),
         format!("the learning records {difference}"),
     )];
-    let mut results = vec![(path.clone(), result.clone())];
+    let mut results = vec![(path.to_string(), result.clone())];
     // Learnings, not results: one learning may state an ID twice.
     let mut count = 1;
     let mut total = 1;
@@ -148,11 +148,11 @@ fn compute_canvas_finding(snapshot: &Snapshot, entry: &AssumptionEntry) -> Optio
         }
         if related.len() < MAX_RELATED {
             related.push((
-                path.clone(),
+                path.to_string(),
                 result.range.clone(),
                 format!("the learning records {difference}"),
             ));
-            results.push((path.clone(), result.clone()));
+            results.push((path.to_string(), result.clone()));
         }
     }
     let message = if count == 1 {
@@ -295,7 +295,7 @@ pub fn fixes(
         .get(id)
         .into_iter()
         .flatten()
-        .filter_map(|p| snapshot.files.get(p))
+        .filter_map(|p| snapshot.files.get(&**p))
         .flat_map(|f| f.facts.learning_results.iter().filter(|r| r.id == id))
         .map(|r| (r.status, r.confidence))
         .collect();

@@ -62,7 +62,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         );
         if let Some(file) = &solution_file {
             diagnostic.related.push(Related {
-                path: file.clone(),
+                path: file.to_string(),
                 range: 0..0,
                 message: "the solution section".into(),
             });
@@ -97,7 +97,7 @@ pub fn fixes(
         .canvas
         .get(&9)
         .and_then(|s| s.iter().next())
-        .and_then(|p| snapshot.files.get(p))
+        .and_then(|p| snapshot.files.get(&**p))
     {
         Some(solution) => {
             // Before `NOT in MVP` when there is one, else at the end.
