@@ -60,7 +60,7 @@ impl Backend {
                     continue;
                 };
                 let workspace = &mut session.workspaces[index];
-                if workspace.scanning {
+                if workspace.scanning() {
                     // Re-read after the scan installs, which may have read
                     // these paths before they changed.
                     match &state {

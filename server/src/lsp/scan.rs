@@ -19,10 +19,10 @@ impl Backend {
         let busy = self.busy();
         let (roots, settings, progress) = {
             let mut session = self.lock();
-            let mut roots: Vec<PathBuf> = Vec::new();
+            let mut roots: Vec<(PathBuf, u64)> = Vec::new();
             for workspace in session.workspaces.iter_mut().filter(|w| all || !w.ready) {
-                workspace.scanning = true;
-                roots.push(workspace.root.clone());
+                let ticket = workspace.start_scan();
+                roots.push((workspace.root.clone(), ticket));
             }
             (
                 roots,
@@ -73,7 +73,7 @@ impl Backend {
             .send_notification::<StatusNotification>(serde_json::json!({"state": "indexing"}))
             .await;
         let mut summaries = Vec::new();
-        for root in roots {
+        for (root, ticket) in roots {
             // The server's own watcher is registered beside the scan, not
             // before it (registering a large tree takes as long as reading
             // it). A change in a folder not yet watched when it happened
@@ -109,6 +109,10 @@ impl Backend {
             })
             .await;
             let Ok((snapshot, stats, stamps)) = loaded else {
+                if let Some(workspace) = self.lock().workspaces.iter_mut().find(|w| w.root == root)
+                {
+                    workspace.scans_in_flight = workspace.scans_in_flight.saturating_sub(1);
+                }
                 self.client
                     .log_message(
                         MessageType::ERROR,
@@ -131,7 +135,7 @@ impl Backend {
             summaries.push(summary);
             let mut session = self.lock();
             if let Some(workspace) = session.workspaces.iter_mut().find(|w| w.root == root) {
-                workspace.install(snapshot);
+                workspace.install(snapshot, ticket);
             }
             self.schedule_after(&mut session, std::time::Duration::ZERO);
             drop(session);

@@ -29,10 +29,18 @@ pub(in crate::lsp) struct Workspace {
     pub(in crate::lsp) pending: BTreeSet<String>,
     /// The cold scan has finished.
     pub(in crate::lsp) ready: bool,
-    /// A scan of this root is reading it.
-    pub(in crate::lsp) scanning: bool,
-    /// Paths changed on disk while a scan was reading: re-read once its
-    /// snapshot is installed.
+    /// Scans of this root under way. Several may be (a change of
+    /// `leanos.toml` starts one while the first is still reading), and
+    /// they may finish in any order.
+    pub(in crate::lsp) scans_in_flight: u32,
+    /// The ticket of the last scan of this root started
+    /// ([`Workspace::start_scan`]), and of the scan whose snapshot is
+    /// installed: a scan finishing after a newer one was installed read
+    /// the disk earlier, and its snapshot is dropped.
+    pub(in crate::lsp) scans_started: u64,
+    pub(in crate::lsp) scan_installed: u64,
+    /// Paths changed on disk while a scan was reading: re-read once a
+    /// snapshot is installed, until no scan is under way.
     pub(in crate::lsp) changed_while_scanning: BTreeSet<String>,
     /// Becomes true when the first scan of this root is installed, and
     /// stays true: requests wait on it (a rescan keeps answering from the
@@ -92,6 +100,19 @@ impl Drop for Workspace {
 }
 
 impl Workspace {
+    /// Counts a scan of this root as started; its ticket, for
+    /// [`Workspace::install`].
+    pub(in crate::lsp) fn start_scan(&mut self) -> u64 {
+        self.scans_in_flight += 1;
+        self.scans_started += 1;
+        self.scans_started
+    }
+
+    /// Whether a scan of this root is under way.
+    pub(in crate::lsp) fn scanning(&self) -> bool {
+        self.scans_in_flight > 0
+    }
+
     /// A root not scanned yet that adopts the `detached` documents under it.
     pub(in crate::lsp) fn new(root: PathBuf, detached: Detached) -> Workspace {
         let open: HashMap<String, Document> = {
@@ -116,7 +137,9 @@ impl Workspace {
             open,
             pending: BTreeSet::new(),
             ready: false,
-            scanning: false,
+            scans_in_flight: 0,
+            scans_started: 0,
+            scan_installed: 0,
             changed_while_scanning: BTreeSet::new(),
             scanned: tokio::sync::watch::Sender::new(false),
             published: HashMap::new(),
@@ -247,17 +270,32 @@ impl Workspace {
         self.pending.extend(affected);
     }
 
-    /// Installs a freshly loaded snapshot, lays open documents over it and
-    /// queues every file.
-    pub(in crate::lsp) fn install(&mut self, snapshot: Snapshot) {
+    /// Ends the scan `ticket` ([`Workspace::start_scan`]): installs its
+    /// snapshot, lays open documents over it, re-reads what changed on disk
+    /// while it read and queues every file; unless a newer scan was
+    /// installed first, which makes this one stale (dropped).
+    pub(in crate::lsp) fn install(&mut self, snapshot: Snapshot, ticket: u64) {
+        self.scans_in_flight = self.scans_in_flight.saturating_sub(1);
+        // Paths changed during a scan still under way may have been read
+        // by it before they changed: kept for its install.
+        let changed = if self.scans_in_flight == 0 {
+            std::mem::take(&mut self.changed_while_scanning)
+        } else {
+            self.changed_while_scanning.clone()
+        };
+        if ticket < self.scan_installed {
+            // A newer scan was installed, and every change since it
+            // applied to its snapshot: this one is older than both.
+            return;
+        }
+        self.scan_installed = ticket;
         self.snapshot = snapshot;
         let open: Vec<String> = self.open.keys().cloned().collect();
         for path in open {
             self.relower_open(&path);
         }
         self.ready = true;
-        self.scanning = false;
-        for path in std::mem::take(&mut self.changed_while_scanning) {
+        for path in changed {
             if self.open.contains_key(&path) {
                 continue;
             }
@@ -347,4 +385,49 @@ impl Session {
 pub(in crate::lsp) fn root_of_folder(folder: PathBuf) -> PathBuf {
     let root = vfs::discover_root(&folder, vfs::home_dir().as_deref()).unwrap_or(folder);
     std::fs::canonicalize(&root).unwrap_or(root)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Source;
+
+    fn snapshot_with(paths: &[&str]) -> Snapshot {
+        let sources = paths
+            .iter()
+            .map(|path| Source::text(*path, "# Stage 1: Input\n"))
+            .collect();
+        Snapshot::from_sources(&Default::default(), sources)
+    }
+
+    /// Two scans of one root under way (the first scan, and one a
+    /// `leanos.toml` change started): whichever order they finish in, the
+    /// snapshot of the scan started last is the one that stays.
+    #[test]
+    fn a_scan_finishing_after_a_newer_one_is_dropped() {
+        let root = std::env::temp_dir().join("leanos-install-order");
+        let old = "threads/sales/acme/1-input.md";
+        let new = "threads/sales/acme/2-hypothesis.md";
+        for newer_first in [true, false] {
+            let mut workspace = Workspace::new(root.clone(), Detached::default());
+            let first = workspace.start_scan();
+            let second = workspace.start_scan();
+            assert!(workspace.scanning());
+            let (early, late) = (snapshot_with(&[old]), snapshot_with(&[old, new]));
+            if newer_first {
+                workspace.install(late, second);
+                assert!(workspace.scanning(), "the first scan is still under way");
+                workspace.install(early, first);
+            } else {
+                workspace.install(early, first);
+                workspace.install(late, second);
+            }
+            assert!(!workspace.scanning());
+            assert!(workspace.ready);
+            assert!(
+                workspace.snapshot.files.contains_key(new),
+                "newer scan installed first: {newer_first}"
+            );
+        }
+    }
 }
