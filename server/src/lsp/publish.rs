@@ -9,6 +9,7 @@ use tower_lsp_server::ls_types::*;
 
 use crate::analysis::diagnostics::file_diagnostics;
 use crate::index::Snapshot;
+use crate::line_index::ColumnUnit;
 use crate::lsp::convert;
 use crate::lsp::moves::RelatedSpan;
 use crate::lsp::server::{Backend, StatusNotification, DEBOUNCE};
@@ -22,6 +23,11 @@ pub(in crate::lsp) const PUBLISH_BATCH: usize = 64;
 /// A publish job with at least this many files computes them on every
 /// core; smaller ones (what an edit reaches) on one thread.
 pub(in crate::lsp) const PARALLEL_FILES: usize = 512;
+
+/// A job computes, applies and sends its files this many at a time, so a
+/// scan's tens of thousands of files never hold their converted
+/// diagnostics all at once (and the first ones reach the client sooner).
+pub(in crate::lsp) const PUBLISH_CHUNK: usize = 4096;
 
 /// A hash of a publication as it goes over the wire: its document version
 /// and its diagnostics serialized to JSON (so ranges are compared in the
@@ -81,6 +87,17 @@ fn related_spans(
     spans
 }
 
+/// The files of one root a publish pass computes, with what they are
+/// computed against: the snapshot, the open documents' versions and what
+/// identifies each open document's text (for related information's spans).
+struct Job {
+    root: PathBuf,
+    snapshot: Snapshot,
+    pending: Vec<String>,
+    versions: HashMap<String, i32>,
+    stamps: HashMap<String, (u64, i32)>,
+}
+
 impl Backend {
     /// Schedules a debounced publish of the pending diagnostics.
     pub(in crate::lsp) fn schedule(&self, session: &mut Session) {
@@ -103,13 +120,6 @@ impl Backend {
     }
 
     pub(in crate::lsp) async fn publish(&self, generation: u64) {
-        struct Job {
-            root: PathBuf,
-            snapshot: Snapshot,
-            pending: Vec<String>,
-            versions: HashMap<String, i32>,
-            stamps: HashMap<String, (u64, i32)>,
-        }
         let (jobs, unit, _busy) = {
             let mut session = self.lock();
             if session.generation != generation {
@@ -172,127 +182,10 @@ impl Backend {
             (jobs, session.unit, busy)
         };
         for (_, job) in jobs {
-            let Job {
-                root,
-                snapshot,
-                pending,
-                versions,
-                stamps,
-            } = job;
-            let started = std::time::Instant::now();
-            let files = pending.len();
-            let job_root = root.clone();
-            let computed = tokio::task::spawn_blocking(move || {
-                use rayon::prelude::*;
-                let root = job_root;
-                let one = |path: &String| {
-                    let file = snapshot.files.get(path);
-                    let (diagnostics, related) = match file {
-                        Some(file) => {
-                            let found = file_diagnostics(&snapshot, path);
-                            let related = related_spans(&snapshot, &stamps, path, &found);
-                            let diagnostics = found
-                                .iter()
-                                .map(|d| convert::diagnostic(&root, &snapshot, file, d, unit))
-                                .collect();
-                            (diagnostics, related)
-                        }
-                        None => (Vec::new(), BTreeMap::new()),
-                    };
-                    let version = file.and_then(|f| f.version);
-                    let fingerprint = fingerprint(&diagnostics, version);
-                    (path.clone(), diagnostics, version, fingerprint, related)
-                };
-                // An edit's few files stay on this one thread, leaving the
-                // other cores to the next keystroke; a scan's thousands
-                // use them all.
-                if pending.len() < PARALLEL_FILES {
-                    pending.iter().map(one).collect::<Vec<_>>()
-                } else {
-                    pending.par_iter().map(one).collect::<Vec<_>>()
-                }
-            })
-            .await;
-            let Ok(computed) = computed else {
-                tracing::error!("diagnostics task failed");
-                continue;
-            };
-            tracing::debug!(files, elapsed = ?started.elapsed(), "diagnostics computed");
-            let mut to_send: Vec<(String, Vec<Diagnostic>, Option<i32>)> = Vec::new();
-            {
-                let mut session = self.lock();
-                // Found by its root, not its place: a root removed while
-                // this pass computed shifts the others' places, and its
-                // results must not land in another root's record.
-                let Some(workspace) = session.workspaces.iter_mut().find(|w| w.root == root) else {
-                    continue;
-                };
-                // Passes overlap (a newer one starts while an older one
-                // computes): a result is applied unless a newer pass already
-                // applied one for the same file, which the older pass
-                // finishing last must not undo.
-                let older_running = workspace.passes.range(..generation).next().is_some();
-                for (path, diagnostics, version, fingerprint, related) in computed {
-                    if workspace
-                        .applied
-                        .get(&path)
-                        .is_some_and(|newer| *newer > generation)
-                    {
-                        continue;
-                    }
-                    if older_running {
-                        workspace.applied.insert(path.clone(), generation);
-                    }
-                    // Stale: the document changed after this snapshot was
-                    // taken (or its lowering is not of its current text);
-                    // the change queued it for a newer generation. An open
-                    // document the index does not hold (ignored, or not a
-                    // source file) has no lowered version: its empty result
-                    // is current, and clears what it showed before.
-                    let current = workspace.open.get(&path).map(|d| d.version);
-                    if current != versions.get(&path).copied()
-                        || current.is_some() && version.is_some() && current != version
-                    {
-                        continue;
-                    }
-                    workspace.set_related(&path, related);
-                    if diagnostics.is_empty() {
-                        if workspace.published.remove(&path).is_none() {
-                            continue;
-                        }
-                    } else if workspace.published.insert(path.clone(), fingerprint)
-                        == Some(fingerprint)
-                    {
-                        // The client already shows exactly these.
-                        continue;
-                    }
-                    to_send.push((path, diagnostics, version));
-                }
+            for chunk in job.pending.chunks(PUBLISH_CHUNK) {
+                self.publish_chunk(&job, chunk.to_vec(), generation, unit)
+                    .await;
             }
-            // URIs made outside the lock, and only for what is sent: a scan
-            // has tens of thousands of files without diagnostics.
-            let to_send: Vec<Publication> = to_send
-                .into_iter()
-                .filter_map(|(path, diagnostics, version)| {
-                    Some((convert::uri(&root, &path)?, diagnostics, version))
-                })
-                .collect();
-            let sent = to_send.len();
-            // Handed over in batches: each send has its own slot in the
-            // client's queue, so a batch goes out without a thread switch
-            // per message (a scan publishes thousands of files).
-            let mut to_send = to_send.into_iter().peekable();
-            while to_send.peek().is_some() {
-                let batch =
-                    to_send
-                        .by_ref()
-                        .take(PUBLISH_BATCH)
-                        .map(|(uri, diagnostics, version)| {
-                            self.client.publish_diagnostics(uri, diagnostics, version)
-                        });
-                futures::future::join_all(batch).await;
-            }
-            tracing::debug!(sent, elapsed = ?started.elapsed(), "diagnostics published");
         }
         {
             let mut session = self.lock();
@@ -311,6 +204,134 @@ impl Backend {
             })
         };
         self.send_status(counts.0, counts.1).await;
+    }
+
+    /// Computes the diagnostics of `pending` (some of `job`'s files) on its
+    /// snapshot, applies what is still current to the root's record and
+    /// sends what changed for the client.
+    async fn publish_chunk(
+        &self,
+        job: &Job,
+        pending: Vec<String>,
+        generation: u64,
+        unit: ColumnUnit,
+    ) {
+        let root = job.root.clone();
+        let snapshot = job.snapshot.clone();
+        let stamps = job.stamps.clone();
+        let versions = &job.versions;
+        let started = std::time::Instant::now();
+        let files = pending.len();
+        let job_root = root.clone();
+        let computed = tokio::task::spawn_blocking(move || {
+            use rayon::prelude::*;
+            let root = job_root;
+            let one = |path: &String| {
+                let file = snapshot.files.get(path);
+                let (diagnostics, related) = match file {
+                    Some(file) => {
+                        let found = file_diagnostics(&snapshot, path);
+                        let related = related_spans(&snapshot, &stamps, path, &found);
+                        let diagnostics = found
+                            .iter()
+                            .map(|d| convert::diagnostic(&root, &snapshot, file, d, unit))
+                            .collect();
+                        (diagnostics, related)
+                    }
+                    None => (Vec::new(), BTreeMap::new()),
+                };
+                let version = file.and_then(|f| f.version);
+                let fingerprint = fingerprint(&diagnostics, version);
+                (path.clone(), diagnostics, version, fingerprint, related)
+            };
+            // An edit's few files stay on this one thread, leaving the
+            // other cores to the next keystroke; a scan's thousands
+            // use them all.
+            if pending.len() < PARALLEL_FILES {
+                pending.iter().map(one).collect::<Vec<_>>()
+            } else {
+                pending.par_iter().map(one).collect::<Vec<_>>()
+            }
+        })
+        .await;
+        let Ok(computed) = computed else {
+            tracing::error!("diagnostics task failed");
+            return;
+        };
+        tracing::debug!(files, elapsed = ?started.elapsed(), "diagnostics computed");
+        let mut to_send: Vec<(String, Vec<Diagnostic>, Option<i32>)> = Vec::new();
+        {
+            let mut session = self.lock();
+            // Found by its root, not its place: a root removed while
+            // this pass computed shifts the others' places, and its
+            // results must not land in another root's record.
+            let Some(workspace) = session.workspaces.iter_mut().find(|w| w.root == root) else {
+                return;
+            };
+            // Passes overlap (a newer one starts while an older one
+            // computes): a result is applied unless a newer pass already
+            // applied one for the same file, which the older pass
+            // finishing last must not undo.
+            let older_running = workspace.passes.range(..generation).next().is_some();
+            for (path, diagnostics, version, fingerprint, related) in computed {
+                if workspace
+                    .applied
+                    .get(&path)
+                    .is_some_and(|newer| *newer > generation)
+                {
+                    continue;
+                }
+                if older_running {
+                    workspace.applied.insert(path.clone(), generation);
+                }
+                // Stale: the document changed after this snapshot was
+                // taken (or its lowering is not of its current text);
+                // the change queued it for a newer generation. An open
+                // document the index does not hold (ignored, or not a
+                // source file) has no lowered version: its empty result
+                // is current, and clears what it showed before.
+                let current = workspace.open.get(&path).map(|d| d.version);
+                if current != versions.get(&path).copied()
+                    || current.is_some() && version.is_some() && current != version
+                {
+                    continue;
+                }
+                workspace.set_related(&path, related);
+                if diagnostics.is_empty() {
+                    if workspace.published.remove(&path).is_none() {
+                        continue;
+                    }
+                } else if workspace.published.insert(path.clone(), fingerprint) == Some(fingerprint)
+                {
+                    // The client already shows exactly these.
+                    continue;
+                }
+                to_send.push((path, diagnostics, version));
+            }
+        }
+        // URIs made outside the lock, and only for what is sent: a scan
+        // has tens of thousands of files without diagnostics.
+        let to_send: Vec<Publication> = to_send
+            .into_iter()
+            .filter_map(|(path, diagnostics, version)| {
+                Some((convert::uri(&root, &path)?, diagnostics, version))
+            })
+            .collect();
+        let sent = to_send.len();
+        // Handed over in batches: each send has its own slot in the
+        // client's queue, so a batch goes out without a thread switch
+        // per message (a scan publishes thousands of files).
+        let mut to_send = to_send.into_iter().peekable();
+        while to_send.peek().is_some() {
+            let batch = to_send
+                .by_ref()
+                .take(PUBLISH_BATCH)
+                .map(|(uri, diagnostics, version)| {
+                    self.client.publish_diagnostics(uri, diagnostics, version)
+                });
+            futures::future::join_all(batch).await;
+        }
+        tracing::debug!(sent, elapsed = ?started.elapsed(), "diagnostics published");
     }
 
     /// Sends `leanos/status` `ready` when the counts changed since the last
