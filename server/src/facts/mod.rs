@@ -14,6 +14,7 @@ use crate::syntax::ByteRange;
 use metadata::{MetaValue, Metadata};
 use paths::PathKind;
 use status::AssumptionStatus;
+use thin_vec::ThinVec;
 
 /// How an assumption entry is written (leanos-formats.md §2.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,15 +200,15 @@ pub struct FileFacts {
     /// Whether the lowered text is the file's content byte for byte; a fix
     /// never edits a file whose text is not.
     pub fidelity: Fidelity,
-    pub headings: Vec<Heading>,
+    pub headings: ThinVec<Heading>,
     /// YAML frontmatter of a markdown file.
     pub frontmatter: Option<Metadata>,
     /// The document of `meta.json` / `metadata.yaml`.
     pub metadata: Option<Metadata>,
-    pub entries: Vec<AssumptionEntry>,
-    pub refs: Vec<AssumptionRef>,
-    pub links: Vec<Link>,
-    pub goal_refs: Vec<GoalRef>,
+    pub entries: ThinVec<AssumptionEntry>,
+    pub refs: ThinVec<AssumptionRef>,
+    pub links: ThinVec<Link>,
+    pub goal_refs: ThinVec<GoalRef>,
     pub goal: Option<Box<GoalDef>>,
     pub stage_heading: Option<StageHeading>,
     pub verdict: Option<Box<Verdict>>,
@@ -219,26 +220,26 @@ pub struct FileFacts {
     pub names_canvas: bool,
     /// Results a learning (stage 6 or legacy 7) states for the assumptions
     /// it cites.
-    pub learning_results: Vec<LearningResult>,
+    pub learning_results: ThinVec<LearningResult>,
     /// A learning's own outcome (`**Status:** ✅ VALIDATED` outside its
     /// Canvas updates) and where it is written.
     pub outcome: Option<(AssumptionStatus, ByteRange)>,
     /// A learning's own confidence (`**Posterior confidence:** 95%`).
     pub outcome_confidence: Option<u8>,
     /// Features a learning announces for the solution section.
-    pub solution_updates: Vec<(String, ByteRange)>,
+    pub solution_updates: ThinVec<(String, ByteRange)>,
     /// What the learning states for each announced feature, in the order
     /// of `solution_updates`.
-    pub solution_update_results: Vec<AnnouncedResult>,
+    pub solution_update_results: ThinVec<AnnouncedResult>,
     /// Lines of a learning asking engineering for a feature or an
     /// integration.
-    pub feature_requests: Vec<FeatureRequest>,
+    pub feature_requests: ThinVec<FeatureRequest>,
     /// Entries of the solution section (Canvas 09).
-    pub solution_entries: Vec<solution::SolutionEntry>,
+    pub solution_entries: ThinVec<solution::SolutionEntry>,
     /// The thread's title as this file states it (`**Thread:** Title`,
     /// or `title`/`name`/`campaign_name` in metadata).
     pub thread_title: Option<String>,
-    pub problems: Vec<Problem>,
+    pub problems: ThinVec<Problem>,
 }
 
 /// [`PathKind`] with a default, so facts can derive `Default`.

@@ -10,6 +10,7 @@
 //! second definition.
 
 use std::sync::LazyLock;
+use thin_vec::ThinVec;
 
 use regex::Regex;
 
@@ -118,7 +119,7 @@ impl Entries {
     /// The entries of the file, by position. An entry still open runs to
     /// the end of the text (without trailing whitespace); a summary line
     /// goes to `refs`.
-    pub fn finish(mut self, text: &str, refs: &mut Vec<AssumptionRef>) -> Vec<AssumptionEntry> {
+    pub fn finish(mut self, text: &str, refs: &mut ThinVec<AssumptionRef>) -> Vec<AssumptionEntry> {
         if let Some((entry_index, _)) = self.open {
             self.heading_entries[entry_index].range.end = text.trim_end().len() as u32;
         }

@@ -4,6 +4,7 @@
 //! `Subgoal: SG3` line, §5.3).
 
 use std::sync::LazyLock;
+use thin_vec::ThinVec;
 
 use regex::Regex;
 
@@ -125,7 +126,7 @@ impl GoalRefs {
     /// value (a dash or underscore and a letter) and an optional subgoal
     /// after it, or a `Subgoal: SG3` line for the last goal (a second
     /// subgoal repeats the goal reference).
-    pub fn line(&mut self, line: &str, base: usize, goal_refs: &mut Vec<GoalRef>) {
+    pub fn line(&mut self, line: &str, base: usize, goal_refs: &mut ThinVec<GoalRef>) {
         if let Some(captures) = GOAL_LINE.captures(line) {
             if let Some(id) = captures.get(1) {
                 let token = trim_token(id.as_str());

@@ -106,8 +106,8 @@ impl Learning {
     pub fn finish(text: &str, canvas_dir: &str, facts: &mut FileFacts) {
         let (results, announced) =
             results::learning_results(text, &facts.refs, &facts.solution_updates);
-        facts.learning_results = results;
-        facts.solution_update_results = announced;
+        facts.learning_results = results.into();
+        facts.solution_update_results = announced.into();
         if !facts.names_canvas {
             let canvas_dir = format!("{canvas_dir}/");
             facts.names_canvas = facts.links.iter().any(|l| {

@@ -6,6 +6,7 @@
 //! again.
 
 use std::sync::LazyLock;
+use thin_vec::ThinVec;
 
 use regex::Regex;
 
@@ -42,7 +43,7 @@ impl Links {
         text: &str,
         outline: &Outline,
         is_stage_file: bool,
-        links: &mut Vec<Link>,
+        links: &mut ThinVec<Link>,
     ) -> Links {
         let mut taken = Vec::new();
         for link in &outline.links {
@@ -91,7 +92,7 @@ impl Links {
     /// Reads the links of `line` (a line's text or a heading's, starting
     /// at byte `base`) into `links`: labelled paths and threads first, then
     /// Canvas and stage file names.
-    pub fn line(&mut self, line: &str, base: usize, links: &mut Vec<Link>) {
+    pub fn line(&mut self, line: &str, base: usize, links: &mut ThinVec<Link>) {
         for captures in LABEL_PATH.captures_iter(line) {
             let (Some(label), Some(value)) = (captures.get(1), captures.get(2)) else {
                 continue;

@@ -251,13 +251,13 @@ impl Lowering<'_> {
             goal_file,
             ..
         } = self;
-        facts.entries = entries.finish(file.text, &mut facts.refs);
+        facts.entries = entries.finish(file.text, &mut facts.refs).into();
         references::dedup(&mut facts.refs);
         if file.is_learning() {
             Learning::finish(file.text, &file.config.canvas_dir, facts);
         }
         if file.is_canvas_09 {
-            facts.solution_entries = super::solution::solution_entries(file.text, outline);
+            facts.solution_entries = super::solution::solution_entries(file.text, outline).into();
         }
         if file.is_goal {
             let goal = goal_file.finish(path, facts.frontmatter.as_ref(), file.config);

@@ -10,6 +10,7 @@
 //! form a learning repeats in `learning.rs`.
 
 use std::sync::LazyLock;
+use thin_vec::ThinVec;
 
 use regex::Regex;
 
@@ -44,7 +45,7 @@ pub(super) fn heading(
     sections: &Sections,
     content: &str,
     base: usize,
-    refs: &mut Vec<AssumptionRef>,
+    refs: &mut ThinVec<AssumptionRef>,
 ) {
     if file.stage == Some(2) || sections.current().canvas_updates {
         all_ids(content, base, file.config, refs);
@@ -64,7 +65,7 @@ pub(super) fn line(
     file: &MarkdownFile,
     section: Section,
     line: &Line,
-    refs: &mut Vec<AssumptionRef>,
+    refs: &mut ThinVec<AssumptionRef>,
 ) {
     let stage_2 = file.stage == Some(2);
     let list_or_row = matches!(line.kind, LineKind::ListItem | LineKind::TableRow(_));
@@ -87,7 +88,7 @@ pub(super) fn line(
 
 /// Records `id`, found at byte `start`, when it is an assumption ID under
 /// `config`'s prefixes.
-pub(super) fn push(id: &str, start: usize, config: &Config, refs: &mut Vec<AssumptionRef>) {
+pub(super) fn push(id: &str, start: usize, config: &Config, refs: &mut ThinVec<AssumptionRef>) {
     if is_assumption_id(id, config) {
         refs.push(AssumptionRef {
             id: id.to_string(),
@@ -98,14 +99,14 @@ pub(super) fn push(id: &str, start: usize, config: &Config, refs: &mut Vec<Assum
 
 /// Sorts references by range and drops the ones found twice (a line read
 /// by two shapes).
-pub(super) fn dedup(refs: &mut Vec<AssumptionRef>) {
+pub(super) fn dedup(refs: &mut ThinVec<AssumptionRef>) {
     refs.sort_by_key(|r| (r.range.start, r.range.end));
     refs.dedup();
 }
 
 /// Every ID token of `line` (at byte `base`) that stands alone is a
 /// reference.
-fn all_ids(line: &str, base: usize, config: &Config, refs: &mut Vec<AssumptionRef>) {
+fn all_ids(line: &str, base: usize, config: &Config, refs: &mut ThinVec<AssumptionRef>) {
     for found in ID_TOKEN.find_iter(line) {
         if id_boundaries_ok(line, found.start(), found.end()) {
             push(found.as_str(), base + found.start(), config, refs);
@@ -120,7 +121,7 @@ fn pattern_ids(
     base: usize,
     assumption_section: bool,
     config: &Config,
-    refs: &mut Vec<AssumptionRef>,
+    refs: &mut ThinVec<AssumptionRef>,
 ) {
     for captures in LABELLED_IDS.captures_iter(line) {
         if let Some(list) = captures.get(1) {

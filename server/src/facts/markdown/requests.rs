@@ -23,6 +23,7 @@
 //! (a spawn's `→ spawned: threads/engineering/x/` back-link names it too).
 
 use std::sync::LazyLock;
+use thin_vec::ThinVec;
 
 use regex::Regex;
 
@@ -52,7 +53,7 @@ static ENGINEERING_PATH: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Reads one line of a learning in `section`; pushes a request when the
 /// line is one.
-pub(super) fn line(line: &Line, section: Section, requests: &mut Vec<FeatureRequest>) {
+pub(super) fn line(line: &Line, section: Section, requests: &mut ThinVec<FeatureRequest>) {
     if !matches!(line.kind, LineKind::Plain | LineKind::ListItem) || section.canvas_updates {
         return;
     }
