@@ -41,7 +41,7 @@ impl Client {
     /// configuration, progress) or, without `answers`, never does, as a
     /// client that leaves a message unread.
     fn answering(root: &Path, answers: bool) -> Client {
-        let (service, socket) = LspService::new(Backend::new);
+        let (service, socket) = Backend::service();
         let (tx, incoming) = mpsc::unbounded_channel();
         tokio::spawn(async move {
             let (mut stream, mut sink) = socket.split();
@@ -153,6 +153,17 @@ impl Client {
         tokio::time::timeout(Duration::from_secs(20), wait)
             .await
             .unwrap_or_else(|_| panic!("no {method} from the server"))
+    }
+
+    /// The next message the server sends to the client: its method and
+    /// params.
+    async fn next_any(&mut self) -> (String, Value) {
+        let request = tokio::time::timeout(Duration::from_secs(20), self.incoming.recv())
+            .await
+            .expect("a message from the server")
+            .expect("server is alive");
+        let params = request.params().cloned().unwrap_or(Value::Null);
+        (request.method().to_string(), params)
     }
 
     /// Waits for diagnostics of `path` satisfying `accept`.
@@ -1129,6 +1140,91 @@ async fn unchanged_diagnostics_are_not_sent_again() {
         .await
         .expect("beta cleared, then a status update");
     assert!(!sent.iter().any(|p| p["uri"] == gamma_uri), "{sent:#?}");
+}
+
+/// Sends `leanos/settled` and returns the publications sent until the
+/// server has done everything queued before it (its notification).
+async fn publications_until_settled(client: &mut Client) -> Vec<Value> {
+    let token = client.result("leanos/settled", Value::Null).await["settled"].clone();
+    let mut sent = Vec::new();
+    loop {
+        let params = client.next_any().await;
+        match params {
+            (method, params) if method == "textDocument/publishDiagnostics" => sent.push(params),
+            (method, params) if method == "leanos/settled" && params["settled"] == token => {
+                return sent
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A keystroke that leaves a document's diagnostics where the client
+/// shows them sends nothing, though the version changed; one that moves
+/// them sends them with the new version; opening and closing the document
+/// send them again whatever they are.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_keystroke_that_moves_no_diagnostic_sends_nothing() {
+    let dir = workspace();
+    let mut client = Client::ready(dir.path(), json!({})).await;
+    publications_until_settled(&mut client).await;
+    let beta = uri(&client.root, "threads/sales/beta/2-hypothesis.md");
+    let text = "# Stage 2: Hypothesis\n\nTests: A9 - unknown yet\n";
+    client.open_uri(&beta, text).await;
+    let opened = publications_until_settled(&mut client).await;
+    assert!(
+        opened.iter().any(|p| p["uri"] == beta && p["version"] == 1),
+        "opening sends the set again: {opened:#?}"
+    );
+    let edit = |version: i32, line: u32, character: u32, text: &str| {
+        json!({"textDocument": {"uri": beta, "version": version},
+               "contentChanges": [{"range": {"start": {"line": line, "character": character},
+                                             "end": {"line": line, "character": character}},
+                                   "text": text}]})
+    };
+    // Typed after `A9`, on its line.
+    client
+        .notify("textDocument/didChange", edit(2, 2, 23, "!"))
+        .await;
+    let typed = publications_until_settled(&mut client).await;
+    assert!(!typed.iter().any(|p| p["uri"] == beta), "{typed:#?}");
+    // A line above it moves it down.
+    client
+        .notify("textDocument/didChange", edit(3, 1, 0, "\n"))
+        .await;
+    let moved = publications_until_settled(&mut client).await;
+    let beta_sent: Vec<&Value> = moved.iter().filter(|p| p["uri"] == beta).collect();
+    assert_eq!(beta_sent.len(), 1, "{moved:#?}");
+    assert_eq!(beta_sent[0]["version"], 3);
+    assert_eq!(beta_sent[0]["diagnostics"][0]["range"]["start"]["line"], 3);
+    // The line removed again: back on line 2, as on disk.
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": beta, "version": 4},
+                   "contentChanges": [{"range": {"start": {"line": 1, "character": 0},
+                                                 "end": {"line": 2, "character": 0}},
+                                       "text": ""}]}),
+        )
+        .await;
+    let back = publications_until_settled(&mut client).await;
+    assert!(
+        back.iter().any(|p| p["uri"] == beta && p["version"] == 4),
+        "{back:#?}"
+    );
+    // Closed: the disk's text has the same diagnostic, sent again without
+    // a version.
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": beta}}),
+        )
+        .await;
+    let closed = publications_until_settled(&mut client).await;
+    let beta_sent: Vec<&Value> = closed.iter().filter(|p| p["uri"] == beta).collect();
+    assert_eq!(beta_sent.len(), 1, "{closed:#?}");
+    assert!(beta_sent[0]["version"].is_null());
+    assert_eq!(beta_sent[0]["diagnostics"][0]["range"]["start"]["line"], 2);
 }
 
 /// Makes a FIFO (`mkfifo`) or the character device of `/dev/zero`

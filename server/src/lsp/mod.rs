@@ -15,6 +15,7 @@ pub mod query;
 mod scan;
 pub mod server;
 mod session;
+mod survey;
 pub mod transport;
 mod watcher;
 

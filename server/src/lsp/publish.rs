@@ -2,8 +2,9 @@
 //! first, computed on snapshots off the async runtime, sent only when they
 //! differ from what the client shows; and the `leanos/status` counts.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use tower_lsp_server::ls_types::*;
 
@@ -11,9 +12,9 @@ use crate::analysis::diagnostics::file_diagnostics;
 use crate::index::Snapshot;
 use crate::line_index::ColumnUnit;
 use crate::lsp::convert;
-use crate::lsp::moves::RelatedSpan;
 use crate::lsp::server::{Backend, StatusNotification, DEBOUNCE};
 use crate::lsp::session::Session;
+use crate::lsp::survey::{survey, Survey};
 
 pub(in crate::lsp) type Publication = (Uri, Vec<Diagnostic>, Option<i32>);
 
@@ -29,64 +30,6 @@ pub(in crate::lsp) const PARALLEL_FILES: usize = 512;
 /// diagnostics all at once (and the first ones reach the client sooner).
 pub(in crate::lsp) const PUBLISH_CHUNK: usize = 4096;
 
-/// A hash of a publication as it goes over the wire: its document version
-/// and its diagnostics serialized to JSON (so ranges are compared in the
-/// client's encoding, not as byte offsets).
-pub(in crate::lsp) fn fingerprint(diagnostics: &[Diagnostic], version: Option<i32>) -> u64 {
-    use std::hash::{Hash, Hasher};
-    struct HashWriter<'a>(&'a mut std::hash::DefaultHasher);
-    impl std::io::Write for HashWriter<'_> {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.write(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut hasher = std::hash::DefaultHasher::new();
-    version.hash(&mut hasher);
-    // Serializing plain data into a writer that cannot fail cannot fail.
-    let _ = serde_json::to_writer(HashWriter(&mut hasher), diagnostics);
-    hasher.finish()
-}
-
-/// The files `found` (the diagnostics of `path`) point into, with the
-/// lines they point at there and the stamp of the open document's text
-/// they were computed on (from `stamps`).
-fn related_spans(
-    snapshot: &Snapshot,
-    stamps: &HashMap<String, (u64, i32)>,
-    path: &str,
-    found: &[crate::analysis::diagnostics::Diagnostic],
-) -> BTreeMap<String, RelatedSpan> {
-    let mut spans: BTreeMap<String, RelatedSpan> = BTreeMap::new();
-    for related in found.iter().flat_map(|d| &d.related) {
-        if related.path == path {
-            continue;
-        }
-        let (first, last) = match snapshot.files.get(&related.path) {
-            Some(target) => (
-                target.line_index.line_of(related.range.start),
-                target.line_index.line_of(related.range.end),
-            ),
-            None => (0, u32::MAX),
-        };
-        match spans.get_mut(&related.path) {
-            Some(span) => span.cover(first, last),
-            None => {
-                let span = RelatedSpan {
-                    stamp: stamps.get(&related.path).copied(),
-                    first,
-                    last,
-                };
-                spans.insert(related.path.clone(), span);
-            }
-        }
-    }
-    spans
-}
-
 /// The files of one root a publish pass computes, with what they are
 /// computed against: the snapshot, the open documents' versions and what
 /// identifies each open document's text (for related information's spans).
@@ -95,7 +38,7 @@ struct Job {
     snapshot: Snapshot,
     pending: Vec<String>,
     versions: HashMap<String, i32>,
-    stamps: HashMap<String, (u64, i32)>,
+    stamps: Arc<HashMap<String, (u64, i32)>>,
 }
 
 impl Backend {
@@ -155,14 +98,15 @@ impl Backend {
                         w.open.iter().map(|(p, d)| (p.clone(), d.version)).collect();
                     // What identifies each open document's text in this
                     // snapshot, for the spans of related information.
-                    let stamps: HashMap<String, (u64, i32)> = w
+                    let stamps: Arc<HashMap<String, (u64, i32)>> = w
                         .open
                         .iter()
                         .filter(|(p, d)| {
                             w.snapshot.files.get(*p).and_then(|f| f.version) == Some(d.version)
                         })
                         .map(|(p, d)| (p.clone(), d.moves.stamp(d.version)))
-                        .collect();
+                        .collect::<HashMap<_, _>>()
+                        .into();
                     [open, rest]
                         .into_iter()
                         .filter(|pending| !pending.is_empty())
@@ -181,10 +125,12 @@ impl Backend {
                 .collect();
             (jobs, session.unit, busy)
         };
-        for (_, job) in jobs {
-            for chunk in job.pending.chunks(PUBLISH_CHUNK) {
-                self.publish_chunk(&job, chunk.to_vec(), generation, unit)
-                    .await;
+        for (_, mut job) in jobs {
+            let mut rest = std::mem::take(&mut job.pending);
+            while !rest.is_empty() {
+                let later = rest.split_off(rest.len().min(PUBLISH_CHUNK));
+                let chunk = std::mem::replace(&mut rest, later);
+                self.publish_chunk(&job, chunk, generation, unit).await;
             }
         }
         {
@@ -208,7 +154,9 @@ impl Backend {
 
     /// Computes the diagnostics of `pending` (some of `job`'s files) on its
     /// snapshot, applies what is still current to the root's record and
-    /// sends what changed for the client.
+    /// sends what changed for the client. A file's diagnostics are
+    /// converted to LSP only when they are sent: most files of a scan have
+    /// none, and most keystrokes leave most sets as the client shows them.
     async fn publish_chunk(
         &self,
         job: &Job,
@@ -222,35 +170,28 @@ impl Backend {
         let versions = &job.versions;
         let started = std::time::Instant::now();
         let files = pending.len();
-        let job_root = root.clone();
         let computed = tokio::task::spawn_blocking(move || {
             use rayon::prelude::*;
-            let root = job_root;
-            let one = |path: &String| {
-                let file = snapshot.files.get(path);
-                let (diagnostics, related) = match file {
+            let one = |path: String| {
+                let file = snapshot.files.get(&path);
+                let (found, survey) = match file {
                     Some(file) => {
-                        let found = file_diagnostics(&snapshot, path);
-                        let related = related_spans(&snapshot, &stamps, path, &found);
-                        let diagnostics = found
-                            .iter()
-                            .map(|d| convert::diagnostic(&root, &snapshot, file, d, unit))
-                            .collect();
-                        (diagnostics, related)
+                        let found = file_diagnostics(&snapshot, &path);
+                        let survey = survey(&snapshot, &stamps, &path, file, &found, unit);
+                        (found, survey)
                     }
-                    None => (Vec::new(), BTreeMap::new()),
+                    None => (Vec::new(), Survey::default()),
                 };
                 let version = file.and_then(|f| f.version);
-                let fingerprint = fingerprint(&diagnostics, version);
-                (path.clone(), diagnostics, version, fingerprint, related)
+                (path, found, version, survey)
             };
             // An edit's few files stay on this one thread, leaving the
             // other cores to the next keystroke; a scan's thousands
             // use them all.
             if pending.len() < PARALLEL_FILES {
-                pending.iter().map(one).collect::<Vec<_>>()
+                pending.into_iter().map(one).collect::<Vec<_>>()
             } else {
-                pending.par_iter().map(one).collect::<Vec<_>>()
+                pending.into_par_iter().map(one).collect::<Vec<_>>()
             }
         })
         .await;
@@ -259,7 +200,7 @@ impl Backend {
             return;
         };
         tracing::debug!(files, elapsed = ?started.elapsed(), "diagnostics computed");
-        let mut to_send: Vec<(String, Vec<Diagnostic>, Option<i32>)> = Vec::new();
+        let mut to_send = Vec::new();
         {
             let mut session = self.lock();
             // Found by its root, not its place: a root removed while
@@ -273,7 +214,7 @@ impl Backend {
             // applied one for the same file, which the older pass
             // finishing last must not undo.
             let older_running = workspace.passes.range(..generation).next().is_some();
-            for (path, diagnostics, version, fingerprint, related) in computed {
+            for (path, found, version, survey) in computed {
                 if workspace
                     .applied
                     .get(&path)
@@ -296,28 +237,52 @@ impl Backend {
                 {
                     continue;
                 }
-                workspace.set_related(&path, related);
-                if diagnostics.is_empty() {
+                workspace.set_related(&path, survey.related);
+                if found.is_empty() {
                     if workspace.published.remove(&path).is_none() {
                         continue;
                     }
-                } else if workspace.published.insert(path.clone(), fingerprint) == Some(fingerprint)
+                } else if workspace.published.insert(path.clone(), survey.fingerprint)
+                    == Some(survey.fingerprint)
                 {
-                    // The client already shows exactly these.
+                    // The client already shows exactly these (at the
+                    // same positions, of an older version of the text).
                     continue;
                 }
-                to_send.push((path, diagnostics, version));
+                to_send.push((path, found, version));
             }
         }
-        // URIs made outside the lock, and only for what is sent: a scan
-        // has tens of thousands of files without diagnostics.
-        let to_send: Vec<Publication> = to_send
-            .into_iter()
-            .filter_map(|(path, diagnostics, version)| {
-                Some((convert::uri(&root, &path)?, diagnostics, version))
-            })
-            .collect();
+        // Converted outside the lock, and only what is sent.
         let sent = to_send.len();
+        let snapshot = job.snapshot.clone();
+        let converted = tokio::task::spawn_blocking(move || {
+            use rayon::prelude::*;
+            let one = |(path, found, version): (String, Vec<_>, Option<i32>)| {
+                let uri = convert::uri(&root, &path)?;
+                let file = snapshot.files.get(&path);
+                let diagnostics = found
+                    .iter()
+                    .filter_map(|d| Some(convert::diagnostic(&root, &snapshot, file?, d, unit)))
+                    .collect();
+                Some((uri, diagnostics, version))
+            };
+            if to_send.len() < PARALLEL_FILES {
+                to_send
+                    .into_iter()
+                    .filter_map(one)
+                    .collect::<Vec<Publication>>()
+            } else {
+                to_send
+                    .into_par_iter()
+                    .filter_map(one)
+                    .collect::<Vec<Publication>>()
+            }
+        })
+        .await;
+        let Ok(to_send) = converted else {
+            tracing::error!("diagnostics conversion failed");
+            return;
+        };
         // Handed over in batches: each send has its own slot in the
         // client's queue, so a batch goes out without a thread switch
         // per message (a scan publishes thousands of files).

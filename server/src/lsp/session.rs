@@ -47,8 +47,10 @@ pub(in crate::lsp) struct Workspace {
     /// complete snapshot before it).
     pub(in crate::lsp) scanned: tokio::sync::watch::Sender<bool>,
     /// Files whose last published diagnostics were not empty, with the
-    /// [`fingerprint`] of that publication: a file whose diagnostics come
-    /// out the same is not sent again.
+    /// fingerprint of that publication ([`crate::lsp::survey::Survey`]):
+    /// a file whose diagnostics come out the same is not sent again, not
+    /// even for a newer version of its text. [`crate::lsp::survey::UNKNOWN`]
+    /// after the document was opened or closed (see [`Workspace::forget_shown`]).
     pub(in crate::lsp) published: HashMap<String, u64>,
     /// Target file -> the files whose last computed diagnostics point into
     /// it (`relatedInformation`), with the lines they point at: re-
@@ -150,13 +152,48 @@ impl Workspace {
         }
     }
 
+    /// Makes the next computation of `path` send its diagnostics even when
+    /// they equal the last ones sent, an empty set included: called when
+    /// the document is opened or closed, after which a client may show
+    /// another view of it (one that drops a closed document's diagnostics,
+    /// or a publication of a version it no longer has).
+    pub(in crate::lsp) fn forget_shown(&mut self, path: &str) {
+        if let Some(shown) = self.published.get_mut(path) {
+            *shown = crate::lsp::survey::UNKNOWN;
+        }
+    }
+
     /// Records the files the diagnostics just computed for `path` point
-    /// into, and where (see `related_into`).
+    /// into, and where (see `related_into`). The common case, the same
+    /// targets as before (a keystroke in a Canvas section whose entries
+    /// thousands of learnings point at), updates the spans in place.
     pub(in crate::lsp) fn set_related(
         &mut self,
         path: &str,
         targets: BTreeMap<String, RelatedSpan>,
     ) {
+        let same_targets = match self.related_of.get(path) {
+            Some(old) => old.len() == targets.len() && old.iter().eq(targets.keys()),
+            None => targets.is_empty(),
+        };
+        if same_targets {
+            for (target, span) in targets {
+                match self
+                    .related_into
+                    .get_mut(&target)
+                    .and_then(|dependents| dependents.get_mut(path))
+                {
+                    Some(old) => *old = span,
+                    None => {
+                        self.related_into
+                            .entry(target)
+                            .or_default()
+                            .insert(path.to_string(), span);
+                    }
+                }
+            }
+            return;
+        }
         for old in self.related_of.remove(path).unwrap_or_default() {
             if let Some(dependents) = self.related_into.get_mut(&old) {
                 dependents.remove(path);

@@ -15,6 +15,7 @@ pub(crate) async fn did_close(server: &Backend, params: DidCloseTextDocumentPara
     };
     let workspace = &mut session.workspaces[index];
     if workspace.open.remove(&path).is_some() {
+        workspace.forget_shown(&path);
         workspace.reload_from_disk(&path);
         server.schedule(&mut session);
     }

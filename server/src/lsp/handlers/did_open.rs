@@ -29,6 +29,7 @@ pub(crate) async fn did_open(server: &Backend, params: DidOpenTextDocumentParams
         path.ends_with(".md") && within_cap,
     );
     workspace.open.insert(path.clone(), document);
+    workspace.forget_shown(&path);
     workspace.relower_open(&path);
     server.schedule(&mut session);
 }
