@@ -55,7 +55,7 @@ pub fn check_diagnostic(snapshot: &Snapshot, path: &str, diagnostic: &Diagnostic
     let file = &snapshot.files[path];
     let what = format!("diagnostic {}", diagnostic.code);
     check_range(file, &diagnostic.range, &what);
-    for related in &diagnostic.related {
+    for related in diagnostic.related.iter() {
         if let Some(target) = snapshot.files.get(&related.path) {
             check_range(target, &related.range, &format!("{what} related"));
         }

@@ -26,7 +26,7 @@ pub use candidates::{
     attribution_candidates, attribution_source, candidates, content_attribution, Candidates,
 };
 pub use small_set::SmallSet;
-pub use snapshot::{LearningFinding, LearningMemoKey, Memo, Snapshot};
+pub use snapshot::{LearningFinding, LearningMemoKey, Memo, Related, Snapshot};
 
 /// The set of workspace paths an index table maps a key to, in path order.
 /// Members are shared: one allocation per indexed file, whatever the

@@ -81,13 +81,29 @@ pub type LearningMemoSlot = (LearningMemoKey, Option<Arc<LearningFinding>>);
 pub type LearningMemoKey = (Option<AssumptionStatus>, Option<u8>, u64);
 
 /// What the Canvas end of `learning-not-applied` found for one entry: its
-/// message, the learnings it lists (path, byte range in that file,
-/// message) and their results.
+/// message, the learnings it lists (shared by every diagnostic made from
+/// this finding, while its key holds: the learnings' texts are unchanged)
+/// and their results.
 #[derive(Debug)]
 pub struct LearningFinding {
     pub message: String,
-    pub related: Vec<(String, crate::syntax::ByteRange, String)>,
+    pub related: Arc<[Related]>,
     pub results: Vec<(String, crate::facts::LearningResult)>,
+}
+
+/// Another place involved in a diagnostic (LSP `relatedInformation`):
+/// a workspace path, a byte range of that file and a message. Its range is
+/// one of the ranges [`crate::facts::FileFacts::ranges`] lists for that
+/// file (not a whole block), the file's anchor
+/// (`analysis::diagnostics::anchor`), or `0..0`: the server re-sends a
+/// diagnostic pointing into an edited file only when those moved
+/// (`lsp/moves.rs`). Defined here, below the analyses, so that the memo
+/// can hold the lists it shares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub path: String,
+    pub range: crate::syntax::ByteRange,
+    pub message: String,
 }
 
 /// The next number of [`Snapshot::learning_versions`], unique in the

@@ -14,7 +14,7 @@ use crate::line_index::ColumnUnit;
 use crate::lsp::convert;
 use crate::lsp::server::{Backend, StatusNotification, DEBOUNCE};
 use crate::lsp::session::Session;
-use crate::lsp::survey::{survey, Survey};
+use crate::lsp::survey::{survey, Survey, SurveyCache};
 
 pub(in crate::lsp) type Publication = (Uri, Vec<Diagnostic>, Option<i32>);
 
@@ -39,6 +39,7 @@ struct Job {
     pending: Vec<String>,
     versions: HashMap<String, i32>,
     stamps: Arc<HashMap<String, (u64, i32)>>,
+    surveys: Arc<SurveyCache>,
 }
 
 impl Backend {
@@ -117,6 +118,7 @@ impl Backend {
                                 pending,
                                 versions: versions.clone(),
                                 stamps: stamps.clone(),
+                                surveys: w.surveys.clone(),
                             };
                             (i, job)
                         })
@@ -167,6 +169,7 @@ impl Backend {
         let root = job.root.clone();
         let snapshot = job.snapshot.clone();
         let stamps = job.stamps.clone();
+        let surveys = job.surveys.clone();
         let versions = &job.versions;
         let started = std::time::Instant::now();
         let files = pending.len();
@@ -177,10 +180,14 @@ impl Backend {
                 let (found, survey) = match file {
                     Some(file) => {
                         let found = file_diagnostics(&snapshot, &path);
-                        let survey = survey(&snapshot, &stamps, &path, file, &found, unit);
+                        let survey =
+                            survey(&snapshot, &stamps, &surveys, &path, file, &found, unit);
                         (found, survey)
                     }
-                    None => (Vec::new(), Survey::default()),
+                    None => {
+                        surveys.forget(&path);
+                        (Vec::new(), Survey::default())
+                    }
                 };
                 let version = file.and_then(|f| f.version);
                 (path, found, version, survey)

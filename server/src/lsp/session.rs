@@ -59,6 +59,8 @@ pub(in crate::lsp) struct Workspace {
     /// File -> the targets of its last computed diagnostics' related
     /// information (the inverse of `related_into`).
     related_of: HashMap<String, BTreeSet<String>>,
+    /// What the surveys of this root's files kept for their next one.
+    pub(in crate::lsp) surveys: Arc<crate::lsp::survey::SurveyCache>,
     /// The generations of the publish passes computing for this root.
     pub(in crate::lsp) passes: BTreeSet<u64>,
     /// While passes overlap: file -> the generation of the newest pass
@@ -145,6 +147,7 @@ impl Workspace {
             changed_while_scanning: BTreeSet::new(),
             scanned: tokio::sync::watch::Sender::new(false),
             published: HashMap::new(),
+            surveys: Arc::default(),
             related_into: HashMap::new(),
             related_of: HashMap::new(),
             passes: BTreeSet::new(),

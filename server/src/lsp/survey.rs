@@ -6,8 +6,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
 
-use crate::analysis::diagnostics::Diagnostic;
+use crate::analysis::diagnostics::{Diagnostic, Related};
 use crate::index::{FileData, Snapshot};
 use crate::line_index::ColumnUnit;
 use crate::lsp::convert;
@@ -33,78 +34,159 @@ pub(in crate::lsp) struct Survey {
     pub related: BTreeMap<String, RelatedSpan>,
 }
 
+/// What surveys worked out for shared related lists
+/// ([`Diagnostic::related`] held by a memo as well), kept per file for its
+/// next survey: a keystroke in the Canvas assumptions section reports the
+/// same lists of learnings again, and looking their thousands of targets
+/// up was most of its cost. A list is found by its address, and the cache
+/// holds it, so the address is not reused while the entry lives.
+#[derive(Default)]
+pub(in crate::lsp) struct SurveyCache(Mutex<HashMap<String, HashMap<usize, Piece>>>);
+
+impl SurveyCache {
+    /// Drops what is kept for `path` (a file no longer indexed).
+    pub(in crate::lsp) fn forget(&self, path: &str) {
+        if let Ok(mut files) = self.0.lock() {
+            files.remove(path);
+        }
+    }
+
+    fn take(&self, path: &str) -> HashMap<usize, Piece> {
+        self.0
+            .lock()
+            .ok()
+            .and_then(|mut files| files.remove(path))
+            .unwrap_or_default()
+    }
+
+    fn keep(&self, path: &str, pieces: HashMap<usize, Piece>) {
+        if pieces.is_empty() {
+            return;
+        }
+        if let Ok(mut files) = self.0.lock() {
+            files.insert(path.to_string(), pieces);
+        }
+    }
+}
+
+/// One related list, surveyed: the hash of its wire form and, for each
+/// entry pointing into another file, (index in the list, first line,
+/// last line) there.
+struct Piece {
+    /// Held so that its address stays its own.
+    _list: Arc<[Related]>,
+    hash: u64,
+    spans: Vec<(u32, u32, u32)>,
+}
+
 /// Surveys `found`, the diagnostics of `file` (at workspace path `path`)
 /// on `snapshot`, with columns in `unit`. Related information whose target
 /// is not in the snapshot is left out, as [`convert::diagnostic`] leaves it
 /// out of the publication; its span covers every line, as the target's
-/// lines are not known.
+/// lines are not known. Shared related lists are worked out once and kept
+/// in `cache` (see [`SurveyCache`]).
 pub(in crate::lsp) fn survey(
     snapshot: &Snapshot,
     stamps: &HashMap<String, (u64, i32)>,
+    cache: &SurveyCache,
     path: &str,
     file: &FileData,
     found: &[Diagnostic],
     unit: ColumnUnit,
 ) -> Survey {
-    // The targets looked up once each, in path order: consecutive keys
-    // share the B-tree's nodes, where thousands of lookups in the
-    // diagnostics' order (a Canvas section's related information points
-    // into thousands of learnings) miss the cache at every level.
-    let mut paths: Vec<&str> = found
-        .iter()
-        .flat_map(|d| &d.related)
-        .map(|r| r.path.as_str())
-        .collect();
-    paths.sort_unstable();
-    paths.dedup();
-    let targets: HashMap<&str, &FileData> = paths
-        .into_iter()
-        .filter_map(|p| Some((p, snapshot.files.get(p)?.as_ref())))
-        .collect();
+    let shared = |list: &Arc<[Related]>| !list.is_empty() && Arc::strong_count(list) > 1;
+    let caching = found.iter().any(|d| shared(&d.related));
+    let mut kept = if caching {
+        cache.take(path)
+    } else {
+        HashMap::new()
+    };
+    let mut used: HashMap<usize, Piece> = HashMap::new();
     let mut hasher = std::hash::DefaultHasher::new();
     snapshot.config.documentation_url.hash(&mut hasher);
     found.len().hash(&mut hasher);
     let mut related: BTreeMap<String, RelatedSpan> = BTreeMap::new();
+    let mut cover = |list: &[Related], spans: &[(u32, u32, u32)]| {
+        for &(index, first, last) in spans {
+            let target = &list[index as usize].path;
+            match related.get_mut(target.as_str()) {
+                Some(span) => span.cover(first, last),
+                None => {
+                    let span = RelatedSpan {
+                        stamp: stamps.get(target.as_str()).copied(),
+                        first,
+                        last,
+                    };
+                    related.insert(target.clone(), span);
+                }
+            }
+        }
+    };
     for diagnostic in found {
         diagnostic.code.hash(&mut hasher);
         (diagnostic.severity as u8).hash(&mut hasher);
         diagnostic.message.hash(&mut hasher);
         hash_range(&mut hasher, convert::range(file, &diagnostic.range, unit));
-        diagnostic.related.len().hash(&mut hasher);
-        for target in &diagnostic.related {
-            target.path.hash(&mut hasher);
-            target.message.hash(&mut hasher);
-            let (first, last) = match targets.get(target.path.as_str()) {
-                Some(data) => {
-                    let range = convert::range(data, &target.range, unit);
-                    hash_range(&mut hasher, range);
-                    (range.start.line, range.end.line)
-                }
-                None => {
-                    u32::MAX.hash(&mut hasher);
-                    (0, u32::MAX)
-                }
-            };
-            if target.path == path {
-                continue;
-            }
-            match related.get_mut(target.path.as_str()) {
-                Some(span) => span.cover(first, last),
-                None => {
-                    let span = RelatedSpan {
-                        stamp: stamps.get(target.path.as_str()).copied(),
-                        first,
-                        last,
-                    };
-                    related.insert(target.path.clone(), span);
-                }
-            }
+        let list = &diagnostic.related;
+        if shared(list) {
+            let key = Arc::as_ptr(list) as *const () as usize;
+            let piece = used.entry(key).or_insert_with(|| {
+                kept.remove(&key).unwrap_or_else(|| {
+                    let (hash, spans) = work_out(snapshot, list, path, unit);
+                    Piece {
+                        _list: list.clone(),
+                        hash,
+                        spans,
+                    }
+                })
+            });
+            hasher.write_u64(piece.hash);
+            cover(list, &piece.spans);
+        } else {
+            let (hash, spans) = work_out(snapshot, list, path, unit);
+            hasher.write_u64(hash);
+            cover(list, &spans);
         }
+    }
+    if caching {
+        cache.keep(path, used);
     }
     Survey {
         fingerprint: hasher.finish().max(UNKNOWN + 1),
         related,
     }
+}
+
+/// The hash of `list`'s wire form and its spans outside `path` (see
+/// [`Piece`]).
+fn work_out(
+    snapshot: &Snapshot,
+    list: &[Related],
+    path: &str,
+    unit: ColumnUnit,
+) -> (u64, Vec<(u32, u32, u32)>) {
+    let mut hasher = std::hash::DefaultHasher::new();
+    list.len().hash(&mut hasher);
+    let mut spans = Vec::new();
+    for (index, target) in list.iter().enumerate() {
+        target.path.hash(&mut hasher);
+        target.message.hash(&mut hasher);
+        let (first, last) = match snapshot.files.get(target.path.as_str()) {
+            Some(data) => {
+                let range = convert::range(data, &target.range, unit);
+                hash_range(&mut hasher, range);
+                (range.start.line, range.end.line)
+            }
+            None => {
+                u32::MAX.hash(&mut hasher);
+                (0, u32::MAX)
+            }
+        };
+        if target.path != path {
+            spans.push((index as u32, first, last));
+        }
+    }
+    (hasher.finish(), spans)
 }
 
 fn hash_range(hasher: &mut impl Hasher, range: tower_lsp_server::ls_types::Range) {
@@ -132,9 +214,11 @@ mod tests {
         let file = snapshot.files.get(STAGE).expect("indexed");
         let found = file_diagnostics(&snapshot, STAGE);
         assert!(!found.is_empty(), "{tests:?} has diagnostics");
+        let cache = SurveyCache::default();
         survey(
             &snapshot,
             &HashMap::new(),
+            &cache,
             STAGE,
             file,
             &found,
@@ -160,5 +244,63 @@ mod tests {
         let plain = fingerprint("Tests: e A9");
         assert_eq!(plain, fingerprint("Tests: \u{e9} A9"));
         assert_ne!(plain, fingerprint("Tests: \u{1F600} A9"));
+    }
+
+    const CANVAS: &str = "strategy/canvas/10-assumptions.md";
+    const LEARNING: &str = "threads/sales/a/6-learning.md";
+
+    fn edit(snapshot: &mut crate::index::Snapshot, path: &str, text: &str) {
+        let config = snapshot.config.clone();
+        let read = crate::facts::ReadState::Read {
+            invalid_utf8_at: None,
+        };
+        snapshot.upsert(FileData::new(path, Arc::from(text), read, &config, None));
+    }
+
+    fn canvas_survey(snapshot: &crate::index::Snapshot, cache: &SurveyCache) -> Survey {
+        let file = snapshot.files.get(CANVAS).expect("indexed");
+        let found = file_diagnostics(snapshot, CANVAS);
+        assert!(found.iter().any(|d| d.code == "learning-not-applied"));
+        survey(
+            snapshot,
+            &HashMap::new(),
+            cache,
+            CANVAS,
+            file,
+            &found,
+            ColumnUnit::Utf16,
+        )
+    }
+
+    /// The Canvas end of `learning-not-applied` shares its list of
+    /// learnings through the memo: surveyed once, kept, and worked out
+    /// again when a learning's text moves its result.
+    #[test]
+    fn a_shared_list_is_kept_until_its_targets_move() {
+        let mut snapshot = fixture::snapshot(&format!(
+            "//- /{CANVAS}\n### A4: White-label\n**Status:** \u{23f3} TESTING\n\
+             //- /{LEARNING}\n# Learning\n\n- A4: INVALIDATED\n"
+        ));
+        let cache = SurveyCache::default();
+        let first = canvas_survey(&snapshot, &cache);
+        assert_eq!(first.related[LEARNING].first, 2);
+        assert_eq!(cache.0.lock().unwrap()[CANVAS].len(), 1, "the list is kept");
+        // The Canvas edited below the entry: the same list, from the memo.
+        let canvas_text = snapshot.files[CANVAS].text.to_string() + "\nMore.\n";
+        edit(&mut snapshot, CANVAS, &canvas_text);
+        let again = canvas_survey(&snapshot, &cache);
+        assert_eq!(again.fingerprint, first.fingerprint);
+        // A space above the learning's result made a line break: the
+        // result has the same byte range, on the next line.
+        edit(
+            &mut snapshot,
+            LEARNING,
+            "#\nLearning\n\n- A4: INVALIDATED\n",
+        );
+        let moved = canvas_survey(&snapshot, &cache);
+        assert_ne!(moved.fingerprint, first.fingerprint);
+        assert_eq!(moved.related[LEARNING].first, 3);
+        let fresh = canvas_survey(&snapshot, &SurveyCache::default());
+        assert_eq!(moved.fingerprint, fresh.fingerprint);
     }
 }

@@ -30,7 +30,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             entry.id_range.clone(),
             format!("assumption `{}` is defined more than once", entry.id),
         );
-        diagnostic.related.push(Related {
+        diagnostic.relate(Related {
             path: first.file.clone(),
             range: first_range,
             message: format!("`{}` is first defined here", entry.id),

@@ -43,7 +43,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                 .cloned(),
         };
         if let Some(file) = files.first() {
-            diagnostic.related.push(Related {
+            diagnostic.relate(Related {
                 path: file.clone(),
                 range: 0..0,
                 message: "the assumptions section".into(),

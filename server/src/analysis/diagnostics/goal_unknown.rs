@@ -35,7 +35,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                 range.clone(),
                 format!("goal `{}` has no subgoal `{subgoal}`", goal_ref.goal),
             );
-            diagnostic.related.push(Related {
+            diagnostic.relate(Related {
                 path: goal_file.path.clone(),
                 range: super::anchor(goal_file),
                 message: format!("goal `{}`", goal_ref.goal),

@@ -32,7 +32,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                         result.id
                     ),
                 );
-                diagnostic.related.push(Related {
+                diagnostic.relate(Related {
                     path: location.file.clone(),
                     range: entry.id_range.clone(),
                     message: format!("the entry of `{}`", entry.id),
@@ -63,15 +63,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             entry.id_range.clone(),
             finding.message.clone(),
         );
-        diagnostic.related = finding
-            .related
-            .iter()
-            .map(|(path, range, message)| Related {
-                path: path.clone(),
-                range: range.clone(),
-                message: message.clone(),
-            })
-            .collect();
+        diagnostic.related = finding.related.clone();
         diagnostic.data = Data::LearningNotApplied {
             id: entry.id.clone(),
             results: finding.results.clone(),
@@ -130,11 +122,11 @@ fn compute_canvas_finding(snapshot: &Snapshot, entry: &AssumptionEntry) -> Optio
                 .filter_map(move |r| Some((path, r, result_disagreement(r, entry)?)))
         });
     let (path, result, difference) = disagreeing.next()?;
-    let mut related = vec![(
-        path.to_string(),
-        result.range.clone(),
-        format!("the learning records {difference}"),
-    )];
+    let mut related = vec![Related {
+        path: path.to_string(),
+        range: result.range.clone(),
+        message: format!("the learning records {difference}"),
+    }];
     let mut results = vec![(path.to_string(), result.clone())];
     // Learnings, not results: one learning may state an ID twice.
     let mut count = 1;
@@ -147,11 +139,11 @@ fn compute_canvas_finding(snapshot: &Snapshot, entry: &AssumptionEntry) -> Optio
             last = path;
         }
         if related.len() < MAX_RELATED {
-            related.push((
-                path.to_string(),
-                result.range.clone(),
-                format!("the learning records {difference}"),
-            ));
+            related.push(Related {
+                path: path.to_string(),
+                range: result.range.clone(),
+                message: format!("the learning records {difference}"),
+            });
             results.push((path.to_string(), result.clone()));
         }
     }
@@ -173,7 +165,7 @@ fn compute_canvas_finding(snapshot: &Snapshot, entry: &AssumptionEntry) -> Optio
     };
     Some(LearningFinding {
         message,
-        related,
+        related: related.into(),
         results,
     })
 }

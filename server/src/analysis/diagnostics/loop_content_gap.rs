@@ -36,7 +36,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let range = announced
         .map(|(_, r)| r.clone())
         .unwrap_or_else(|| anchor(context.file));
-    let related = entries
+    let related: Vec<Related> = entries
         .iter()
         .map(|(file, entry)| Related {
             path: file.path.clone(),
@@ -59,7 +59,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             names.join(", ")
         ),
     );
-    diagnostic.related = related;
+    diagnostic.related = related.into();
     out.push(diagnostic);
 }
 

@@ -82,7 +82,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             state.request.range.clone(),
             message,
         );
-        diagnostic.related = related;
+        diagnostic.related = related.into();
         out.push(diagnostic);
     }
 }

@@ -37,20 +37,12 @@ use crate::facts::paths::{PathKind, StageForm};
 use crate::facts::solution::SolutionEntry;
 use crate::facts::{AnnouncedResult, LearningResult, Link};
 use crate::index::{FileData, Snapshot};
+use std::sync::Arc;
+
 use crate::rules::{default_severity, Severity};
 use crate::syntax::ByteRange;
 
-/// Another place involved in a diagnostic (LSP `relatedInformation`).
-/// Its range is one of the ranges [`crate::facts::FileFacts::ranges`]
-/// lists for that file (not a whole block), the file's [`anchor`], or
-/// `0..0`: the server re-sends a diagnostic pointing into an edited file
-/// only when those moved (`lsp/moves.rs`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Related {
-    pub path: String,
-    pub range: ByteRange,
-    pub message: String,
-}
+pub use crate::index::Related;
 
 /// A diagnostic on a byte range of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,9 +52,28 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub range: ByteRange,
     pub message: String,
-    pub related: Vec<Related>,
+    /// Shared, not copied, by the diagnostics and passes that report the
+    /// same list from a memo (`learning-not-applied`'s Canvas end): the
+    /// server reuses what it worked out for a list it has seen, by
+    /// pointer, so a rule shares one only while the files it points into
+    /// keep their text (see [`crate::index::Memo`]).
+    pub related: Arc<[Related]>,
     /// What the code's quick fixes need, found by the rule.
     pub data: Data,
+}
+
+impl Diagnostic {
+    /// Adds `related` to the related information.
+    pub fn relate(&mut self, related: Related) {
+        self.relate_all([related]);
+    }
+
+    /// Adds every one of `related` to the related information.
+    pub fn relate_all(&mut self, related: impl IntoIterator<Item = Related>) {
+        let mut all = self.related.to_vec();
+        all.extend(related);
+        self.related = all.into();
+    }
 }
 
 /// What a diagnostic's quick fixes need, found by the rule that reports
@@ -187,7 +198,7 @@ impl Context<'_> {
             severity: default_severity(code),
             range,
             message,
-            related: Vec::new(),
+            related: Arc::new([]),
             data: Data::None,
         }
     }

@@ -13,7 +13,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                 .unwrap_or_else(|| default_severity(problem.code)),
             range: problem.range.clone(),
             message: problem.message.clone(),
-            related: Vec::new(),
+            related: std::sync::Arc::new([]),
             data: super::Data::None,
         });
     }

@@ -61,7 +61,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             },
         );
         if let Some(file) = &solution_file {
-            diagnostic.related.push(Related {
+            diagnostic.relate(Related {
                 path: file.to_string(),
                 range: 0..0,
                 message: "the solution section".into(),

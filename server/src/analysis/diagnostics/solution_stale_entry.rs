@@ -63,7 +63,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                 entry.name_range.clone(),
                 message,
             );
-            diagnostic.related.extend(related);
+            diagnostic.relate_all(related);
             out.push(diagnostic);
         }
         return;
@@ -99,7 +99,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                     entry.name
                 ),
             );
-            diagnostic.related.push(Related {
+            diagnostic.relate(Related {
                 path: file.path.clone(),
                 range: entry.name_range.clone(),
                 message: "the 09 entry".into(),
