@@ -20,12 +20,21 @@ impl Snapshot {
         let old = self.files.get(&path).cloned();
         let mut affected = BTreeSet::new();
         affected.insert(path.clone());
-        if let Some(old) = &old {
-            self.index_file(old, false);
-        }
         let created = self.add_path(&path);
         let file = Arc::new(file);
-        self.index_file(&file, true);
+        let after = super::postings::postings(&self.config, &file);
+        match &old {
+            // Filed under the same keys (typing in a title, in prose): the
+            // tables stay, and only a learning's results get new versions.
+            Some(old) if super::postings::postings(&self.config, old) == after => {
+                self.new_learning_versions(&after);
+            }
+            Some(old) => {
+                self.index_file(old, false);
+                self.post(&path, &after, true);
+            }
+            None => self.post(&path, &after, true),
+        }
         self.files.insert(path.clone(), file.clone());
         self.collect_affected(old.as_deref(), Some(&file), &mut affected);
         if created {
@@ -71,11 +80,12 @@ impl Snapshot {
         let old_facts = old.map(|f| &f.facts).unwrap_or(&empty);
         let new_facts = new.map(|f| &f.facts).unwrap_or(&empty);
         // Assumption definitions: the files citing or defining an ID whose
-        // entries changed (added, removed, or with another title, status or
+        // entries changed (added, removed, or with another status or
         // confidence), and through `assumptions` the Canvas section 10 files.
-        let entry_key = |e: &crate::facts::AssumptionEntry| {
-            (e.id.clone(), e.title.clone(), e.status, e.confidence)
-        };
+        // Not the title: no diagnostic reads it (hover and completion, which
+        // do, are computed on request), and typing in an entry's heading
+        // would otherwise re-diagnose every thread citing it.
+        let entry_key = |e: &crate::facts::AssumptionEntry| (e.id.clone(), e.status, e.confidence);
         let old_entries: BTreeSet<_> = old_facts.entries.iter().map(entry_key).collect();
         let new_entries: BTreeSet<_> = new_facts.entries.iter().map(entry_key).collect();
         let changed: BTreeSet<&String> = old_entries
@@ -276,6 +286,48 @@ Tests: A9 - z
                 "threads/sales/x/2-hypothesis.md",
             ],
         );
+    }
+
+    /// No diagnostic reads an entry's title: typing in it reaches the
+    /// section only, and leaves the tables as they were.
+    #[test]
+    fn retitling_an_entry_reaches_only_its_section() {
+        let mut snapshot = snapshot(WORKSPACE);
+        let before = snapshot.clone();
+        let affected = edit(
+            &mut snapshot,
+            r#"
+//- /strategy/canvas/10-assumptions.md
+### A1: One, retitled
+**Status:** testing
+
+### A2: Two
+"#,
+        );
+        assert_eq!(
+            affected,
+            BTreeSet::from(["strategy/canvas/10-assumptions.md".to_string()])
+        );
+        assert_eq!(snapshot.assumptions, before.assumptions);
+        assert_eq!(snapshot.assumption_refs, before.assumption_refs);
+    }
+
+    /// A learning edited without a change of its keys still gets new
+    /// versions for its results: their ranges may have moved.
+    #[test]
+    fn a_learning_edited_in_place_gets_new_result_versions() {
+        let mut snapshot = snapshot(
+            "//- /strategy/canvas/10-assumptions.md\n### A1: One\n\
+             //- /threads/sales/x/6-learning.md\n- A1: VALIDATED\n",
+        );
+        let version = snapshot.learning_versions["A1"];
+        let keys = snapshot.learning_records.clone();
+        edit(
+            &mut snapshot,
+            "//- /threads/sales/x/6-learning.md\n# Learning\n\n- A1: VALIDATED\n",
+        );
+        assert_eq!(snapshot.learning_records, keys);
+        assert_ne!(snapshot.learning_versions["A1"], version);
     }
 
     #[test]

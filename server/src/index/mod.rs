@@ -5,8 +5,8 @@
 //! immutable value (persistent maps: cloning is O(1)); updates return the
 //! set of files whose diagnostics may have changed.
 //!
-//! `snapshot.rs` holds the tables and their per-file updates,
-//! `invalidation.rs` what an edit invalidates, `candidates.rs` where a link
+//! `snapshot.rs` holds the tables, `postings.rs` the keys each file is
+//! filed under and their updates, `invalidation.rs` what an edit invalidates, `candidates.rs` where a link
 //! or attribution may point (the reverse map's keys), `small_set.rs` the
 //! tables' value sets.
 
@@ -19,6 +19,7 @@ use crate::line_index::LineIndex;
 mod candidates;
 mod invalidation;
 mod loop_reach;
+mod postings;
 mod small_set;
 mod snapshot;
 

@@ -3,16 +3,12 @@
 //! the per-file table updates (`index_file`) that building and every edit
 //! go through. What an edit invalidates is in `invalidation.rs`.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use imbl::{OrdMap, OrdSet};
 
-use super::candidates::{attribution_keys, attribution_source, link_keys};
 use super::{EntryLocation, FileData, PathSet, SmallSet};
 use crate::config::Config;
-use crate::facts::paths::PathKind;
-use crate::facts::solution::feature_key;
 use crate::facts::status::AssumptionStatus;
 use crate::paths;
 
@@ -41,7 +37,7 @@ pub struct Snapshot {
     pub goal_refs: OrdMap<String, PathSet>,
     /// Link resolution key -> files with a link that could resolve to it.
     pub link_dependents: OrdMap<String, PathSet>,
-    /// Feature key ([`feature_key`]) -> files announcing that feature as a
+    /// Feature key ([`crate::facts::solution::feature_key`]) -> files announcing that feature as a
     /// 09 update (`09-solution.md → "Feature"`), in path order.
     pub solution_announcements: OrdMap<String, PathSet>,
     /// Assumption ID -> live learnings (stage 6, or legacy 7, outside
@@ -109,7 +105,7 @@ pub struct Related {
 /// The next number of [`Snapshot::learning_versions`], unique in the
 /// process (snapshots cloned from one base and edited apart never share
 /// a number for different states).
-fn next_version() -> u64 {
+pub(super) fn next_version() -> u64 {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
@@ -234,132 +230,10 @@ impl Snapshot {
         true
     }
 
-    /// Adds (`add`) or removes the table entries of one file.
+    /// Adds (`add`) or removes the table entries of one file (see
+    /// [`super::postings`]).
     pub(super) fn index_file(&mut self, file: &FileData, add: bool) {
-        // The one allocation of the path that every set below shares.
-        let member: Arc<str> = Arc::from(file.path.as_str());
-        let path = &member;
-        let facts = &file.facts;
-        match facts.path_kind() {
-            PathKind::Canvas { number, .. } => {
-                update_ord_set(&mut self.canvas, number, path, add);
-            }
-            PathKind::Stage { thread, .. } | PathKind::ThreadMeta { thread, .. } => {
-                update_ord_set(&mut self.threads, thread, path, add);
-            }
-            _ => {}
-        }
-        for (index, entry) in facts.entries.iter().enumerate() {
-            let location = EntryLocation {
-                file: file.path.clone(),
-                index,
-            };
-            let set = self.assumptions.entry(entry.id.clone()).or_default();
-            if add {
-                set.insert(location);
-            } else {
-                set.remove(&location);
-                if set.is_empty() {
-                    self.assumptions.remove(&entry.id);
-                }
-            }
-        }
-        let refs = facts.refs.iter().map(|r| &r.id);
-        update_sets(&mut self.assumption_refs, refs, path, add);
-        if let Some(goal) = &facts.goal {
-            update_set(&mut self.goals, &goal.id, path, add);
-        }
-        let goal_refs = facts.goal_refs.iter().map(|g| &g.goal);
-        update_sets(&mut self.goal_refs, goal_refs, path, add);
-        let features = facts
-            .solution_updates
-            .iter()
-            .map(|(name, _)| feature_key(name));
-        update_sets(&mut self.solution_announcements, features, path, add);
-        if matches!(
-            facts.path_kind(),
-            PathKind::Stage {
-                number: 6 | 7,
-                archived: false,
-                ..
-            }
-        ) {
-            let results = facts.learning_results.iter().map(|r| &r.id);
-            update_sets(&mut self.learning_records, results, path, add);
-            for result in &facts.learning_results {
-                if self.learning_records.contains_key(&result.id) {
-                    self.learning_versions
-                        .insert(result.id.clone(), next_version());
-                } else {
-                    self.learning_versions.remove(&result.id);
-                }
-            }
-        }
-        if let Some(thread) = super::content_attribution(&self.config, file) {
-            update_set(&mut self.content_attributed, thread, path, add);
-        }
-        let mut keys = BTreeSet::new();
-        for link in &facts.links {
-            keys.extend(link_keys(&self.config, path, link));
-        }
-        if let Some(source) = attribution_source(file) {
-            keys.extend(attribution_keys(&self.config, &source));
-        }
-        // The thread a feature request names (not a link: it may name a
-        // thread still to create) is found again when it appears or goes.
-        for request in &facts.feature_requests {
-            if let Some((named, _)) = &request.thread {
-                keys.insert(format!("path:{}/{named}", self.config.threads_dir));
-            }
-        }
-        for key in keys {
-            update_set(&mut self.link_dependents, &key, path, add);
-        }
-    }
-}
-
-/// [`update_set`] for an ordered table (Canvas sections, threads).
-fn update_ord_set<K: Ord + Clone>(
-    map: &mut OrdMap<K, PathSet>,
-    key: &K,
-    path: &Arc<str>,
-    add: bool,
-) {
-    if add {
-        map.entry(key.clone()).or_default().insert(path.clone());
-    } else if map.get_mut(key).is_some_and(|set| {
-        set.remove(path);
-        set.is_empty()
-    }) {
-        map.remove(key);
-    }
-}
-
-/// [`update_set`] for each distinct key of `keys`, in key order.
-fn update_sets<K: AsRef<str> + Ord>(
-    map: &mut OrdMap<String, PathSet>,
-    keys: impl Iterator<Item = K>,
-    path: &Arc<str>,
-    add: bool,
-) {
-    for key in keys.collect::<BTreeSet<K>>() {
-        update_set(map, key.as_ref(), path, add);
-    }
-}
-
-/// Adds `path` under `key`, or removes it and drops the key once its set
-/// is empty.
-fn update_set(map: &mut OrdMap<String, PathSet>, key: &str, path: &Arc<str>, add: bool) {
-    if add {
-        // The key is copied only when it is new.
-        match map.get_mut(key) {
-            Some(set) => set.insert(path.clone()),
-            None => map.entry(key.to_string()).or_default().insert(path.clone()),
-        };
-    } else if map.get_mut(key).is_some_and(|set| {
-        set.remove(path);
-        set.is_empty()
-    }) {
-        map.remove(key);
+        let postings = super::postings::postings(&self.config, file);
+        self.post(&file.path, &postings, add);
     }
 }
