@@ -66,7 +66,8 @@ impl Document {
         };
         let start = char_index(&self.rope, start, unit);
         let end = char_index(&self.rope, end, unit).max(start);
-        self.moves.record(region(&self.rope, start, end, text));
+        self.moves
+            .record(region(&self.rope, start, end, text, unit));
         let start_byte = self.rope.char_to_byte(start);
         let old_end_byte = self.rope.char_to_byte(end);
         let start_position = point_of(&self.rope, start);
@@ -97,15 +98,23 @@ impl Document {
 }
 
 /// The lines the change of chars `start..end` of `rope` into `text`
-/// replaces, and whether it may add or remove lines: it spans a line end,
-/// inserts one, or starts right after a `\r` (joining a lone `\r` to a
-/// `\n` after it makes one line end of two).
-fn region(rope: &Rope, start: usize, end: usize, text: &str) -> Region {
+/// replaces, the column it starts at in `unit`, and whether it may add or
+/// remove lines: it spans a line end, inserts one, or starts right after a
+/// `\r` (joining a lone `\r` to a `\n` after it makes one line end of
+/// two).
+fn region(rope: &Rope, start: usize, end: usize, text: &str, unit: ColumnUnit) -> Region {
     let first = rope.char_to_line(start) as u32;
     let last = rope.char_to_line(end) as u32;
     let after_cr = start > 0 && rope.char(start - 1) == '\r';
+    let line_start = rope.line_to_char(first as usize);
+    let first_col = match unit {
+        ColumnUnit::Utf8 => rope.char_to_byte(start) - rope.char_to_byte(line_start),
+        ColumnUnit::Utf16 => rope.char_to_utf16_cu(start) - rope.char_to_utf16_cu(line_start),
+        ColumnUnit::Chars => start - line_start,
+    };
     Region {
         first,
+        first_col: first_col as u32,
         last,
         shifts: first != last || after_cr || text.contains(['\n', '\r']),
     }

@@ -23,6 +23,10 @@ const KEPT: usize = 1024;
 pub struct Region {
     /// The first and last line the change replaced (in the text before it).
     pub first: u32,
+    /// The column on line `first` where the change starts, in the session's
+    /// column unit (the unit of [`RelatedSpan::last_col`]): what ends
+    /// before it on that line stays where it is.
+    pub first_col: u32,
     pub last: u32,
     /// The change may have added or removed lines: every line from
     /// `first` on may have moved.
@@ -33,37 +37,45 @@ impl Region {
     /// A change of the whole text.
     pub const WHOLE: Region = Region {
         first: 0,
+        first_col: 0,
         last: u32::MAX,
         shifts: true,
     };
 
-    /// Whether a range over lines `first..=last` (of the text before the
-    /// change) may stand elsewhere after it, in line or column.
-    pub fn reaches(&self, first: u32, last: u32) -> bool {
+    /// Whether a range over lines `first..=last`, ending at column
+    /// `last_col` of its last line (of the text before the change), may
+    /// stand elsewhere after it, in line or column. A range ending where
+    /// the change starts is reached: text typed at a title's end is the
+    /// title's.
+    pub fn reaches(&self, first: u32, last: u32, last_col: u32) -> bool {
+        let after_start = (last, last_col) >= (self.first, self.first_col);
         if self.shifts {
-            last >= self.first
+            after_start
         } else {
-            first <= self.last && last >= self.first
+            first <= self.last && after_start
         }
     }
 }
 
 /// Where a diagnostic of one file points into another: the first and last
-/// line of its related ranges there, and the [`MoveLog::stamp`] of that
-/// file's text they were computed on (`None`: not an open document, so
-/// any change to it moves them).
+/// line of its related ranges there, the column where the last of them
+/// ends on that last line (in the session's column unit), and the
+/// [`MoveLog::stamp`] of that file's text they were computed on (`None`:
+/// not an open document, so any change to it moves them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RelatedSpan {
     pub stamp: Option<(u64, i32)>,
     pub first: u32,
     pub last: u32,
+    pub last_col: u32,
 }
 
 impl RelatedSpan {
-    /// Widens the span to cover lines `first..=last`.
-    pub fn cover(&mut self, first: u32, last: u32) {
+    /// Widens the span to cover lines `first..=last`, ending at column
+    /// `last_col` of line `last`.
+    pub fn cover(&mut self, first: u32, last: u32, last_col: u32) {
         self.first = self.first.min(first);
-        self.last = self.last.max(last);
+        (self.last, self.last_col) = (self.last, self.last_col).max((last, last_col));
     }
 }
 
@@ -117,9 +129,12 @@ impl MoveLog {
 
     /// The log in a form that answers [`Moves::moved`] for many spans in
     /// time independent of the log's length: the changes' versions, the
-    /// first line a shifting change from each one on reaches, and the
+    /// first position a shifting change from each one on reaches, and the
     /// distinct line ranges the others replaced with the last change that
-    /// did (changes not sealed yet count as the newest).
+    /// did and the first column any did (changes not sealed yet count as
+    /// the newest). The column of a line range is the least of every
+    /// change to it kept, not only of those after a given version: a span
+    /// may count as moved when it did not, never the reverse.
     pub fn summary(&self) -> Moves {
         let regions: Vec<&Region> = self
             .edits
@@ -127,15 +142,18 @@ impl MoveLog {
             .map(|(_, region)| region)
             .chain(&self.unsealed)
             .collect();
-        let mut shift_from = vec![u32::MAX; regions.len() + 1];
-        let mut replaced: std::collections::HashMap<(u32, u32), usize> =
+        let mut shift_from = vec![(u32::MAX, u32::MAX); regions.len() + 1];
+        let mut replaced: std::collections::HashMap<(u32, u32), (usize, u32)> =
             std::collections::HashMap::new();
         for (at, region) in regions.iter().enumerate().rev() {
             shift_from[at] = shift_from[at + 1];
             if region.shifts {
-                shift_from[at] = shift_from[at].min(region.first);
+                shift_from[at] = shift_from[at].min((region.first, region.first_col));
             } else {
-                replaced.entry((region.first, region.last)).or_insert(at);
+                let entry = replaced
+                    .entry((region.first, region.last))
+                    .or_insert((at, region.first_col));
+                entry.1 = entry.1.min(region.first_col);
             }
         }
         Moves {
@@ -145,7 +163,15 @@ impl MoveLog {
             shift_from,
             replaced: replaced
                 .into_iter()
-                .map(|((first, last), at)| (first, last, at))
+                .map(|((first, last), (at, first_col))| Replaced {
+                    region: Region {
+                        first,
+                        first_col,
+                        last,
+                        shifts: false,
+                    },
+                    at,
+                })
                 .collect(),
         }
     }
@@ -160,11 +186,19 @@ pub struct Moves {
     /// The sealed changes' versions, ascending.
     versions: Vec<i32>,
     /// For each change (the unsealed ones as one after the sealed), the
-    /// first line any shifting change from it on reaches (`u32::MAX`: none).
-    shift_from: Vec<u32>,
-    /// Line ranges replaced by changes that did not shift, each with the
-    /// index of the last change that replaced it.
-    replaced: Vec<(u32, u32, usize)>,
+    /// first position (line, column) any shifting change from it on
+    /// reaches (`u32::MAX`: none).
+    shift_from: Vec<(u32, u32)>,
+    /// Line ranges replaced by changes that did not shift.
+    replaced: Vec<Replaced>,
+}
+
+/// A line range replaced by changes that did not shift lines: from the
+/// least column any started at, with the index of the last one.
+#[derive(Debug)]
+struct Replaced {
+    region: Region,
+    at: usize,
 }
 
 impl Moves {
@@ -181,12 +215,15 @@ impl Moves {
         // Changes are sealed with ascending versions: the ones after the
         // span's start here.
         let from = self.versions.partition_point(|v| *v <= version);
-        if self.shift_from[from] <= span.last {
+        if self.shift_from[from] <= (span.last, span.last_col) {
             return true;
         }
-        self.replaced
-            .iter()
-            .any(|(first, last, at)| *at >= from && span.first <= *last && span.last >= *first)
+        self.replaced.iter().any(|replaced| {
+            replaced.at >= from
+                && replaced
+                    .region
+                    .reaches(span.first, span.last, span.last_col)
+        })
     }
 }
 
@@ -297,6 +334,7 @@ mod tests {
             stamp: Some(log.stamp(version)),
             first,
             last,
+            last_col: u32::MAX,
         }
     }
 
@@ -304,21 +342,74 @@ mod tests {
     fn a_change_reaches_its_lines_and_when_it_shifts_every_line_after() {
         let same_lines = Region {
             first: 4,
+            first_col: 0,
             last: 4,
             shifts: false,
         };
-        assert!(same_lines.reaches(4, 4));
-        assert!(same_lines.reaches(2, 9));
-        assert!(!same_lines.reaches(3, 3));
-        assert!(!same_lines.reaches(5, 7));
+        assert!(same_lines.reaches(4, 4, u32::MAX));
+        assert!(same_lines.reaches(2, 9, u32::MAX));
+        assert!(!same_lines.reaches(3, 3, u32::MAX));
+        assert!(!same_lines.reaches(5, 7, u32::MAX));
         let shifting = Region {
             shifts: true,
             ..same_lines
         };
-        assert!(shifting.reaches(5, 7));
-        assert!(shifting.reaches(0, 4));
-        assert!(!shifting.reaches(0, 3));
-        assert!(Region::WHOLE.reaches(0, 0));
+        assert!(shifting.reaches(5, 7, u32::MAX));
+        assert!(shifting.reaches(0, 4, u32::MAX));
+        assert!(!shifting.reaches(0, 3, u32::MAX));
+        assert!(Region::WHOLE.reaches(0, 0, u32::MAX));
+    }
+
+    /// What ends before a change's first column on its first line stays
+    /// put; what ends at it or after moves (text typed at a range's end
+    /// may be the range's).
+    #[test]
+    fn a_range_ending_before_the_change_on_its_line_is_not_reached() {
+        let typed = Region {
+            first: 4,
+            first_col: 10,
+            last: 4,
+            shifts: false,
+        };
+        assert!(!typed.reaches(4, 4, 9));
+        assert!(typed.reaches(4, 4, 10));
+        assert!(!typed.reaches(2, 4, 3));
+        let enter = Region {
+            shifts: true,
+            ..typed
+        };
+        assert!(!enter.reaches(4, 4, 9));
+        assert!(enter.reaches(4, 4, 10));
+        assert!(enter.reaches(5, 5, 0));
+        // Through the summary: typing along line 4 from column 10, then
+        // once at column 3.
+        let mut log = MoveLog::new(1);
+        let at_col = |log: &MoveLog, last_col: u32| RelatedSpan {
+            last_col,
+            ..span(log, 1, 4, 4)
+        };
+        for (version, first_col) in [(2, 10), (3, 11), (4, 12)] {
+            log.record(Region { first_col, ..typed });
+            log.seal(version);
+        }
+        assert!(!log.summary().moved(&at_col(&log, 6)));
+        assert!(log.summary().moved(&at_col(&log, 11)));
+        log.record(Region {
+            first_col: 3,
+            ..typed
+        });
+        log.seal(5);
+        assert!(log.summary().moved(&at_col(&log, 6)));
+        log.record(Region {
+            first: 2,
+            first_col: 0,
+            last: 2,
+            shifts: true,
+        });
+        assert!(log.summary().moved(&RelatedSpan {
+            last_col: 0,
+            ..span(&log, 5, 3, 3)
+        }));
     }
 
     #[test]
@@ -326,12 +417,14 @@ mod tests {
         let mut log = MoveLog::new(1);
         log.record(Region {
             first: 10,
+            first_col: 0,
             last: 10,
             shifts: true,
         });
         log.seal(2);
         log.record(Region {
             first: 3,
+            first_col: 0,
             last: 3,
             shifts: false,
         });
@@ -356,11 +449,13 @@ mod tests {
         assert!(log.summary().moved(&RelatedSpan {
             stamp: None,
             first: 0,
-            last: 0
+            last: 0,
+            last_col: 0,
         }));
         for version in 2..(KEPT as i32 + 10) {
             log.record(Region {
                 first: 100,
+                first_col: 0,
                 last: 100,
                 shifts: false,
             });

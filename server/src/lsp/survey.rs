@@ -69,15 +69,19 @@ impl SurveyCache {
     }
 }
 
-/// One related list, surveyed: the hash of its wire form and, for each
-/// entry pointing into another file, (index in the list, first line,
-/// last line) there.
+/// One related list, surveyed: the hash of its wire form and the spans of
+/// its entries pointing into other files.
 struct Piece {
     /// Held so that its address stays its own.
     _list: Arc<[Related]>,
     hash: u64,
-    spans: Vec<(u32, u32, u32)>,
+    spans: Vec<Span>,
 }
+
+/// Where one entry of a related list points into another file: its index
+/// in the list, the first and last line of its range there and the column
+/// its range ends at on the last (in the survey's unit).
+type Span = (u32, u32, u32, u32);
 
 /// Surveys `found`, the diagnostics of `file` (at workspace path `path`)
 /// on `snapshot`, with columns in `unit`. Related information whose target
@@ -106,16 +110,17 @@ pub(in crate::lsp) fn survey(
     snapshot.config.documentation_url.hash(&mut hasher);
     found.len().hash(&mut hasher);
     let mut related: BTreeMap<String, RelatedSpan> = BTreeMap::new();
-    let mut cover = |list: &[Related], spans: &[(u32, u32, u32)]| {
-        for &(index, first, last) in spans {
+    let mut cover = |list: &[Related], spans: &[Span]| {
+        for &(index, first, last, last_col) in spans {
             let target = &list[index as usize].path;
             match related.get_mut(target.as_str()) {
-                Some(span) => span.cover(first, last),
+                Some(span) => span.cover(first, last, last_col),
                 None => {
                     let span = RelatedSpan {
                         stamp: stamps.get(target.as_str()).copied(),
                         first,
                         last,
+                        last_col,
                     };
                     related.insert(target.clone(), span);
                 }
@@ -164,26 +169,26 @@ fn work_out(
     list: &[Related],
     path: &str,
     unit: ColumnUnit,
-) -> (u64, Vec<(u32, u32, u32)>) {
+) -> (u64, Vec<Span>) {
     let mut hasher = std::hash::DefaultHasher::new();
     list.len().hash(&mut hasher);
     let mut spans = Vec::new();
     for (index, target) in list.iter().enumerate() {
         target.path.hash(&mut hasher);
         target.message.hash(&mut hasher);
-        let (first, last) = match snapshot.files.get(target.path.as_str()) {
+        let (first, last, last_col) = match snapshot.files.get(target.path.as_str()) {
             Some(data) => {
                 let range = convert::range(data, &target.range, unit);
                 hash_range(&mut hasher, range);
-                (range.start.line, range.end.line)
+                (range.start.line, range.end.line, range.end.character)
             }
             None => {
                 u32::MAX.hash(&mut hasher);
-                (0, u32::MAX)
+                (0, u32::MAX, u32::MAX)
             }
         };
         if target.path != path {
-            spans.push((index as u32, first, last));
+            spans.push((index as u32, first, last, last_col));
         }
     }
     (hasher.finish(), spans)
