@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use super::{FileData, Snapshot};
 use crate::facts::paths::PathKind;
+use crate::facts::status::AssumptionStatus;
 use crate::facts::FileFacts;
 use crate::paths;
 
@@ -85,24 +86,32 @@ impl Snapshot {
         // Not the title: no diagnostic reads it (hover and completion, which
         // do, are computed on request), and typing in an entry's heading
         // would otherwise re-diagnose every thread citing it.
-        let entry_key = |e: &crate::facts::AssumptionEntry| (e.id.clone(), e.status, e.confidence);
-        let old_entries: BTreeSet<_> = old_facts.entries.iter().map(entry_key).collect();
-        let new_entries: BTreeSet<_> = new_facts.entries.iter().map(entry_key).collect();
-        let changed: BTreeSet<&String> = old_entries
+        type EntryKey<'a> = (&'a str, Option<AssumptionStatus>, Option<u8>);
+        fn entry_keys(facts: &FileFacts) -> BTreeSet<EntryKey<'_>> {
+            let entries = facts.entries.iter();
+            entries
+                .map(|e| (e.id.as_str(), e.status, e.confidence))
+                .collect()
+        }
+        let old_entries = entry_keys(old_facts);
+        let new_entries = entry_keys(new_facts);
+        let changed: BTreeSet<&str> = old_entries
             .symmetric_difference(&new_entries)
-            .map(|(id, ..)| id)
+            .map(|(id, ..)| *id)
             .collect();
         // A count change (a duplicate appearing or going) changes diagnostics
         // too, even when the entries' data is the same.
-        let count =
-            |facts: &FileFacts, id: &str| facts.entries.iter().filter(|e| e.id == id).count();
-        let recounted: Vec<&String> = old_facts
-            .entries
-            .iter()
-            .chain(new_facts.entries.iter())
-            .map(|e| &e.id)
-            .filter(|id| count(old_facts, id) != count(new_facts, id))
-            .collect();
+        let mut counts: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+        for entry in old_facts.entries.iter() {
+            counts.entry(entry.id.as_str()).or_default().0 += 1;
+        }
+        for entry in new_facts.entries.iter() {
+            counts.entry(entry.id.as_str()).or_default().1 += 1;
+        }
+        let recounted = counts
+            .into_iter()
+            .filter(|(_, (old, new))| old != new)
+            .map(|(id, _)| id);
         for id in changed.into_iter().chain(recounted) {
             if let Some(files) = self.assumption_refs.get(id) {
                 affected.extend(files.iter().map(|p| p.to_string()));

@@ -11,10 +11,12 @@ use super::{EntryLocation, FileData, PathSet, Snapshot};
 use crate::config::Config;
 use crate::facts::paths::PathKind;
 use crate::facts::solution::feature_key;
+use crate::facts::{Link, LinkKind};
 
-/// The keys of one file in each table of [`Snapshot`]. Equal postings
-/// mean the file is filed under the same keys (entries at the same
-/// indexes); byte ranges are in no table.
+/// The keys of one file in each table of [`Snapshot`], or what they are
+/// made from (the link keys). Equal postings mean the file is filed under
+/// the same keys (entries at the same indexes); byte ranges are in no
+/// table.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct Postings {
     canvas: Option<u8>,
@@ -29,7 +31,38 @@ pub(super) struct Postings {
     /// order stated, repeats included); empty for other files.
     learning_results: Vec<String>,
     content_attributed: Option<String>,
-    links: BTreeSet<String>,
+    /// What the keys of `link_dependents` are made from
+    /// ([`Postings::link_keys`]): each link's target and kind (what
+    /// `candidates` reads of it), the `source` attribution's path, and the
+    /// threads feature requests name.
+    links: Vec<(String, LinkKind)>,
+    attribution: Option<(String, std::ops::Range<u32>)>,
+    requests: Vec<String>,
+}
+
+impl Postings {
+    /// The keys of `link_dependents` the file at `path` is filed under.
+    fn link_keys(&self, config: &Config, path: &str) -> BTreeSet<String> {
+        let mut keys = BTreeSet::new();
+        for (target, kind) in &self.links {
+            let link = Link {
+                target: target.clone(),
+                range: 0..0,
+                kind: *kind,
+                span: None,
+            };
+            keys.extend(link_keys(config, path, &link));
+        }
+        if let Some(source) = &self.attribution {
+            keys.extend(attribution_keys(config, source));
+        }
+        // The thread a feature request names (not a link: it may name a
+        // thread still to create) is found again when it appears or goes.
+        for named in &self.requests {
+            keys.insert(format!("path:{}/{named}", config.threads_dir));
+        }
+        keys
+    }
 }
 
 /// The postings of `file` under `config`.
@@ -50,20 +83,6 @@ pub(super) fn postings(config: &Config, file: &FileData) -> Postings {
             ..
         }
     );
-    let mut links = BTreeSet::new();
-    for link in &facts.links {
-        links.extend(link_keys(config, &file.path, link));
-    }
-    if let Some(source) = attribution_source(file) {
-        links.extend(attribution_keys(config, &source));
-    }
-    // The thread a feature request names (not a link: it may name a
-    // thread still to create) is found again when it appears or goes.
-    for request in &facts.feature_requests {
-        if let Some((named, _)) = &request.thread {
-            links.insert(format!("path:{}/{named}", config.threads_dir));
-        }
-    }
     Postings {
         canvas,
         thread,
@@ -86,7 +105,19 @@ pub(super) fn postings(config: &Config, file: &FileData) -> Postings {
             Vec::new()
         },
         content_attributed: super::content_attribution(config, file).map(str::to_string),
-        links,
+        links: facts
+            .links
+            .iter()
+            .map(|l| (l.target.clone(), l.kind))
+            .collect(),
+        // Its range is not read: the same source at another place is the
+        // same key.
+        attribution: attribution_source(file).map(|(source, _)| (source, 0..0)),
+        requests: facts
+            .feature_requests
+            .iter()
+            .filter_map(|r| Some(r.thread.as_ref()?.0.clone()))
+            .collect(),
     }
 }
 
@@ -134,7 +165,8 @@ impl Snapshot {
         if let Some(thread) = &postings.content_attributed {
             update_set(&mut self.content_attributed, thread, member, add);
         }
-        update_sets(&mut self.link_dependents, &postings.links, member, add);
+        let links = postings.link_keys(&self.config, path);
+        update_sets(&mut self.link_dependents, &links, member, add);
     }
 
     /// Draws new [`Snapshot::learning_versions`] for the IDs a live

@@ -16,6 +16,7 @@ use crate::lsp::capabilities::ClientFlags;
 use crate::lsp::convert;
 use crate::lsp::document::Document;
 use crate::lsp::moves::RelatedSpan;
+use crate::lsp::survey::RelatedSpans;
 use crate::paths;
 use crate::vfs;
 
@@ -59,6 +60,9 @@ pub(in crate::lsp) struct Workspace {
     /// File -> the targets of its last computed diagnostics' related
     /// information (the inverse of `related_into`).
     related_of: HashMap<String, BTreeSet<String>>,
+    /// File -> the [`RelatedSpans::hash`] of what `related_into` holds for
+    /// it, when it points into any file.
+    related_hash: HashMap<String, u64>,
     /// What the surveys of this root's files kept for their next one.
     pub(in crate::lsp) surveys: Arc<crate::lsp::survey::SurveyCache>,
     /// The generations of the publish passes computing for this root.
@@ -150,6 +154,7 @@ impl Workspace {
             surveys: Arc::default(),
             related_into: HashMap::new(),
             related_of: HashMap::new(),
+            related_hash: HashMap::new(),
             passes: BTreeSet::new(),
             applied: HashMap::new(),
         }
@@ -170,11 +175,17 @@ impl Workspace {
     /// into, and where (see `related_into`). The common case, the same
     /// targets as before (a keystroke in a Canvas section whose entries
     /// thousands of learnings point at), updates the spans in place.
-    pub(in crate::lsp) fn set_related(
-        &mut self,
-        path: &str,
-        targets: BTreeMap<String, RelatedSpan>,
-    ) {
+    pub(in crate::lsp) fn set_related(&mut self, path: &str, spans: RelatedSpans) {
+        let recorded = self.related_hash.get(path).copied();
+        if recorded == Some(spans.hash) || recorded.is_none() && spans.is_empty() {
+            return;
+        }
+        if spans.is_empty() {
+            self.related_hash.remove(path);
+        } else {
+            self.related_hash.insert(path.to_string(), spans.hash);
+        }
+        let targets = spans.into_map();
         let same_targets = match self.related_of.get(path) {
             Some(old) => old.len() == targets.len() && old.iter().eq(targets.keys()),
             None => targets.is_empty(),

@@ -28,10 +28,55 @@ pub(in crate::lsp) struct Survey {
     /// related information by workspace path, which gives its URI under
     /// the root). Never [`UNKNOWN`].
     pub fingerprint: u64,
-    /// The files the diagnostics point into (`path` itself excluded), with
-    /// the 0-based lines they point at there and the stamp of the open
-    /// document's text they were computed on (from `stamps`).
-    pub related: BTreeMap<String, RelatedSpan>,
+    /// Where the diagnostics point into other files.
+    pub related: RelatedSpans,
+}
+
+/// Where a file's diagnostics point into other files, as surveyed: made
+/// into a map ([`RelatedSpans::into_map`]) only when it differs from the
+/// last one recorded (its [`RelatedSpans::hash`] does), since a Canvas
+/// section points into thousands of files.
+#[derive(Default)]
+pub(in crate::lsp) struct RelatedSpans {
+    /// Equal for equal maps: a hash of the related lists' wire forms in
+    /// order (which give every target and range) and of the stamps of
+    /// the targets that are open documents.
+    pub hash: u64,
+    lists: Vec<SurveyedList>,
+    stamps: Arc<HashMap<String, (u64, i32)>>,
+}
+
+impl RelatedSpans {
+    /// Whether the diagnostics point into no other file.
+    pub fn is_empty(&self) -> bool {
+        self.lists.is_empty()
+    }
+
+    /// The files pointed into (the surveyed file itself excluded), with
+    /// the 0-based lines pointed at there, the column where the last range
+    /// ends, and the stamp of the open document's text they were computed
+    /// on.
+    pub fn into_map(self) -> BTreeMap<String, RelatedSpan> {
+        let mut related: BTreeMap<String, RelatedSpan> = BTreeMap::new();
+        for (list, spans) in &self.lists {
+            for &(index, first, last, last_col) in spans.iter() {
+                let target = &list[index as usize].path;
+                match related.get_mut(target.as_str()) {
+                    Some(span) => span.cover(first, last, last_col),
+                    None => {
+                        let span = RelatedSpan {
+                            stamp: self.stamps.get(target.as_str()).copied(),
+                            first,
+                            last,
+                            last_col,
+                        };
+                        related.insert(target.clone(), span);
+                    }
+                }
+            }
+        }
+        related
+    }
 }
 
 /// What surveys worked out for shared related lists
@@ -75,8 +120,11 @@ struct Piece {
     /// Held so that its address stays its own.
     _list: Arc<[Related]>,
     hash: u64,
-    spans: Vec<Span>,
+    spans: Arc<[Span]>,
 }
+
+/// A related list and the spans of its entries pointing into other files.
+type SurveyedList = (Arc<[Related]>, Arc<[Span]>);
 
 /// Where one entry of a related list points into another file: its index
 /// in the list, the first and last line of its range there and the column
@@ -91,7 +139,7 @@ type Span = (u32, u32, u32, u32);
 /// in `cache` (see [`SurveyCache`]).
 pub(in crate::lsp) fn survey(
     snapshot: &Snapshot,
-    stamps: &HashMap<String, (u64, i32)>,
+    stamps: &Arc<HashMap<String, (u64, i32)>>,
     cache: &SurveyCache,
     path: &str,
     file: &FileData,
@@ -109,24 +157,8 @@ pub(in crate::lsp) fn survey(
     let mut hasher = std::hash::DefaultHasher::new();
     snapshot.config.documentation_url.hash(&mut hasher);
     found.len().hash(&mut hasher);
-    let mut related: BTreeMap<String, RelatedSpan> = BTreeMap::new();
-    let mut cover = |list: &[Related], spans: &[Span]| {
-        for &(index, first, last, last_col) in spans {
-            let target = &list[index as usize].path;
-            match related.get_mut(target.as_str()) {
-                Some(span) => span.cover(first, last, last_col),
-                None => {
-                    let span = RelatedSpan {
-                        stamp: stamps.get(target.as_str()).copied(),
-                        first,
-                        last,
-                        last_col,
-                    };
-                    related.insert(target.clone(), span);
-                }
-            }
-        }
-    };
+    let mut spans_hasher = std::hash::DefaultHasher::new();
+    let mut lists = Vec::new();
     for diagnostic in found {
         diagnostic.code.hash(&mut hasher);
         (diagnostic.severity as u8).hash(&mut hasher);
@@ -141,24 +173,44 @@ pub(in crate::lsp) fn survey(
                     Piece {
                         _list: list.clone(),
                         hash,
-                        spans,
+                        spans: spans.into(),
                     }
                 })
             });
             hasher.write_u64(piece.hash);
-            cover(list, &piece.spans);
-        } else {
+            spans_hasher.write_u64(piece.hash);
+            if !piece.spans.is_empty() {
+                lists.push((list.clone(), piece.spans.clone()));
+            }
+        } else if !list.is_empty() {
             let (hash, spans) = work_out(snapshot, list, path, unit);
             hasher.write_u64(hash);
-            cover(list, &spans);
+            spans_hasher.write_u64(hash);
+            if !spans.is_empty() {
+                lists.push((list.clone(), spans.into()));
+            }
+        } else {
+            hasher.write_u64(0);
         }
     }
     if caching {
         cache.keep(path, used);
     }
+    if !stamps.is_empty() {
+        for (list, spans) in &lists {
+            for (index, ..) in spans.iter() {
+                let target = list[*index as usize].path.as_str();
+                stamps.get(target).hash(&mut spans_hasher);
+            }
+        }
+    }
     Survey {
         fingerprint: hasher.finish().max(UNKNOWN + 1),
-        related,
+        related: RelatedSpans {
+            hash: spans_hasher.finish(),
+            lists,
+            stamps: stamps.clone(),
+        },
     }
 }
 
@@ -222,7 +274,7 @@ mod tests {
         let cache = SurveyCache::default();
         survey(
             &snapshot,
-            &HashMap::new(),
+            &Arc::default(),
             &cache,
             STAGE,
             file,
@@ -268,7 +320,7 @@ mod tests {
         assert!(found.iter().any(|d| d.code == "learning-not-applied"));
         survey(
             snapshot,
-            &HashMap::new(),
+            &Arc::default(),
             cache,
             CANVAS,
             file,
@@ -288,7 +340,7 @@ mod tests {
         ));
         let cache = SurveyCache::default();
         let first = canvas_survey(&snapshot, &cache);
-        assert_eq!(first.related[LEARNING].first, 2);
+        assert_eq!(first.related.into_map()[LEARNING].first, 2);
         assert_eq!(cache.0.lock().unwrap()[CANVAS].len(), 1, "the list is kept");
         // The Canvas edited below the entry: the same list, from the memo.
         let canvas_text = snapshot.files[CANVAS].text.to_string() + "\nMore.\n";
@@ -304,7 +356,7 @@ mod tests {
         );
         let moved = canvas_survey(&snapshot, &cache);
         assert_ne!(moved.fingerprint, first.fingerprint);
-        assert_eq!(moved.related[LEARNING].first, 3);
+        assert_eq!(moved.related.into_map()[LEARNING].first, 3);
         let fresh = canvas_survey(&snapshot, &SurveyCache::default());
         assert_eq!(moved.fingerprint, fresh.fingerprint);
     }
