@@ -323,9 +323,13 @@ async fn drive(root: PathBuf, mut model: Model, steps: &[Step]) {
         root,
         published: BTreeMap::new(),
     };
+    // Both kinds of client: one that interprets a publication's version
+    // (sent a set again for every new version) and one that does not (sent
+    // a set only when it changed).
+    let versions = steps.len().is_multiple_of(2);
     let capabilities = json!({
         "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true }, "workspaceEdit": { "documentChanges": true } },
-        "textDocument": { "publishDiagnostics": { "versionSupport": true } },
+        "textDocument": { "publishDiagnostics": { "versionSupport": versions } },
     });
     let root_uri = format!("file://{}", client.root.display());
     let params = json!({ "processId": null, "rootUri": root_uri, "capabilities": capabilities });

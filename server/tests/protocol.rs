@@ -1159,6 +1159,15 @@ async fn publications_until_settled(client: &mut Client) -> Vec<Value> {
     }
 }
 
+/// A `didChange` of `uri` to `version` inserting `text` at `line`,
+/// `character`.
+fn insertion(uri: &str, version: i32, line: u32, character: u32, text: &str) -> Value {
+    json!({"textDocument": {"uri": uri, "version": version},
+           "contentChanges": [{"range": {"start": {"line": line, "character": character},
+                                         "end": {"line": line, "character": character}},
+                               "text": text}]})
+}
+
 /// A keystroke that leaves a document's diagnostics where the client
 /// shows them sends nothing, though the version changed; one that moves
 /// them sends them with the new version; opening and closing the document
@@ -1176,12 +1185,7 @@ async fn a_keystroke_that_moves_no_diagnostic_sends_nothing() {
         opened.iter().any(|p| p["uri"] == beta && p["version"] == 1),
         "opening sends the set again: {opened:#?}"
     );
-    let edit = |version: i32, line: u32, character: u32, text: &str| {
-        json!({"textDocument": {"uri": beta, "version": version},
-               "contentChanges": [{"range": {"start": {"line": line, "character": character},
-                                             "end": {"line": line, "character": character}},
-                                   "text": text}]})
-    };
+    let edit = |version, line, character, text| insertion(&beta, version, line, character, text);
     // Typed after `A9`, on its line.
     client
         .notify("textDocument/didChange", edit(2, 2, 23, "!"))
@@ -1225,6 +1229,30 @@ async fn a_keystroke_that_moves_no_diagnostic_sends_nothing() {
     assert_eq!(beta_sent.len(), 1, "{closed:#?}");
     assert!(beta_sent[0]["version"].is_null());
     assert_eq!(beta_sent[0]["diagnostics"][0]["range"]["start"]["line"], 2);
+}
+
+/// A client that interprets a publication's version (and may drop one of
+/// a version it no longer has, as Helix does) gets an open document's set
+/// again for every version, changed or not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_with_version_support_gets_every_version() {
+    let dir = workspace();
+    let capabilities = json!({"textDocument": {"publishDiagnostics": {"versionSupport": true}}});
+    let mut client = Client::ready(dir.path(), capabilities).await;
+    publications_until_settled(&mut client).await;
+    let beta = uri(&client.root, "threads/sales/beta/2-hypothesis.md");
+    client
+        .open_uri(&beta, "# Stage 2: Hypothesis\n\nTests: A9 - unknown yet\n")
+        .await;
+    publications_until_settled(&mut client).await;
+    client
+        .notify("textDocument/didChange", insertion(&beta, 2, 2, 23, "!"))
+        .await;
+    let typed = publications_until_settled(&mut client).await;
+    assert!(
+        typed.iter().any(|p| p["uri"] == beta && p["version"] == 2),
+        "{typed:#?}"
+    );
 }
 
 /// Makes a FIFO (`mkfifo`) or the character device of `/dev/zero`

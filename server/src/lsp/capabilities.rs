@@ -21,6 +21,12 @@ pub(in crate::lsp) struct ClientFlags {
     /// Hover in markdown (the client prefers it, or says nothing); plain
     /// text otherwise (eglot 1.9 offers only `plaintext`).
     pub(in crate::lsp) hover_markdown: bool,
+    /// `textDocument.publishDiagnostics.versionSupport`: the client
+    /// interprets a publication's version, and may drop one that is not
+    /// its document's current version (Helix does). Such a client gets an
+    /// open document's set again for every version; the others only when
+    /// it changed.
+    pub(in crate::lsp) publish_versions: bool,
 }
 
 impl ClientFlags {
@@ -76,6 +82,10 @@ impl ClientFlags {
                     .and_then(|t| t.hover.as_ref())
                     .and_then(|h| h.content_format.as_deref()),
             ),
+            publish_versions: text_document
+                .and_then(|t| t.publish_diagnostics.as_ref())
+                .and_then(|p| p.version_support)
+                .unwrap_or(false),
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::line_index::ColumnUnit;
 use crate::lsp::convert;
 use crate::lsp::server::{Backend, StatusNotification, DEBOUNCE};
 use crate::lsp::session::Session;
-use crate::lsp::survey::{survey, Survey, SurveyCache};
+use crate::lsp::survey::{survey, Survey, SurveyCache, Surveyor};
 
 pub(in crate::lsp) type Publication = (Uri, Vec<Diagnostic>, Option<i32>);
 
@@ -40,6 +40,37 @@ struct Job {
     versions: HashMap<String, i32>,
     stamps: Arc<HashMap<String, (u64, i32)>>,
     surveys: Arc<SurveyCache>,
+    /// The client interprets a publication's version (and may drop one
+    /// that is not its document's current version): a set is sent again
+    /// for every new version of an open document.
+    versioned: bool,
+}
+
+/// One file of a publish chunk, computed.
+struct Computed {
+    path: String,
+    found: Vec<crate::analysis::diagnostics::Diagnostic>,
+    /// The version of the text the diagnostics were computed on (`None`
+    /// for a file read from disk).
+    version: Option<i32>,
+    survey: Survey,
+    /// The diagnostics in LSP, when they differed from what the client
+    /// was shown as the chunk started.
+    converted: Option<Vec<Diagnostic>>,
+}
+
+/// `found`, the diagnostics of `file` on `snapshot`, in LSP.
+fn convert_all(
+    root: &std::path::Path,
+    snapshot: &Snapshot,
+    file: &crate::index::FileData,
+    found: &[crate::analysis::diagnostics::Diagnostic],
+    unit: ColumnUnit,
+) -> Vec<Diagnostic> {
+    found
+        .iter()
+        .map(|d| convert::diagnostic(root, snapshot, file, d, unit))
+        .collect()
 }
 
 impl Backend {
@@ -73,6 +104,7 @@ impl Backend {
             // same critical section: `leanos/settled` sees them pending or
             // this pass under way, never neither.
             let busy = self.busy();
+            let versioned = session.flags.publish_versions;
             // Open documents first, in a job of their own, so the file
             // being typed in is not kept waiting by the files its edit
             // reaches elsewhere in the workspace.
@@ -119,6 +151,7 @@ impl Backend {
                                 versions: versions.clone(),
                                 stamps: stamps.clone(),
                                 surveys: w.surveys.clone(),
+                                versioned,
                             };
                             (i, job)
                         })
@@ -157,8 +190,12 @@ impl Backend {
     /// Computes the diagnostics of `pending` (some of `job`'s files) on its
     /// snapshot, applies what is still current to the root's record and
     /// sends what changed for the client. A file's diagnostics are
-    /// converted to LSP only when they are sent: most files of a scan have
-    /// none, and most keystrokes leave most sets as the client shows them.
+    /// converted to LSP only when they differ from what the record said the
+    /// client shows when the chunk started (or, rarely, when another pass
+    /// changed the record meanwhile): most files of a scan have none, and
+    /// most keystrokes leave most sets as the client shows them. Passes
+    /// record and send one at a time ([`Backend::sending`]), and nothing
+    /// but the sends is awaited between the two.
     async fn publish_chunk(
         &self,
         job: &Job,
@@ -170,27 +207,56 @@ impl Backend {
         let snapshot = job.snapshot.clone();
         let stamps = job.stamps.clone();
         let surveys = job.surveys.clone();
+        let versioned = job.versioned;
         let versions = &job.versions;
         let started = std::time::Instant::now();
         let files = pending.len();
+        let shown: HashMap<String, u64> = {
+            let session = self.lock();
+            let Some(workspace) = session.workspaces.iter().find(|w| w.root == root) else {
+                return;
+            };
+            pending
+                .iter()
+                .filter_map(|p| Some((p.clone(), *workspace.published.get(p)?)))
+                .collect()
+        };
+        let job_root = root.clone();
         let computed = tokio::task::spawn_blocking(move || {
             use rayon::prelude::*;
+            let root = job_root;
             let one = |path: String| {
                 let file = snapshot.files.get(&path);
-                let (found, survey) = match file {
-                    Some(file) => {
-                        let found = file_diagnostics(&snapshot, &path);
-                        let survey =
-                            survey(&snapshot, &stamps, &surveys, &path, file, &found, unit);
-                        (found, survey)
-                    }
-                    None => {
-                        surveys.forget(&path);
-                        (Vec::new(), Survey::default())
-                    }
-                };
                 let version = file.and_then(|f| f.version);
-                (path, found, version, survey)
+                let Some(file) = file else {
+                    surveys.forget(&path);
+                    return Computed {
+                        path,
+                        found: Vec::new(),
+                        version,
+                        survey: Survey::default(),
+                        converted: None,
+                    };
+                };
+                let found = file_diagnostics(&snapshot, &path);
+                let shown_version = if versioned { version } else { None };
+                let surveyor = Surveyor {
+                    snapshot: &snapshot,
+                    stamps: &stamps,
+                    cache: &surveys,
+                    unit,
+                };
+                let survey = survey(surveyor, &path, file, &found, shown_version);
+                let converted = (!found.is_empty()
+                    && shown.get(&path) != Some(&survey.fingerprint))
+                .then(|| convert_all(&root, &snapshot, file, &found, unit));
+                Computed {
+                    path,
+                    found,
+                    version,
+                    survey,
+                    converted,
+                }
             };
             // An edit's few files stay on this one thread, leaving the
             // other cores to the next keystroke; a scan's thousands
@@ -207,7 +273,8 @@ impl Backend {
             return;
         };
         tracing::debug!(files, elapsed = ?started.elapsed(), "diagnostics computed");
-        let mut to_send = Vec::new();
+        let _sending = self.sending.lock().await;
+        let mut to_send: Vec<Publication> = Vec::new();
         {
             let mut session = self.lock();
             // Found by its root, not its place: a root removed while
@@ -221,7 +288,14 @@ impl Backend {
             // applied one for the same file, which the older pass
             // finishing last must not undo.
             let older_running = workspace.passes.range(..generation).next().is_some();
-            for (path, found, version, survey) in computed {
+            for computed in computed {
+                let Computed {
+                    path,
+                    found,
+                    version,
+                    survey,
+                    converted,
+                } = computed;
                 if workspace
                     .applied
                     .get(&path)
@@ -256,40 +330,21 @@ impl Backend {
                     // same positions, of an older version of the text).
                     continue;
                 }
-                to_send.push((path, found, version));
+                let Some(uri) = convert::uri(&root, &path) else {
+                    continue;
+                };
+                let diagnostics = match converted {
+                    Some(diagnostics) => diagnostics,
+                    // The record changed since the chunk started.
+                    None => match job.snapshot.files.get(&path) {
+                        Some(file) => convert_all(&root, &job.snapshot, file, &found, unit),
+                        None => Vec::new(),
+                    },
+                };
+                to_send.push((uri, diagnostics, version));
             }
         }
-        // Converted outside the lock, and only what is sent.
         let sent = to_send.len();
-        let snapshot = job.snapshot.clone();
-        let converted = tokio::task::spawn_blocking(move || {
-            use rayon::prelude::*;
-            let one = |(path, found, version): (String, Vec<_>, Option<i32>)| {
-                let uri = convert::uri(&root, &path)?;
-                let file = snapshot.files.get(&path);
-                let diagnostics = found
-                    .iter()
-                    .filter_map(|d| Some(convert::diagnostic(&root, &snapshot, file?, d, unit)))
-                    .collect();
-                Some((uri, diagnostics, version))
-            };
-            if to_send.len() < PARALLEL_FILES {
-                to_send
-                    .into_iter()
-                    .filter_map(one)
-                    .collect::<Vec<Publication>>()
-            } else {
-                to_send
-                    .into_par_iter()
-                    .filter_map(one)
-                    .collect::<Vec<Publication>>()
-            }
-        })
-        .await;
-        let Ok(to_send) = converted else {
-            tracing::error!("diagnostics conversion failed");
-            return;
-        };
         // Handed over in batches: each send has its own slot in the
         // client's queue, so a batch goes out without a thread switch
         // per message (a scan publishes thousands of files).

@@ -75,6 +75,11 @@ pub struct Backend {
     pub(in crate::lsp) busy: Arc<tokio::sync::watch::Sender<usize>>,
     /// `leanos/settled` requests answered so far.
     pub(in crate::lsp) settled: Arc<std::sync::atomic::AtomicU64>,
+    /// Held by a publish pass from recording what it sends until it has
+    /// handed it all to the client, so that passes send in the order they
+    /// record: an older pass's publication sent after a newer one's would
+    /// stay on screen, the record saying the client shows the newer.
+    pub(in crate::lsp) sending: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Backend {
@@ -95,6 +100,7 @@ impl Backend {
             })),
             busy: Arc::new(tokio::sync::watch::Sender::new(0)),
             settled: Arc::new(std::sync::atomic::AtomicU64::new(0)),
+            sending: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 

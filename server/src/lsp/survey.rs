@@ -131,21 +131,37 @@ type SurveyedList = (Arc<[Related]>, Arc<[Span]>);
 /// its range ends at on the last (in the survey's unit).
 type Span = (u32, u32, u32, u32);
 
+/// What the surveys of one publish chunk share: the snapshot, the stamps
+/// of its open documents, the root's [`SurveyCache`] and the column unit.
+#[derive(Clone, Copy)]
+pub(in crate::lsp) struct Surveyor<'a> {
+    pub snapshot: &'a Snapshot,
+    pub stamps: &'a Arc<HashMap<String, (u64, i32)>>,
+    pub cache: &'a SurveyCache,
+    pub unit: ColumnUnit,
+}
+
 /// Surveys `found`, the diagnostics of `file` (at workspace path `path`)
-/// on `snapshot`, with columns in `unit`. Related information whose target
+/// on `snapshot`, with columns in `unit`; `version`, when given, is part
+/// of the fingerprint (for a client that drops publications of versions
+/// it no longer has). Related information whose target
 /// is not in the snapshot is left out, as [`convert::diagnostic`] leaves it
 /// out of the publication; its span covers every line, as the target's
 /// lines are not known. Shared related lists are worked out once and kept
 /// in `cache` (see [`SurveyCache`]).
 pub(in crate::lsp) fn survey(
-    snapshot: &Snapshot,
-    stamps: &Arc<HashMap<String, (u64, i32)>>,
-    cache: &SurveyCache,
+    surveyor: Surveyor<'_>,
     path: &str,
     file: &FileData,
     found: &[Diagnostic],
-    unit: ColumnUnit,
+    version: Option<i32>,
 ) -> Survey {
+    let Surveyor {
+        snapshot,
+        stamps,
+        cache,
+        unit,
+    } = surveyor;
     let shared = |list: &Arc<[Related]>| !list.is_empty() && Arc::strong_count(list) > 1;
     let caching = found.iter().any(|d| shared(&d.related));
     let mut kept = if caching {
@@ -156,6 +172,7 @@ pub(in crate::lsp) fn survey(
     let mut used: HashMap<usize, Piece> = HashMap::new();
     let mut hasher = std::hash::DefaultHasher::new();
     snapshot.config.documentation_url.hash(&mut hasher);
+    version.hash(&mut hasher);
     found.len().hash(&mut hasher);
     let mut spans_hasher = std::hash::DefaultHasher::new();
     let mut lists = Vec::new();
@@ -271,17 +288,13 @@ mod tests {
         let file = snapshot.files.get(STAGE).expect("indexed");
         let found = file_diagnostics(&snapshot, STAGE);
         assert!(!found.is_empty(), "{tests:?} has diagnostics");
-        let cache = SurveyCache::default();
-        survey(
-            &snapshot,
-            &Arc::default(),
-            &cache,
-            STAGE,
-            file,
-            &found,
-            ColumnUnit::Utf16,
-        )
-        .fingerprint
+        let surveyor = Surveyor {
+            snapshot: &snapshot,
+            stamps: &Arc::default(),
+            cache: &SurveyCache::default(),
+            unit: ColumnUnit::Utf16,
+        };
+        survey(surveyor, STAGE, file, &found, None).fingerprint
     }
 
     #[test]
@@ -318,15 +331,13 @@ mod tests {
         let file = snapshot.files.get(CANVAS).expect("indexed");
         let found = file_diagnostics(snapshot, CANVAS);
         assert!(found.iter().any(|d| d.code == "learning-not-applied"));
-        survey(
+        let surveyor = Surveyor {
             snapshot,
-            &Arc::default(),
+            stamps: &Arc::default(),
             cache,
-            CANVAS,
-            file,
-            &found,
-            ColumnUnit::Utf16,
-        )
+            unit: ColumnUnit::Utf16,
+        };
+        survey(surveyor, CANVAS, file, &found, None)
     }
 
     /// The Canvas end of `learning-not-applied` shares its list of
