@@ -22,11 +22,11 @@ pub(in crate::lsp) const UNKNOWN: u64 = 0;
 /// A file's diagnostics as the client would see them.
 #[derive(Default)]
 pub(in crate::lsp) struct Survey {
-    /// A hash of the publication's wire form without its document
-    /// version: equal for two sets that serialize alike in the client's
-    /// position encoding (ranges compared as positions, not byte offsets;
-    /// related information by workspace path, which gives its URI under
-    /// the root). Never [`UNKNOWN`].
+    /// A hash of the publication's wire form, its document version left
+    /// out unless [`survey`] is given one: equal for two sets that
+    /// serialize alike in the client's position encoding (ranges compared
+    /// as positions, not byte offsets; related information by workspace
+    /// path, which gives its URI under the root). Never [`UNKNOWN`].
     pub fingerprint: u64,
     /// Where the diagnostics point into other files.
     pub related: RelatedSpans,
