@@ -24,14 +24,15 @@ impl Snapshot {
         let created = self.add_path(&path);
         let file = Arc::new(file);
         let after = super::postings::postings(&self.config, &file);
-        match &old {
+        let before = old
+            .as_ref()
+            .map(|old| super::postings::postings(&self.config, old));
+        match before {
             // Filed under the same keys (typing in a title, in prose): the
             // tables stay, and only a learning's results get new versions.
-            Some(old) if super::postings::postings(&self.config, old) == after => {
-                self.new_learning_versions(&after);
-            }
-            Some(old) => {
-                self.index_file(old, false);
+            Some(before) if before == after => self.new_learning_versions(&after),
+            Some(before) => {
+                self.post(&path, &before, false);
                 self.post(&path, &after, true);
             }
             None => self.post(&path, &after, true),
