@@ -126,7 +126,7 @@ pub fn semantic_tokens(snapshot: &Snapshot, path: &str) -> Vec<Token> {
         .chain(file.facts.refs.iter().map(|r| Token {
             range: r.range.clone(),
             token_type: 0,
-            modifiers: if snapshot.assumptions.contains_key(&r.id) {
+            modifiers: if snapshot.assumptions.contains_key(r.id.as_str()) {
                 0
             } else {
                 2

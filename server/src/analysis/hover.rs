@@ -211,7 +211,7 @@ fn canvas_hover(snapshot: &Snapshot, number: u8) -> String {
         .facts
         .headings
         .first()
-        .map(|h| h.text.clone())
+        .map(|h| h.text.to_string())
         .unwrap_or_else(|| paths::file_name(&file.path).to_string());
     let mut out = format!("**Canvas {number:02}: {title}**\n\n`{}`", file.path);
     if number == 10 {

@@ -27,7 +27,7 @@ pub fn references_of(
     match target {
         Target::Assumption(id) => {
             for file in snapshot.files_in(snapshot.assumption_refs.get(id)) {
-                for reference in file.facts.refs.iter().filter(|r| &r.id == id) {
+                for reference in file.facts.refs.iter().filter(|r| r.id == id) {
                     out.push(Location::at(&file.path, reference.range.clone()));
                 }
             }
@@ -38,7 +38,7 @@ pub fn references_of(
                 _ => None,
             };
             for file in snapshot.files_in(snapshot.goal_refs.get(id)) {
-                for goal_ref in file.facts.goal_refs.iter().filter(|g| &g.goal == id) {
+                for goal_ref in file.facts.goal_refs.iter().filter(|g| g.goal == id) {
                     match (subgoal, &goal_ref.subgoal) {
                         (None, _) => {
                             out.push(Location::at(&file.path, goal_ref.range.clone()));

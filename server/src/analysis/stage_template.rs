@@ -51,8 +51,8 @@ pub fn stage_template_text(snapshot: &Snapshot, dir: &str, number: u8, today: &s
     // an assumption that does not exist).
     let cited = snapshot
         .thread_members(dir)
-        .flat_map(|f| f.facts.refs.iter().map(|r| r.id.clone()))
-        .find(|id| snapshot.assumptions.contains_key(id))
+        .flat_map(|f| f.facts.refs.iter().map(|r| r.id.to_string()))
+        .find(|id| snapshot.assumptions.contains_key(id.as_str()))
         .unwrap_or_else(|| "A?".into());
     match number {
         1 => format!(

@@ -47,7 +47,7 @@ pub fn document_symbols(file: &FileData) -> Vec<DocumentSymbol> {
             .fields
             .iter()
             .map(|f| DocumentSymbol {
-                name: f.key.clone(),
+                name: f.key.to_string(),
                 detail: f.value.as_text(),
                 kind: SymbolKind::Field,
                 range: f.key_range.start..f.value_range.end.max(f.key_range.end),
@@ -89,7 +89,7 @@ pub fn document_symbols(file: &FileData) -> Vec<DocumentSymbol> {
                     }
                     _ => SymbolKind::Section,
                 };
-                (heading.text.clone(), kind, heading.range.clone(), None)
+                (heading.text.to_string(), kind, heading.range.clone(), None)
             }
         };
         flat.push((

@@ -102,7 +102,7 @@ pub fn link_target(snapshot: &Snapshot, from: &str, link: &Link) -> Target {
             }
             path_target(snapshot, path)
         }
-        _ => Target::Unresolved(link.target.clone()),
+        _ => Target::Unresolved(link.target.to_string()),
     }
 }
 
@@ -131,7 +131,7 @@ pub fn target_at(snapshot: &Snapshot, path: &str, offset: u32) -> Option<Hit> {
     if let Some(reference) = facts.refs.iter().find(|r| contains(&r.range, offset)) {
         return Some(Hit {
             range: reference.range.clone(),
-            target: Target::Assumption(reference.id.clone()),
+            target: Target::Assumption(reference.id.to_string()),
         });
     }
     for goal_ref in &facts.goal_refs {
@@ -140,8 +140,8 @@ pub fn target_at(snapshot: &Snapshot, path: &str, offset: u32) -> Option<Hit> {
                 return Some(Hit {
                     range: range.clone(),
                     target: Target::Subgoal {
-                        goal: goal_ref.goal.clone(),
-                        id: id.clone(),
+                        goal: goal_ref.goal.to_string(),
+                        id: id.to_string(),
                     },
                 });
             }
@@ -149,7 +149,7 @@ pub fn target_at(snapshot: &Snapshot, path: &str, offset: u32) -> Option<Hit> {
         if contains(&goal_ref.range, offset) {
             return Some(Hit {
                 range: goal_ref.range.clone(),
-                target: Target::Goal(goal_ref.goal.clone()),
+                target: Target::Goal(goal_ref.goal.to_string()),
             });
         }
     }
@@ -191,7 +191,7 @@ pub fn file_target(snapshot: &Snapshot, path: &str) -> Option<Target> {
     match file.facts.path_kind() {
         PathKind::Canvas { number, .. } => Some(Target::CanvasSection(*number)),
         PathKind::Stage { thread, .. } | PathKind::ThreadMeta { thread, .. } => {
-            Some(Target::Thread(thread.clone()))
+            Some(Target::Thread(thread.to_string()))
         }
         PathKind::Goal => file.facts.goal.as_ref().map(|g| Target::Goal(g.id.clone())),
         _ => None,

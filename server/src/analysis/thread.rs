@@ -148,10 +148,10 @@ pub fn thread_title(info: &ThreadInfo) -> String {
     let from_meta = info
         .meta_file
         .as_ref()
-        .and_then(|f| f.facts.thread_title.clone());
+        .and_then(|f| f.facts.thread_title.as_deref().map(str::to_string));
     let from_stages = (1..=6).find_map(|n| {
         info.stage_file(n)
-            .and_then(|f| f.facts.thread_title.clone())
+            .and_then(|f| f.facts.thread_title.as_deref().map(str::to_string))
     });
     let title = from_meta
         .or(from_stages)

@@ -4,6 +4,7 @@
 //! error becomes a [`MetaProblem`] at the error's position.
 
 use serde_json::Value;
+use smol_str::SmolStr;
 
 use crate::syntax::ByteRange;
 
@@ -13,9 +14,9 @@ pub enum MetaValue {
     Null,
     Bool(bool),
     Number(f64),
-    String(String),
+    String(SmolStr),
     /// A list; string items keep their ranges, other items are skipped.
-    List(Vec<(String, ByteRange)>),
+    List(Vec<(SmolStr, ByteRange)>),
     /// An object or anything else the rules do not read.
     Other,
 }
@@ -24,7 +25,7 @@ impl MetaValue {
     /// The value as text when it is a string (or a number, printed).
     pub fn as_text(&self) -> Option<String> {
         match self {
-            MetaValue::String(s) => Some(s.clone()),
+            MetaValue::String(s) => Some(s.to_string()),
             MetaValue::Number(n) => Some(n.to_string()),
             MetaValue::Bool(b) => Some(b.to_string()),
             _ => None,
@@ -35,7 +36,7 @@ impl MetaValue {
 /// One top-level `key: value` of a metadata document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetaField {
-    pub key: String,
+    pub key: SmolStr,
     pub key_range: ByteRange,
     pub value: MetaValue,
     /// The value's text (for strings, inside the quotes).
@@ -173,7 +174,7 @@ fn json_fields(text: &str, base: u32) -> Vec<MetaField> {
         let (value, value_range) = match bytes.get(value_start) {
             Some(b'"') => {
                 let (s, range, _) = json_string(text, value_start);
-                (MetaValue::String(s), range)
+                (MetaValue::String(s.into()), range)
             }
             Some(b'[') => {
                 let mut items = Vec::new();
@@ -181,7 +182,7 @@ fn json_fields(text: &str, base: u32) -> Vec<MetaField> {
                 while j < value_end {
                     if bytes[j] == b'"' {
                         let (s, range, next) = json_string(text, j);
-                        items.push((s, base + range.start..base + range.end));
+                        items.push((s.into(), base + range.start..base + range.end));
                         j = next;
                     } else {
                         j = skip_value(bytes, j);
@@ -206,7 +207,7 @@ fn json_fields(text: &str, base: u32) -> Vec<MetaField> {
             }
         };
         fields.push(MetaField {
-            key,
+            key: key.into(),
             key_range: base + key_range.start..base + key_range.end,
             value,
             value_range: base + value_range.start..base + value_range.end,
@@ -341,7 +342,7 @@ fn yaml_scalar(raw: &str) -> (MetaValue, usize, usize) {
     {
         let inner = &body[1..body.len() - 1];
         return (
-            MetaValue::String(inner.to_string()),
+            MetaValue::String(inner.into()),
             start + 1,
             start + body.len() - 1,
         );
@@ -352,20 +353,20 @@ fn yaml_scalar(raw: &str) -> (MetaValue, usize, usize) {
         "false" => MetaValue::Bool(false),
         other => match other.parse::<f64>() {
             Ok(n) => MetaValue::Number(n),
-            Err(_) => MetaValue::String(other.to_string()),
+            Err(_) => MetaValue::String(other.into()),
         },
     };
     (value, start, start + body.len())
 }
 
-fn flow_items(raw: &str, offset: u32) -> Vec<(String, ByteRange)> {
+fn flow_items(raw: &str, offset: u32) -> Vec<(SmolStr, ByteRange)> {
     let mut items = Vec::new();
     let mut position = 0usize;
     for part in raw.split(',') {
         let (value, start, end) = yaml_scalar(part);
         if let Some(text) = value.as_text() {
             items.push((
-                text,
+                text.into(),
                 offset + (position + start) as u32..offset + (position + end) as u32,
             ));
         }
@@ -404,7 +405,7 @@ fn yaml_fields(text: &str, base: u32) -> Vec<MetaField> {
                         let (value, start, end) = yaml_scalar(item);
                         if let (Some(text), false) = (value.as_text(), item.contains(": ")) {
                             items.push((
-                                text,
+                                text.into(),
                                 base + (item_offset + start) as u32
                                     ..base + (item_offset + end) as u32,
                             ));
@@ -441,7 +442,7 @@ fn yaml_fields(text: &str, base: u32) -> Vec<MetaField> {
         // range is where it is, not where the line's text starts.
         let key_start = line_start + (key.as_ptr() as usize - content.as_ptr() as usize);
         fields.push(MetaField {
-            key: key.to_string(),
+            key: key.into(),
             key_range: base + key_start as u32..base + (key_start + key.len()) as u32,
             value,
             value_range: base + (rest_offset + start) as u32..base + (rest_offset + end) as u32,

@@ -13,6 +13,7 @@ use crate::rules::Severity;
 use crate::syntax::ByteRange;
 use metadata::{MetaValue, Metadata};
 use paths::PathKind;
+use smol_str::SmolStr;
 use status::AssumptionStatus;
 use thin_vec::ThinVec;
 
@@ -48,7 +49,7 @@ pub struct AssumptionEntry {
 /// An assumption ID used in an assumption context.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssumptionRef {
-    pub id: String,
+    pub id: SmolStr,
     pub range: ByteRange,
 }
 
@@ -75,7 +76,7 @@ pub enum LinkKind {
 /// A reference to a file, folder, Canvas section or thread.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
-    pub target: String,
+    pub target: SmolStr,
     /// The target as written (a markdown link's destination).
     pub range: ByteRange,
     pub kind: LinkKind,
@@ -90,7 +91,7 @@ pub struct Link {
 /// 95%` / `Evidence: …`, leanos-formats.md §2.2 and §2.6).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LearningResult {
-    pub id: String,
+    pub id: SmolStr,
     /// The range of the ID in the learning.
     pub range: ByteRange,
     pub status: Option<AssumptionStatus>,
@@ -127,9 +128,9 @@ pub struct FeatureRequest {
 /// A reference to a goal, optionally with a subgoal (`SG2`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GoalRef {
-    pub goal: String,
+    pub goal: SmolStr,
     pub range: ByteRange,
-    pub subgoal: Option<(String, ByteRange)>,
+    pub subgoal: Option<(SmolStr, ByteRange)>,
 }
 
 /// A goal defined by a goal file.
@@ -149,7 +150,7 @@ pub struct StageHeading {
     /// number); `None` when it names no stage.
     pub stage: Option<u8>,
     pub range: ByteRange,
-    pub text: String,
+    pub text: SmolStr,
 }
 
 /// The family a stage-4 verdict belongs to (leanos-formats.md §3.8).
@@ -187,7 +188,7 @@ pub struct Problem {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
     pub level: u8,
-    pub text: String,
+    pub text: SmolStr,
     pub range: ByteRange,
 }
 
@@ -238,7 +239,7 @@ pub struct FileFacts {
     pub solution_entries: ThinVec<solution::SolutionEntry>,
     /// The thread's title as this file states it (`**Thread:** Title`,
     /// or `title`/`name`/`campaign_name` in metadata).
-    pub thread_title: Option<String>,
+    pub thread_title: Option<SmolStr>,
     pub problems: ThinVec<Problem>,
 }
 
@@ -253,6 +254,30 @@ impl Default for FileKindSlot {
 }
 
 impl FileFacts {
+    /// Drops the spare capacity of every list. Facts live as long as
+    /// their file is unchanged, and most lists hold one or two items
+    /// where a vector's first growth makes room for four (at 10,000
+    /// threads the spare room was about 10 MB, BENCHMARKS.md "Memory").
+    pub fn shrink_to_fit(&mut self) {
+        self.headings.shrink_to_fit();
+        self.entries.shrink_to_fit();
+        self.refs.shrink_to_fit();
+        self.links.shrink_to_fit();
+        self.goal_refs.shrink_to_fit();
+        self.learning_results.shrink_to_fit();
+        self.solution_updates.shrink_to_fit();
+        self.solution_update_results.shrink_to_fit();
+        self.feature_requests.shrink_to_fit();
+        self.solution_entries.shrink_to_fit();
+        self.problems.shrink_to_fit();
+        for metadata in [&mut self.frontmatter, &mut self.metadata]
+            .into_iter()
+            .flatten()
+        {
+            metadata.fields.shrink_to_fit();
+        }
+    }
+
     /// Every byte range of the facts, each named by what it is, in an
     /// order that depends only on the facts' shape (two lowerings of texts
     /// that differ by an edit outside every fact list the same kinds in
@@ -452,6 +477,7 @@ pub fn lower(path: &str, text: &str, read: ReadState, config: &Config) -> FileFa
         markdown::lower_markdown(path, text, &outline, config, &mut facts);
         metadata_facts(&mut facts, config);
     }
+    facts.shrink_to_fit();
     facts
 }
 
@@ -491,7 +517,8 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
         facts.thread_title = ["title", "name", "campaign_name"]
             .iter()
             .find_map(|key| meta.text(key))
-            .filter(|t| !is_placeholder(t));
+            .filter(|t| !is_placeholder(t))
+            .map(SmolStr::from);
     }
     for field in &meta.fields {
         match (field.key.as_str(), &field.value) {
@@ -499,7 +526,7 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
                 for (item, range) in items {
                     if is_assumption_id(item.trim(), config) {
                         facts.refs.push(AssumptionRef {
-                            id: item.trim().to_string(),
+                            id: item.trim().into(),
                             range: range.clone(),
                         });
                     }
@@ -514,7 +541,7 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
                     && goal.contains(['-', '_']) =>
             {
                 facts.goal_refs.push(GoalRef {
-                    goal: goal.trim().to_string(),
+                    goal: goal.trim().into(),
                     range: field.value_range.clone(),
                     subgoal: None,
                 });
@@ -525,12 +552,12 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
                     .flatten()
                     .and_then(|f| match &f.value {
                         MetaValue::String(s) if markdown::is_subgoal_id(s.trim()) => {
-                            Some((s.trim().to_string(), f.value_range.clone()))
+                            Some((s.trim().into(), f.value_range.clone()))
                         }
                         _ => None,
                     });
                 facts.goal_refs.push(GoalRef {
-                    goal: goal.trim().to_string(),
+                    goal: goal.trim().into(),
                     range: field.value_range.clone(),
                     subgoal,
                 });
@@ -539,7 +566,7 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
                 for (goal, range) in items {
                     if !is_placeholder(goal) {
                         facts.goal_refs.push(GoalRef {
-                            goal: goal.trim().to_string(),
+                            goal: goal.trim().into(),
                             range: range.clone(),
                             subgoal: None,
                         });
@@ -550,7 +577,7 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
                 for (thread, range) in items {
                     if !is_placeholder(thread) && !markdown::is_template_path(thread) {
                         facts.links.push(Link {
-                            target: thread.trim().to_string(),
+                            target: thread.trim().into(),
                             range: range.clone(),
                             kind: LinkKind::Thread,
                             span: None,
@@ -562,7 +589,7 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
                 if !is_placeholder(thread) && !markdown::is_template_path(thread) =>
             {
                 facts.links.push(Link {
-                    target: thread.trim().to_string(),
+                    target: thread.trim().into(),
                     range: field.value_range.clone(),
                     kind: LinkKind::Thread,
                     span: None,
@@ -572,7 +599,7 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
                 if !is_placeholder(path) && !markdown::is_template_path(path) =>
             {
                 facts.links.push(Link {
-                    target: path.trim().to_string(),
+                    target: path.trim().into(),
                     range: field.value_range.clone(),
                     kind: LinkKind::Path,
                     span: None,
@@ -582,7 +609,7 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
                 for (name, range) in items {
                     if let Some(number) = markdown::canvas_number_of_ref(name.trim()) {
                         facts.links.push(Link {
-                            target: name.trim().to_string(),
+                            target: name.trim().into(),
                             range: range.clone(),
                             kind: LinkKind::CanvasName(number),
                             span: None,

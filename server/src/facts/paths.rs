@@ -8,6 +8,7 @@
 
 use crate::config::Config;
 use crate::paths;
+use smol_str::SmolStr;
 
 /// How a Canvas section file is named (leanos-formats.md §1.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,14 +68,14 @@ pub enum PathKind {
     /// A stage file of the thread folder `thread` (workspace path).
     /// `number` is 1..=7 (7 only for the legacy `7-learning.md`).
     Stage {
-        thread: String,
+        thread: SmolStr,
         number: u8,
         form: StageForm,
         archived: bool,
     },
     /// `meta.json` or `metadata.yaml` of the thread folder `thread`.
     ThreadMeta {
-        thread: String,
+        thread: SmolStr,
         json: bool,
         archived: bool,
     },
@@ -200,14 +201,14 @@ pub fn classify(path: &str, config: &Config) -> PathKind {
         let parent = paths::parent(path);
         if name == "meta.json" || name == "metadata.yaml" || name == "metadata.yml" {
             return PathKind::ThreadMeta {
-                thread: parent.to_string(),
+                thread: parent.into(),
                 json: name == "meta.json",
                 archived,
             };
         }
         if folders.last() == Some(&"5-actions") && folders.len() >= 2 && name.ends_with(".md") {
             return PathKind::Stage {
-                thread: paths::parent(parent).to_string(),
+                thread: paths::parent(parent).into(),
                 number: 5,
                 form: StageForm::ActionFile,
                 archived,
@@ -216,7 +217,7 @@ pub fn classify(path: &str, config: &Config) -> PathKind {
         if name != "index.md" {
             if let Some((number, form)) = stage_of_file_name(name) {
                 return PathKind::Stage {
-                    thread: parent.to_string(),
+                    thread: parent.into(),
                     number,
                     form,
                     archived,

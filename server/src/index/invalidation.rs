@@ -134,8 +134,8 @@ impl Snapshot {
         }
         // References: the definitions of IDs that gained or lost a citing
         // file (assumption-untested).
-        let old_refs: BTreeSet<&String> = old_facts.refs.iter().map(|r| &r.id).collect();
-        let new_refs: BTreeSet<&String> = new_facts.refs.iter().map(|r| &r.id).collect();
+        let old_refs: BTreeSet<&str> = old_facts.refs.iter().map(|r| r.id.as_str()).collect();
+        let new_refs: BTreeSet<&str> = new_facts.refs.iter().map(|r| r.id.as_str()).collect();
         for id in old_refs.symmetric_difference(&new_refs) {
             if let Some(locations) = self.assumptions.get(*id) {
                 affected.extend(locations.iter().map(|l| l.file.clone()));
@@ -147,7 +147,7 @@ impl Snapshot {
         let old_results: BTreeSet<_> = old_facts.learning_results.iter().map(result_key).collect();
         let new_results: BTreeSet<_> = new_facts.learning_results.iter().map(result_key).collect();
         for (id, ..) in old_results.symmetric_difference(&new_results) {
-            if let Some(locations) = self.assumptions.get(id) {
+            if let Some(locations) = self.assumptions.get(id.as_str()) {
                 affected.extend(locations.iter().map(|l| l.file.clone()));
             }
         }

@@ -30,7 +30,7 @@ struct LoopKey {
     empty: bool,
     meta: Vec<(&'static str, Option<String>)>,
     verdict: Option<crate::facts::VerdictClass>,
-    links: Vec<(String, crate::facts::LinkKind)>,
+    links: Vec<(smol_str::SmolStr, crate::facts::LinkKind)>,
     announced: BTreeSet<String>,
 }
 

@@ -6,6 +6,8 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use smol_str::SmolStr;
+
 use super::candidates::{attribution_keys, attribution_source, link_keys};
 use super::{EntryLocation, FileData, PathSet, Snapshot};
 use crate::config::Config;
@@ -23,19 +25,19 @@ pub(super) struct Postings {
     thread: Option<String>,
     /// Assumption IDs of the file's entries, by index.
     entries: Vec<String>,
-    refs: BTreeSet<String>,
+    refs: BTreeSet<SmolStr>,
     goal: Option<String>,
-    goal_refs: BTreeSet<String>,
+    goal_refs: BTreeSet<SmolStr>,
     features: BTreeSet<String>,
     /// The IDs a live learning records results for (all of them, in the
     /// order stated, repeats included); empty for other files.
-    learning_results: Vec<String>,
+    learning_results: Vec<SmolStr>,
     content_attributed: Option<String>,
     /// What the keys of `link_dependents` are made from
     /// ([`Postings::link_keys`]): each link's target and kind (what
     /// `candidates` reads of it), the `source` attribution's path, and the
     /// threads feature requests name.
-    links: Vec<(String, LinkKind)>,
+    links: Vec<(SmolStr, LinkKind)>,
     attribution: Option<(String, std::ops::Range<u32>)>,
     requests: Vec<String>,
 }
@@ -159,7 +161,11 @@ impl Snapshot {
             member,
             add,
         );
-        let results: BTreeSet<&String> = postings.learning_results.iter().collect();
+        let results: BTreeSet<&str> = postings
+            .learning_results
+            .iter()
+            .map(SmolStr::as_str)
+            .collect();
         update_sets(&mut self.learning_records, results, member, add);
         self.new_learning_versions(postings);
         if let Some(thread) = &postings.content_attributed {
@@ -175,11 +181,11 @@ impl Snapshot {
     /// may have too), keys unchanged or not.
     pub(super) fn new_learning_versions(&mut self, postings: &Postings) {
         for id in &postings.learning_results {
-            if self.learning_records.contains_key(id) {
+            if self.learning_records.contains_key(id.as_str()) {
                 self.learning_versions
-                    .insert(id.clone(), super::snapshot::next_version());
+                    .insert(id.to_string(), super::snapshot::next_version());
             } else {
-                self.learning_versions.remove(id);
+                self.learning_versions.remove(id.as_str());
             }
         }
     }

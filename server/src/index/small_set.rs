@@ -36,6 +36,10 @@ impl<T: Ord + Clone> SmallSet<T> {
             SmallSet::Small(items) => match items.binary_search(&value) {
                 Ok(_) => false,
                 Err(at) if items.len() < SMALL => {
+                    // Grown one member at a time: most sets keep one or
+                    // two members, where a vector's first growth makes
+                    // room for four.
+                    items.reserve_exact(1);
                     items.insert(at, value);
                     true
                 }

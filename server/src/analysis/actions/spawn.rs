@@ -192,23 +192,23 @@ pub fn spawn_action(snapshot: &Snapshot, request: &SpawnRequest) -> Action {
             .thread_members(parent_dir)
             .flat_map(|f| f.facts.goal_refs.iter())
             .next()
-            .map(|g| g.goal.clone())
+            .map(|g| g.goal.to_string())
     });
     let subgoal = text_of("subgoal").or_else(|| {
         snapshot
             .thread_members(parent_dir)
             .flat_map(|f| f.facts.goal_refs.iter())
-            .find_map(|g| g.subgoal.as_ref().map(|(s, _)| s.clone()))
+            .find_map(|g| g.subgoal.as_ref().map(|(s, _)| s.to_string()))
     });
     let assumptions: Vec<String> = match meta
         .and_then(|m| m.get("canvas_assumptions"))
         .map(|f| &f.value)
     {
-        Some(MetaValue::List(items)) => items.iter().map(|(s, _)| s.clone()).collect(),
+        Some(MetaValue::List(items)) => items.iter().map(|(s, _)| s.to_string()).collect(),
         _ => {
             let mut ids: Vec<String> = snapshot
                 .thread_members(parent_dir)
-                .flat_map(|f| f.facts.refs.iter().map(|r| r.id.clone()))
+                .flat_map(|f| f.facts.refs.iter().map(|r| r.id.to_string()))
                 .collect();
             ids.sort();
             ids.dedup();

@@ -215,7 +215,7 @@ fn canvas_items(snapshot: &Snapshot, replace: &ByteRange, full_paths: bool) -> V
                 .files
                 .get(&**path)
                 .and_then(|f| f.facts.headings.first())
-                .map(|h| h.text.clone());
+                .map(|h| h.text.to_string());
             out.push(completion);
         }
     }

@@ -17,7 +17,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let snapshot = context.snapshot;
     let mut files = None;
     for reference in &context.file.facts.refs {
-        if snapshot.assumptions.contains_key(&reference.id) {
+        if snapshot.assumptions.contains_key(reference.id.as_str()) {
             continue;
         }
         let files = files.get_or_insert_with(|| assumptions_files(snapshot));
@@ -33,7 +33,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             },
         );
         diagnostic.data = Data::AssumptionUnknown {
-            id: reference.id.clone(),
+            id: reference.id.to_string(),
             result: context
                 .file
                 .facts

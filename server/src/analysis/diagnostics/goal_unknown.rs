@@ -7,7 +7,7 @@ use super::{Context, Diagnostic, Related};
 pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let snapshot = context.snapshot;
     for goal_ref in &context.file.facts.goal_refs {
-        let Some(files) = snapshot.goals.get(&goal_ref.goal) else {
+        let Some(files) = snapshot.goals.get(goal_ref.goal.as_str()) else {
             out.push(context.diagnostic(
                 "goal-unknown",
                 goal_ref.range.clone(),

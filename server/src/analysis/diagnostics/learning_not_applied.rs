@@ -38,7 +38,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                     message: format!("the entry of `{}`", entry.id),
                 });
                 diagnostic.data = Data::LearningNotApplied {
-                    id: result.id.clone(),
+                    id: result.id.to_string(),
                     results: vec![(context.file.path.clone(), result.clone())],
                 };
                 out.push(diagnostic);

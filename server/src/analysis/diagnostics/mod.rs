@@ -351,6 +351,10 @@ pub fn file_diagnostics(snapshot: &Snapshot, path: &str) -> Vec<Diagnostic> {
     out.sort_by(|a, b| {
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
     });
+    // Kept for as long as the file is unchanged (by `check` until it
+    // prints, by the server until the next edit): most files have one or
+    // two diagnostics, and a vector's first growth makes room for four.
+    out.shrink_to_fit();
     out
 }
 

@@ -130,7 +130,7 @@ impl Entries {
                 .any(|e| e.form == EntryForm::Heading && e.id == entry.id)
             {
                 refs.push(AssumptionRef {
-                    id: entry.id.clone(),
+                    id: entry.id.as_str().into(),
                     range: entry.id_range.clone(),
                 });
             } else {

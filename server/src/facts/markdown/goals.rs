@@ -142,14 +142,11 @@ impl GoalRefs {
                 if id_like && ends_cleanly {
                     let subgoal = SUBGOAL_TOKEN.find(after).map(|m| {
                         let start = base + id.start() + token.len() + m.start();
-                        (
-                            m.as_str().to_string(),
-                            start as u32..(start + m.len()) as u32,
-                        )
+                        (m.as_str().into(), start as u32..(start + m.len()) as u32)
                     });
                     let start = base + id.start();
                     goal_refs.push(GoalRef {
-                        goal: token.to_string(),
+                        goal: token.into(),
                         range: start as u32..(start + token.len()) as u32,
                         subgoal,
                     });
@@ -161,10 +158,7 @@ impl GoalRefs {
         if let (Some(captures), Some(index)) = (SUBGOAL_LINE.captures(line), self.last) {
             if let Some(sg) = captures.get(1) {
                 let start = base + sg.start();
-                let subgoal = (
-                    sg.as_str().to_string(),
-                    start as u32..(start + sg.len()) as u32,
-                );
+                let subgoal = (sg.as_str().into(), start as u32..(start + sg.len()) as u32);
                 let goal_ref = &mut goal_refs[index];
                 if goal_ref.subgoal.is_none() {
                     goal_ref.subgoal = Some(subgoal);
@@ -197,7 +191,7 @@ mod tests {
                     assert_eq!(&text[range.start as usize..range.end as usize], sg);
                     format!("{}/{sg}", r.goal)
                 }
-                None => r.goal.clone(),
+                None => r.goal.to_string(),
             })
             .collect()
     }

@@ -57,7 +57,7 @@ impl Links {
                 || target.is_empty();
             if !external {
                 links.push(Link {
-                    target: target.to_string(),
+                    target: target.into(),
                     range: link.destination.clone(),
                     kind: LinkKind::Markdown,
                     span: Some(link.range.clone()),
@@ -69,14 +69,14 @@ impl Links {
             let content = text[span.start as usize..span.end as usize].trim();
             if looks_like_path(content) {
                 links.push(Link {
-                    target: content.to_string(),
+                    target: content.into(),
                     range: span.clone(),
                     kind: LinkKind::Path,
                     span: None,
                 });
             } else if let Some(number) = canvas_name_number(content) {
                 links.push(Link {
-                    target: content.to_string(),
+                    target: content.into(),
                     range: span.clone(),
                     kind: LinkKind::CanvasName(number),
                     span: None,
@@ -116,7 +116,7 @@ impl Links {
             };
             let range = start as u32..(start + token.len()) as u32;
             links.push(Link {
-                target: token.to_string(),
+                target: token.into(),
                 range: range.clone(),
                 kind,
                 span: None,
@@ -140,7 +140,7 @@ impl Links {
                 continue;
             };
             links.push(Link {
-                target: name.as_str().to_string(),
+                target: name.as_str().into(),
                 range: start as u32..(start + name.len()) as u32,
                 kind,
                 span: None,
@@ -249,7 +249,7 @@ mod tests {
             .links
             .iter()
             .map(|link| {
-                assert!(text[link.range.start as usize..].starts_with(&link.target));
+                assert!(text[link.range.start as usize..].starts_with(link.target.as_str()));
                 format!("{:?} {}", link.kind, link.target)
             })
             .collect()

@@ -176,7 +176,7 @@ impl Lowering<'_> {
         self.sections.enter(level, content);
         self.facts.headings.push(Heading {
             level,
-            text: content.to_string(),
+            text: content.into(),
             range: node.content.clone(),
         });
         if self.facts.headings.len() == 1 && file.is_stage_file {
@@ -217,7 +217,7 @@ impl Lowering<'_> {
             && line.kind != LineKind::FenceContent
         {
             if let Some(title) = stage::thread_title(line.text) {
-                self.facts.thread_title = Some(title.to_string());
+                self.facts.thread_title = Some(title.into());
             }
         }
         self.links

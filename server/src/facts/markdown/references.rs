@@ -91,7 +91,7 @@ pub(super) fn line(
 pub(super) fn push(id: &str, start: usize, config: &Config, refs: &mut ThinVec<AssumptionRef>) {
     if is_assumption_id(id, config) {
         refs.push(AssumptionRef {
-            id: id.to_string(),
+            id: id.into(),
             range: start as u32..(start + id.len()) as u32,
         });
     }

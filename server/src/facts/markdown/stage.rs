@@ -34,7 +34,7 @@ pub(super) fn stage_heading(content: &str, range: ByteRange) -> StageHeading {
     StageHeading {
         stage,
         range,
-        text: content.to_string(),
+        text: content.into(),
     }
 }
 
