@@ -56,7 +56,7 @@ pub fn check_diagnostic(snapshot: &Snapshot, path: &str, diagnostic: &Diagnostic
     let what = format!("diagnostic {}", diagnostic.code);
     check_range(file, &diagnostic.range, &what);
     for related in diagnostic.related.iter() {
-        if let Some(target) = snapshot.files.get(&related.path) {
+        if let Some(target) = snapshot.files.get(related.path.as_str()) {
             check_range(target, &related.range, &format!("{what} related"));
         }
     }

@@ -502,7 +502,7 @@ fn compare(client: &Client, model: &Model) {
     }
     let mut expected: BTreeMap<String, Vec<Key>> = BTreeMap::new();
     for (path, diagnostics) in workspace_diagnostics(&fresh) {
-        let file = &fresh.files[&path];
+        let file = &fresh.files[path.as_str()];
         let keys = diagnostics
             .iter()
             .map(|d| {

@@ -62,7 +62,7 @@ pub fn check(files: &[(String, Vec<u8>)]) -> usize {
     let texts: BTreeMap<String, String> = files
         .iter()
         .map(|(path, bytes)| {
-            let text = match snapshot.files.get(path) {
+            let text = match snapshot.files.get(path.as_str()) {
                 Some(file) => file.text.to_string(),
                 None => String::from_utf8_lossy(bytes).into_owned(),
             };

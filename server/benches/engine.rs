@@ -71,7 +71,7 @@ fn apply_edit(
     let root = Path::new("/workspace");
     let mut published = 0;
     for file_path in &affected {
-        if let Some(file) = snapshot.files.get(file_path) {
+        if let Some(file) = snapshot.files.get(file_path.as_str()) {
             let lsp: Vec<_> = file_diagnostics(snapshot, file_path)
                 .iter()
                 .map(|d| convert::diagnostic(root, snapshot, file, d, ColumnUnit::Utf16))
@@ -157,7 +157,7 @@ fn benches(c: &mut Criterion) {
     // Navigation queries at 10,000 threads, on `Tests: A1` in a hypothesis
     // (A1 is cited by 1,000 files).
     let cited_path = "threads/engineering/t10/2-hypothesis.md".to_string();
-    let cited_offset = base.files[&cited_path]
+    let cited_offset = base.files[cited_path.as_str()]
         .text
         .find("Tests: A1 -")
         .map(|i| i as u32 + 8)

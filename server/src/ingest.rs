@@ -207,11 +207,11 @@ mod tests {
                 continue; // an editor's text is always valid UTF-8
             };
             if policy.kind(&path) != Kind::Source {
-                assert!(!snapshot.files.contains_key(&path), "{path}");
+                assert!(!snapshot.files.contains_key(path.as_str()), "{path}");
                 continue;
             }
             let open = policy.lower(&path, Content::Editor(Arc::from(text.as_str())), Some(1));
-            let closed = &snapshot.files[&path];
+            let closed = &snapshot.files[path.as_str()];
             assert_eq!(open.facts, closed.facts, "{path}");
             assert_eq!(open.text, closed.text, "{path}");
             let mut opened = snapshot.clone();

@@ -147,9 +147,10 @@ fn read_walked(
 ) -> (Snapshot, LoadStats) {
     let max_size = config.max_file_size;
     let unreadable = Mutex::new(walked.errors);
+    let walked_files = walked.files.len();
     let snapshot = crate::ingest::build(
         config,
-        walked.files.clone(),
+        walked.files,
         |path| path,
         |path| match vfs::read_walked_file_stamped(root, &path, max_size) {
             Ok((read, stamp)) => {
@@ -183,7 +184,7 @@ fn read_walked(
     let mut unreadable = unreadable.into_inner().unwrap_or_default();
     unreadable.sort_unstable();
     let stats = LoadStats {
-        files: walked.files.len(),
+        files: walked_files,
         source_files: snapshot.files.len(),
         threads: snapshot.threads.len(),
         bytes,

@@ -39,11 +39,12 @@ pub fn definition_of(snapshot: &Snapshot, target: &Target) -> Vec<Location> {
             .into_iter()
             .collect(),
         Target::File(path) => {
-            if snapshot.files.contains_key(path) || snapshot.paths.contains(path) {
+            if snapshot.files.contains_key(path.as_str()) || snapshot.paths.contains(path.as_str())
+            {
                 vec![Location::at(path, 0..0)]
             } else {
                 let index = format!("{path}/index.md");
-                if snapshot.files.contains_key(&index) {
+                if snapshot.files.contains_key(index.as_str()) {
                     vec![Location::at(&index, 0..0)]
                 } else {
                     Vec::new()

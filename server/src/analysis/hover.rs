@@ -236,7 +236,7 @@ pub fn hover(snapshot: &Snapshot, path: &str, offset: u32) -> Option<(ByteRange,
             // A file inside a thread says which thread it belongs to.
             let thread = snapshot
                 .files
-                .get(path)
+                .get(path.as_str())
                 .and_then(|f| f.facts.path_kind().thread().map(str::to_string));
             match thread {
                 Some(dir) => format!("`{path}`\n\n{}", thread_hover(snapshot, &dir)),

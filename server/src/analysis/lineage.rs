@@ -100,7 +100,7 @@ pub fn file_edges(snapshot: &Snapshot, file: &FileData) -> Vec<Edge> {
                 from: from.to_string(),
                 to,
                 kind,
-                file: file.path.clone(),
+                file: file.path.to_string(),
                 range,
             });
         }

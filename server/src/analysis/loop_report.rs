@@ -379,7 +379,7 @@ fn break_at(
     Break {
         code,
         thread: thread_name(snapshot, thread).to_string(),
-        file: file.path.clone(),
+        file: file.path.to_string(),
         line: line_of(file, range.start),
         message,
         other,
@@ -657,7 +657,7 @@ pub fn loop_report(snapshot: &Snapshot) -> LoopReport {
 /// Canvas sections 09 and 10), by code.
 fn canvas_integrity(snapshot: &Snapshot) -> CanvasIntegrity {
     use rayon::prelude::*;
-    let files: Vec<&String> = snapshot
+    let files: Vec<&smol_str::SmolStr> = snapshot
         .files
         .iter()
         .filter(|(_, file)| match file.facts.path_kind() {
@@ -701,7 +701,7 @@ fn cards(snapshot: &Snapshot) -> Vec<Card> {
                 title: entry.title.clone(),
                 status: entry.status.map_or("no status", |s| s.as_str()).to_string(),
                 confidence: entry.confidence,
-                file: file.path.clone(),
+                file: file.path.to_string(),
                 line: line_of(file, entry.range.start),
                 threads,
             });

@@ -115,7 +115,7 @@ pub fn stopped(info: &ThreadInfo) -> Option<Stop> {
             if matches!(verdict.class, VerdictClass::Stop | VerdictClass::Defer) {
                 return Some(Stop {
                     reason: format!("its decision is {}", verdict.word),
-                    file: decision.path.clone(),
+                    file: decision.path.to_string(),
                     range: verdict.range.clone(),
                 });
             }
@@ -131,7 +131,7 @@ pub fn stopped(info: &ThreadInfo) -> Option<Stop> {
         if completed {
             return Some(Stop {
                 reason: "its metadata says `completed` but its stage 6 is missing or empty".into(),
-                file: meta.path.clone(),
+                file: meta.path.to_string(),
                 range: status.value_range.clone(),
             });
         }

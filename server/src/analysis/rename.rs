@@ -69,7 +69,7 @@ pub fn rename(
     {
         if let Some(entry) = snapshot
             .files
-            .get(&location.file)
+            .get(location.file.as_str())
             .and_then(|f| f.facts.entries.get(location.index))
         {
             edits

@@ -95,8 +95,10 @@ pub fn link_target(snapshot: &Snapshot, from: &str, link: &Link) -> Target {
             if let LinkKind::CanvasName(number) = link.kind {
                 return Target::CanvasSection(number);
             }
-            if let Some(PathKind::Canvas { number, .. }) =
-                snapshot.files.get(&path).map(|f| f.facts.path_kind())
+            if let Some(PathKind::Canvas { number, .. }) = snapshot
+                .files
+                .get(path.as_str())
+                .map(|f| f.facts.path_kind())
             {
                 return Target::CanvasSection(*number);
             }

@@ -131,8 +131,8 @@ pub fn thread_info(snapshot: &Snapshot, dir: &str) -> ThreadInfo {
 pub fn thread_entry_file(snapshot: &Snapshot, dir: &str) -> Option<String> {
     let info = thread_info(snapshot, dir);
     (1..=6)
-        .find_map(|n| info.stage_file(n).map(|f| f.path.clone()))
-        .or_else(|| info.meta_file.as_ref().map(|f| f.path.clone()))
+        .find_map(|n| info.stage_file(n).map(|f| f.path.to_string()))
+        .or_else(|| info.meta_file.as_ref().map(|f| f.path.to_string()))
 }
 
 /// A thread's path relative to the threads folder (`sales/acme`).

@@ -43,7 +43,8 @@ pub fn fix_workspace(
     let today = crate::clock::today();
     let mut ops: Vec<FileOp> = Vec::new();
     let mut applied: Vec<(String, String, Vec<String>)> = Vec::new();
-    let mut paths: Vec<&String> = snapshot.files.keys().filter(|p| target.covers(p)).collect();
+    let mut paths: Vec<&smol_str::SmolStr> =
+        snapshot.files.keys().filter(|p| target.covers(p)).collect();
     paths.sort();
     for path in paths {
         for action in all_fixes(&snapshot, path, &today)

@@ -106,7 +106,7 @@ pub fn write_full(
         Renderer::plain()
     };
     for (path, list) in diagnostics {
-        let Some(file) = snapshot.files.get(path) else {
+        let Some(file) = snapshot.files.get(path.as_str()) else {
             continue;
         };
         let text = &file.text;
@@ -218,7 +218,7 @@ pub fn write_sarif(
             let related: Vec<Value> = d
                 .related
                 .iter()
-                .filter(|r| snapshot.files.contains_key(&r.path))
+                .filter(|r| snapshot.files.contains_key(r.path.as_str()))
                 .enumerate()
                 .map(|(i, r)| {
                     json!({

@@ -20,8 +20,8 @@ impl Snapshot {
         let path = file.path.clone();
         let old = self.files.get(&path).cloned();
         let mut affected = BTreeSet::new();
-        affected.insert(path.clone());
-        let created = self.add_path(&path);
+        affected.insert(path.to_string());
+        let created = self.add_path(path.clone());
         let file = Arc::new(file);
         let after = super::postings::postings(&self.config, &file);
         let before = old
@@ -49,7 +49,7 @@ impl Snapshot {
     /// resolve. Returns the affected files.
     pub fn add_other_path(&mut self, path: &str) -> BTreeSet<String> {
         let mut affected = BTreeSet::new();
-        if self.add_path(path) {
+        if self.add_path(path.into()) {
             self.path_change_affects(path, &FileFacts::default(), &mut affected);
         }
         affected
@@ -159,7 +159,7 @@ impl Snapshot {
             for (path, file) in &self.files {
                 let facts = &file.facts;
                 if !facts.solution_updates.is_empty() || facts.outcome.is_some() {
-                    affected.insert(path.clone());
+                    affected.insert(path.to_string());
                 }
             }
         }

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::facts::{FileFacts, ReadState};
 use crate::line_index::LineIndex;
+use smol_str::SmolStr;
 
 mod candidates;
 mod invalidation;
@@ -33,14 +34,15 @@ pub use snapshot::{LearningFinding, LearningMemoKey, Memo, Related, Snapshot};
 /// Members are shared: one allocation per indexed file, whatever the
 /// number of tables and keys it appears under (at 10,000 threads a file
 /// is a member of about 25 sets on average).
-pub type PathSet = SmallSet<Arc<str>>;
+pub type PathSet = SmallSet<SmolStr>;
 
 /// One file known to the engine: its text, line index, facts and, for an
 /// open document, the editor's version.
 #[derive(Debug, Clone)]
 pub struct FileData {
-    /// Workspace path (`/`-separated, relative to the root).
-    pub path: String,
+    /// Workspace path (`/`-separated, relative to the root). The file
+    /// table's key and every index set holding the file share it.
+    pub path: SmolStr,
     pub text: Arc<str>,
     pub line_index: LineIndex,
     pub facts: FileFacts,
@@ -69,7 +71,7 @@ impl FileData {
         version: Option<i32>,
     ) -> FileData {
         FileData {
-            path: path.to_string(),
+            path: path.into(),
             line_index: LineIndex::new(&text),
             text,
             facts,

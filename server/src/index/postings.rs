@@ -4,7 +4,6 @@
 //! title, in a thread's prose) leaves the tables as they are.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use smol_str::SmolStr;
 
@@ -125,10 +124,10 @@ pub(super) fn postings(config: &Config, file: &FileData) -> Postings {
 
 impl Snapshot {
     /// Files (`add`) or unfiles the file at `path` under `postings`.
-    pub(super) fn post(&mut self, path: &str, postings: &Postings, add: bool) {
-        // The one allocation of the path that every set below shares.
-        let member: Arc<str> = Arc::from(path);
-        let member = &member;
+    /// Every set below keeps `path` itself (a reference count on the
+    /// file's path, not a copy).
+    pub(super) fn post(&mut self, path: &SmolStr, postings: &Postings, add: bool) {
+        let member = path;
         if let Some(number) = &postings.canvas {
             update_ord_set(&mut self.canvas, number, member, add);
         }
@@ -192,7 +191,7 @@ impl Snapshot {
 }
 
 /// [`update_set`] for an ordered table keyed by number (Canvas sections).
-fn update_ord_set(map: &mut imbl::OrdMap<u8, PathSet>, key: &u8, path: &Arc<str>, add: bool) {
+fn update_ord_set(map: &mut imbl::OrdMap<u8, PathSet>, key: &u8, path: &SmolStr, add: bool) {
     if add {
         map.entry(*key).or_default().insert(path.clone());
     } else if map.get_mut(key).is_some_and(|set| {
@@ -207,7 +206,7 @@ fn update_ord_set(map: &mut imbl::OrdMap<u8, PathSet>, key: &u8, path: &Arc<str>
 fn update_sets<K: AsRef<str>>(
     map: &mut imbl::OrdMap<String, PathSet>,
     keys: impl IntoIterator<Item = K>,
-    path: &Arc<str>,
+    path: &SmolStr,
     add: bool,
 ) {
     for key in keys {
@@ -217,7 +216,7 @@ fn update_sets<K: AsRef<str>>(
 
 /// Adds `path` under `key`, or removes it and drops the key once its set
 /// is empty.
-fn update_set(map: &mut imbl::OrdMap<String, PathSet>, key: &str, path: &Arc<str>, add: bool) {
+fn update_set(map: &mut imbl::OrdMap<String, PathSet>, key: &str, path: &SmolStr, add: bool) {
     if add {
         // The key is copied only when it is new.
         match map.get_mut(key) {

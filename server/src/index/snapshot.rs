@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use imbl::{OrdMap, OrdSet};
+use smol_str::SmolStr;
 
 use super::{EntryLocation, FileData, PathSet, SmallSet};
 use crate::config::Config;
@@ -17,9 +18,9 @@ use crate::paths;
 pub struct Snapshot {
     pub config: Arc<Config>,
     /// Source files (markdown, metadata, config) with their facts.
-    pub files: OrdMap<String, Arc<FileData>>,
+    pub files: OrdMap<SmolStr, Arc<FileData>>,
     /// Every file that exists (source files and others such as CSVs).
-    pub paths: OrdSet<String>,
+    pub paths: OrdSet<SmolStr>,
     /// Every folder that holds at least one file, with how many.
     pub dirs: OrdMap<String, u32>,
     /// Canvas section number -> its files (normally one).
@@ -137,11 +138,11 @@ impl Snapshot {
     pub fn build(config: Config, files: Vec<Arc<FileData>>, other_paths: &[String]) -> Snapshot {
         let mut snapshot = Snapshot::new(config);
         for path in other_paths {
-            snapshot.add_path(path);
+            snapshot.add_path(path.into());
         }
         for file in files {
             let path = file.path.clone();
-            snapshot.add_path(&path);
+            snapshot.add_path(path.clone());
             snapshot.index_file(&file, true);
             snapshot.files.insert(path, file);
         }
@@ -157,7 +158,7 @@ impl Snapshot {
         let location = self.assumptions.get(id)?.iter().next()?;
         let entry = self
             .files
-            .get(&location.file)?
+            .get(location.file.as_str())?
             .facts
             .entries
             .get(location.index)?;
@@ -197,15 +198,18 @@ impl Snapshot {
         self.config = Arc::new(config);
     }
 
-    pub(super) fn add_path(&mut self, path: &str) -> bool {
-        if self.paths.insert(path.to_string()).is_some() {
+    /// Records that `path` exists (the set keeps this very string, shared
+    /// with the file's table entry); whether it is new.
+    pub(super) fn add_path(&mut self, path: SmolStr) -> bool {
+        if self.paths.contains(path.as_str()) {
             return false;
         }
-        let mut dir = paths::parent(path);
+        let mut dir = paths::parent(&path);
         while !dir.is_empty() {
             *self.dirs.entry(dir.to_string()).or_insert(0) += 1;
             dir = paths::parent(dir);
         }
+        self.paths.insert(path);
         true
     }
 

@@ -102,7 +102,7 @@ pub fn diagnostic(
         .related
         .iter()
         .filter_map(|related| {
-            let target = snapshot.files.get(&related.path)?;
+            let target = snapshot.files.get(related.path.as_str())?;
             Some(DiagnosticRelatedInformation {
                 location: Location::new(
                     uri(root, &related.path)?,

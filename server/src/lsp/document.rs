@@ -163,7 +163,7 @@ impl Backend {
             };
             let workspace = &session.workspaces[index];
             if let Some(doc) = workspace.open.get(&path) {
-                let file = workspace.snapshot.files.get(&path).filter(|file| {
+                let file = workspace.snapshot.files.get(path.as_str()).filter(|file| {
                     doc.markdown
                         && file.version == Some(doc.version)
                         && file.text.len() == doc.rope.len_bytes()
@@ -184,7 +184,7 @@ impl Backend {
         Ok(query
             .snapshot
             .files
-            .get(&query.path)
+            .get(query.path.as_str())
             .map(|file| DocumentSyntax {
                 file: file.clone(),
                 tree: None,

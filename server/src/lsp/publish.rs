@@ -135,7 +135,8 @@ impl Backend {
                         .open
                         .iter()
                         .filter(|(p, d)| {
-                            w.snapshot.files.get(*p).and_then(|f| f.version) == Some(d.version)
+                            w.snapshot.files.get(p.as_str()).and_then(|f| f.version)
+                                == Some(d.version)
                         })
                         .map(|(p, d)| (p.clone(), d.moves.stamp(d.version)))
                         .collect::<HashMap<_, _>>()
@@ -226,7 +227,7 @@ impl Backend {
             use rayon::prelude::*;
             let root = job_root;
             let one = |path: String| {
-                let file = snapshot.files.get(&path);
+                let file = snapshot.files.get(path.as_str());
                 let version = file.and_then(|f| f.version);
                 let Some(file) = file else {
                     surveys.forget(&path);
@@ -336,7 +337,7 @@ impl Backend {
                 let diagnostics = match converted {
                     Some(diagnostics) => diagnostics,
                     // The record changed since the chunk started.
-                    None => match job.snapshot.files.get(&path) {
+                    None => match job.snapshot.files.get(path.as_str()) {
                         Some(file) => convert_all(&root, &job.snapshot, file, &found, unit),
                         None => Vec::new(),
                     },

@@ -98,7 +98,7 @@ impl Backend {
             return Ok(None);
         };
         let workspace = &session.workspaces[index];
-        let Some(file) = workspace.snapshot.files.get(&path) else {
+        let Some(file) = workspace.snapshot.files.get(path.as_str()) else {
             return Ok(None);
         };
         let offset = convert::offset(&file.line_index, &file.text, position, session.unit);

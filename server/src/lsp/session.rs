@@ -291,8 +291,8 @@ impl Workspace {
             .iter()
             .chain(self.snapshot.files.keys())
             .filter(|p| p.starts_with(&prefix))
-            .filter(|p| !self.open.contains_key(*p))
-            .cloned()
+            .filter(|p| !self.open.contains_key(p.as_str()))
+            .map(|p| p.to_string())
             .collect();
         for file in under {
             let affected = self.snapshot.remove(&file);
@@ -358,7 +358,8 @@ impl Workspace {
             self.reload_from_disk(&path);
         }
         self.scanned.send_replace(true);
-        self.pending.extend(self.snapshot.files.keys().cloned());
+        self.pending
+            .extend(self.snapshot.files.keys().map(|p| p.to_string()));
         // Files that had diagnostics and may be gone now get cleared.
         self.pending.extend(self.published.keys().cloned());
     }

@@ -99,16 +99,21 @@ fn walk_changed(
 fn missed_changes(
     files: &[String],
     changed: Vec<String>,
-    known: &imbl::OrdSet<String>,
+    known: &imbl::OrdSet<smol_str::SmolStr>,
 ) -> Vec<String> {
     let on_disk: std::collections::HashSet<&str> = files.iter().map(String::as_str).collect();
     let mut changed: BTreeSet<String> = changed.into_iter().collect();
-    changed.extend(files.iter().filter(|f| !known.contains(*f)).cloned());
+    changed.extend(
+        files
+            .iter()
+            .filter(|f| !known.contains(f.as_str()))
+            .cloned(),
+    );
     changed.extend(
         known
             .iter()
             .filter(|f| !on_disk.contains(f.as_str()))
-            .cloned(),
+            .map(|f| f.to_string()),
     );
     changed.into_iter().collect()
 }
@@ -351,13 +356,13 @@ mod tests {
         std::fs::write(root.join("threads/a/2-hypothesis.md"), "Tests: A1\n").unwrap();
         std::fs::write(root.join("drafts/x.md"), "changed, ignored").unwrap();
         std::fs::write(root.join("threads/a/3-implication.md"), "new").unwrap();
-        let known: imbl::OrdSet<String> = [
+        let known: imbl::OrdSet<smol_str::SmolStr> = [
             "threads/a/1-input.md",
             "threads/a/2-hypothesis.md",
             "threads/a/6-learning.md",
         ]
         .into_iter()
-        .map(String::from)
+        .map(smol_str::SmolStr::from)
         .collect();
         let mut globs = globset::GlobSetBuilder::new();
         globs.add(globset::Glob::new("drafts/**").unwrap());

@@ -171,7 +171,7 @@ impl Snapshots {
             .filter(|(root, _)| absolute.starts_with(root))
             .max_by_key(|(root, _)| root.as_os_str().len())?;
         let path = leanos_lsp::paths::workspace_path(root, &absolute)?;
-        let file = snapshot.files.get(&path)?;
+        let file = snapshot.files.get(path.as_str())?;
         let offset = convert::offset(&file.line_index, &file.text, position, self.unit);
         Some(Query {
             snapshot: snapshot.clone(),

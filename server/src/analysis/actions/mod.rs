@@ -47,7 +47,7 @@ pub struct Action {
 /// do not depend on their text.
 pub fn refusal(snapshot: &Snapshot, action: &Action) -> Option<String> {
     action.ops.iter().find_map(|op| match op {
-        FileOp::Edit { path, .. } => match snapshot.files.get(path) {
+        FileOp::Edit { path, .. } => match snapshot.files.get(path.as_str()) {
             None => Some(format!("{path} is not in the workspace")),
             Some(file) => file
                 .facts

@@ -55,7 +55,7 @@ fn round_trip_every_fix_on_the_example_clears_its_diagnostic() {
             {
                 let mut files = texts(&before);
                 for other in before.paths.iter() {
-                    files.entry(other.clone()).or_default();
+                    files.entry(other.to_string()).or_default();
                 }
                 apply(&mut files, &action.ops).unwrap_or_else(|e| panic!("{}: {e}", action.title));
                 let after = rebuild(&files);

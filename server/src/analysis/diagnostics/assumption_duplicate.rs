@@ -21,7 +21,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         }
         let first_range = snapshot
             .files
-            .get(&first.file)
+            .get(first.file.as_str())
             .and_then(|f| f.facts.entries.get(first.index))
             .map(|e| e.id_range.clone())
             .unwrap_or(0..0);

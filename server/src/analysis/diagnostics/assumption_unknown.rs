@@ -175,7 +175,7 @@ pub fn fixes(
                 status.as_str().to_lowercase(),
             ];
             cells.push(confidence.map(|c| format!("{c}%")).unwrap_or_default());
-            cells.push(evidence.clone().unwrap_or_default());
+            cells.push(evidence.as_deref().unwrap_or_default().to_string());
             cells.truncate(columns);
             while cells.len() < columns {
                 cells.push(String::new());

@@ -9,7 +9,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let snapshot = context.snapshot;
     // A thread's file (a stage, its metadata), as the code lens counts
     // testing threads: not any file under the threads folder.
-    let in_a_thread = |path: &std::sync::Arc<str>| {
+    let in_a_thread = |path: &smol_str::SmolStr| {
         snapshot
             .files
             .get(&**path)

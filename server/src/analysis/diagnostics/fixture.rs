@@ -33,7 +33,7 @@ pub fn snapshot(fixture: &str) -> Snapshot {
 pub fn render(snapshot: &Snapshot, code: &str) -> Vec<String> {
     let mut out = Vec::new();
     for (path, diagnostics) in crate::analysis::diagnostics::workspace_diagnostics(snapshot) {
-        let file = &snapshot.files[&path];
+        let file = &snapshot.files[path.as_str()];
         for d in diagnostics
             .iter()
             .filter(|d| code.is_empty() || d.code == code)
@@ -134,7 +134,7 @@ pub mod fix_test {
         snapshot
             .files
             .iter()
-            .map(|(p, f)| (p.clone(), f.text.to_string()))
+            .map(|(p, f)| (p.to_string(), f.text.to_string()))
             .collect()
     }
 

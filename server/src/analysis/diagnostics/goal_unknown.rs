@@ -36,7 +36,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                 format!("goal `{}` has no subgoal `{subgoal}`", goal_ref.goal),
             );
             diagnostic.relate(Related {
-                path: goal_file.path.clone(),
+                path: goal_file.path.to_string(),
                 range: super::anchor(goal_file),
                 message: format!("goal `{}`", goal_ref.goal),
             });

@@ -39,7 +39,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                 });
                 diagnostic.data = Data::LearningNotApplied {
                     id: result.id.to_string(),
-                    results: vec![(context.file.path.clone(), result.clone())],
+                    results: vec![(context.file.path.to_string(), result.clone())],
                 };
                 out.push(diagnostic);
             }
@@ -275,7 +275,7 @@ pub fn fixes(
     else {
         return Vec::new();
     };
-    let Some(canvas) = snapshot.files.get(&location.file) else {
+    let Some(canvas) = snapshot.files.get(location.file.as_str()) else {
         return Vec::new();
     };
     let Some(entry) = canvas.facts.entries.get(location.index) else {

@@ -39,7 +39,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let related: Vec<Related> = entries
         .iter()
         .map(|(file, entry)| Related {
-            path: file.path.clone(),
+            path: file.path.to_string(),
             range: entry.name_range.clone(),
             message: format!("\"{}\" in the solution section", entry.name),
         })

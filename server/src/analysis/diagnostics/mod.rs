@@ -27,6 +27,7 @@ mod stage_legacy;
 mod stage_misnamed;
 mod stage_missing;
 
+use smol_str::SmolStr;
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
@@ -361,10 +362,10 @@ pub fn file_diagnostics(snapshot: &Snapshot, path: &str) -> Vec<Diagnostic> {
 /// Diagnostics of every file in the workspace, in parallel; files without
 /// any are left out. Sorted by path.
 pub fn workspace_diagnostics(snapshot: &Snapshot) -> BTreeMap<String, Vec<Diagnostic>> {
-    let paths: Vec<&String> = snapshot.files.keys().collect();
+    let paths: Vec<&SmolStr> = snapshot.files.keys().collect();
     paths
         .par_iter()
-        .map(|path| ((*path).clone(), file_diagnostics(snapshot, path)))
+        .map(|path| (path.to_string(), file_diagnostics(snapshot, path)))
         .filter(|(_, diagnostics)| !diagnostics.is_empty())
         .collect()
 }

@@ -38,7 +38,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                     let info = thread_info(snapshot, &dir);
                     let learning = learning_of(&info);
                     let related = learning.map(|f| Related {
-                        path: f.path.clone(),
+                        path: f.path.to_string(),
                         range: learned_for(entry, f).range.unwrap_or(0..0),
                         message: "the thread's learning".into(),
                     });
@@ -56,7 +56,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             };
             let mut diagnostic = context.diagnostic_with(
                 Data::SolutionStaleEntry {
-                    solution: context.file.path.clone(),
+                    solution: context.file.path.to_string(),
                     entry: entry.clone(),
                 },
                 "solution-stale-entry",
@@ -89,7 +89,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         if let Some(difference) = disagreement(entry, context.file) {
             let mut diagnostic = context.diagnostic_with(
                 Data::SolutionStaleEntry {
-                    solution: file.path.clone(),
+                    solution: file.path.to_string(),
                     entry: entry.clone(),
                 },
                 "solution-stale-entry",
@@ -100,7 +100,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                 ),
             );
             diagnostic.relate(Related {
-                path: file.path.clone(),
+                path: file.path.to_string(),
                 range: entry.name_range.clone(),
                 message: "the 09 entry".into(),
             });
@@ -166,7 +166,7 @@ pub fn fixes(
                     d,
                     false,
                     vec![FileOp::Edit {
-                        path: solution.path.clone(),
+                        path: solution.path.to_string(),
                         edits,
                     }],
                 ));
@@ -218,7 +218,7 @@ pub fn fixes(
             d,
             false,
             vec![FileOp::Edit {
-                path: solution.path.clone(),
+                path: solution.path.to_string(),
                 edits,
             }],
         ));

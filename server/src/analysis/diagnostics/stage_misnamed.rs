@@ -40,7 +40,7 @@ pub fn fixes(context: &Context, d: &Diagnostic, number: u8) -> Vec<Action> {
         d,
         true,
         vec![FileOp::Rename {
-            from: file.path.clone(),
+            from: file.path.to_string(),
             to,
         }],
     )]

@@ -13,7 +13,7 @@ pub(crate) async fn document_symbol(
 ) -> Result<Option<DocumentSymbolResponse>> {
     let response = server
         .query(&params.text_document.uri, Position::default(), |q| {
-            let file = q.snapshot.files.get(&q.path)?;
+            let file = q.snapshot.files.get(q.path.as_str())?;
             let symbols = symbols::document_symbols(file);
             Some(DocumentSymbolResponse::Nested(
                 symbols

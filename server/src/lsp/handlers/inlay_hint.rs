@@ -14,7 +14,7 @@ pub(crate) async fn inlay_hint(
     let requested = params.range;
     let response = server
         .query(&params.text_document.uri, requested.start, move |q| {
-            let file = q.snapshot.files.get(&q.path)?;
+            let file = q.snapshot.files.get(q.path.as_str())?;
             let end = convert::offset(&file.line_index, &file.text, requested.end, q.unit);
             let hints = decorations::inlay_hints(&q.snapshot, &q.path, &(q.offset..end))
                 .into_iter()

@@ -46,7 +46,7 @@ pub(crate) async fn rename(
                 let refusal = q
                     .snapshot
                     .files
-                    .get(path)
+                    .get(path.as_str())
                     .and_then(|f| f.facts.fidelity.edit_refusal());
                 if let Some(why) = refusal {
                     return Err(format!("cannot rename: `{path}` is not edited: {why}"));

@@ -13,7 +13,7 @@ pub(crate) async fn semantic_tokens_full(
 ) -> Result<Option<SemanticTokensResult>> {
     let response = server
         .query(&params.text_document.uri, Position::default(), |q| {
-            let file = q.snapshot.files.get(&q.path)?;
+            let file = q.snapshot.files.get(q.path.as_str())?;
             let mut data = Vec::new();
             let (mut previous_line, mut previous_start) = (0u32, 0u32);
             for token in decorations::semantic_tokens(&q.snapshot, &q.path) {

@@ -40,7 +40,7 @@ pub(crate) async fn symbol(
         let mut out = Vec::new();
         for (root, snapshot) in &snapshots {
             for symbol in symbols::workspace_symbols(snapshot, &query, 256) {
-                let range = match snapshot.files.get(&symbol.path) {
+                let range = match snapshot.files.get(symbol.path.as_str()) {
                     Some(file) => convert::range(file, &symbol.range, unit),
                     None => Range::default(),
                 };
