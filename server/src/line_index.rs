@@ -28,7 +28,9 @@ pub struct LineCol {
 /// maps the client's edits, does too).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineIndex {
-    line_starts: Vec<u32>,
+    /// Exactly as long as the text has lines (kept for as long as the file
+    /// is unchanged).
+    line_starts: Box<[u32]>,
     len: u32,
 }
 
@@ -49,7 +51,7 @@ impl LineIndex {
             }
         }
         LineIndex {
-            line_starts,
+            line_starts: line_starts.into_boxed_slice(),
             len: text.len() as u32,
         }
     }

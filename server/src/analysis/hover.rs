@@ -101,7 +101,7 @@ fn attribution_chain(snapshot: &Snapshot, info: &crate::analysis::thread::Thread
     if content.is_empty() {
         let source = info.metadata().and_then(|m| m.text("source")).or_else(|| {
             info.stage_file(1)
-                .and_then(|f| f.facts.frontmatter.as_ref())
+                .and_then(|f| f.facts.frontmatter.as_deref())
                 .and_then(|m| m.text("source"))
         });
         return match source {

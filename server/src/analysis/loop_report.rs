@@ -315,7 +315,7 @@ pub fn created(info: &ThreadInfo) -> Option<String> {
     };
     let input = info.stage_file(1);
     from_meta(info.metadata())
-        .or_else(|| from_meta(input.and_then(|f| f.facts.frontmatter.as_ref())))
+        .or_else(|| from_meta(input.and_then(|f| f.facts.frontmatter.as_deref())))
         .or_else(|| {
             let text = &input?.text;
             let at = text.find("**Created:**")?;
@@ -617,7 +617,7 @@ pub fn loop_report(snapshot: &Snapshot) -> LoopReport {
         if has_source(info.metadata())
             || has_source(
                 info.stage_file(1)
-                    .and_then(|f| f.facts.frontmatter.as_ref()),
+                    .and_then(|f| f.facts.frontmatter.as_deref()),
             )
         {
             attribution.with_source += 1;

@@ -123,7 +123,7 @@ pub fn stopped(info: &ThreadInfo) -> Option<Stop> {
     }
     if learning(info).is_none() {
         let meta = info.meta_file.as_ref()?;
-        let status = meta.facts.metadata.as_ref()?.get("status")?;
+        let status = meta.facts.metadata.as_deref()?.get("status")?;
         let completed = status
             .value
             .as_text()

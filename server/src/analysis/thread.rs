@@ -61,7 +61,7 @@ impl ThreadInfo {
     pub fn metadata(&self) -> Option<&Metadata> {
         self.meta_file
             .as_ref()
-            .and_then(|f| f.facts.metadata.as_ref())
+            .and_then(|f| f.facts.metadata.as_deref())
     }
 
     /// The class of stage 4's verdict, if any.

@@ -202,10 +202,12 @@ pub struct FileFacts {
     /// never edits a file whose text is not.
     pub fidelity: Fidelity,
     pub headings: ThinVec<Heading>,
-    /// YAML frontmatter of a markdown file.
-    pub frontmatter: Option<Metadata>,
-    /// The document of `meta.json` / `metadata.yaml`.
-    pub metadata: Option<Metadata>,
+    /// YAML frontmatter of a markdown file (boxed, as most files have
+    /// none: a pointer where the value would be 32 bytes).
+    pub frontmatter: Option<Box<Metadata>>,
+    /// The document of `meta.json` / `metadata.yaml` (boxed: most files
+    /// are not metadata).
+    pub metadata: Option<Box<Metadata>>,
     pub entries: ThinVec<AssumptionEntry>,
     pub refs: ThinVec<AssumptionRef>,
     pub links: ThinVec<Link>,
@@ -372,7 +374,7 @@ impl FileFacts {
     /// The metadata document of a metadata file, or the frontmatter of a
     /// markdown file.
     pub fn meta(&self) -> Option<&Metadata> {
-        self.metadata.as_ref().or(self.frontmatter.as_ref())
+        self.metadata.as_deref().or(self.frontmatter.as_deref())
     }
 }
 
@@ -462,13 +464,13 @@ pub fn lower(path: &str, text: &str, read: ReadState, config: &Config) -> FileFa
         }));
     } else if name == "meta.json" {
         match metadata::parse_json(text, 0) {
-            Ok(meta) => facts.metadata = Some(meta),
+            Ok(meta) => facts.metadata = Some(Box::new(meta)),
             Err(problem) => facts.problems.push(meta_problem(problem)),
         }
         metadata_facts(&mut facts, config);
     } else if name == "metadata.yaml" || name == "metadata.yml" {
         match metadata::parse_yaml(text, 0, name) {
-            Ok(meta) => facts.metadata = Some(meta),
+            Ok(meta) => facts.metadata = Some(Box::new(meta)),
             Err(problem) => facts.problems.push(meta_problem(problem)),
         }
         metadata_facts(&mut facts, config);

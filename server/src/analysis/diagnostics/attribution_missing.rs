@@ -33,7 +33,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let attributed = has(info.metadata())
         || has(info
             .stage_file(1)
-            .and_then(|f| f.facts.frontmatter.as_ref()));
+            .and_then(|f| f.facts.frontmatter.as_deref()));
     if !attributed {
         out.push(context.diagnostic_with(
             Data::AttributionMissing {

@@ -122,7 +122,7 @@ impl Decision {
     /// override.
     pub fn from_frontmatter(facts: &mut FileFacts) -> Decision {
         let mut decision = Decision::default();
-        let status = facts.frontmatter.as_ref().and_then(|m| m.get("status"));
+        let status = facts.frontmatter.as_deref().and_then(|m| m.get("status"));
         if let Some(status) = status {
             if let MetaValue::String(word) = &status.value {
                 if let Some(class) = verdict_class(&word.trim().to_ascii_uppercase()) {

@@ -111,7 +111,7 @@ pub fn lower_markdown(
     if let Some(range) = &outline.frontmatter {
         let yaml = &text[range.start as usize..range.end as usize];
         match super::metadata::parse_yaml(yaml, range.start, "frontmatter") {
-            Ok(meta) => facts.frontmatter = Some(meta),
+            Ok(meta) => facts.frontmatter = Some(Box::new(meta)),
             Err(problem) => facts.problems.push(Problem {
                 code: "meta-invalid",
                 message: problem.message,
@@ -260,7 +260,7 @@ impl Lowering<'_> {
             facts.solution_entries = super::solution::solution_entries(file.text, outline).into();
         }
         if file.is_goal {
-            let goal = goal_file.finish(path, facts.frontmatter.as_ref(), file.config);
+            let goal = goal_file.finish(path, facts.frontmatter.as_deref(), file.config);
             facts.goal = Some(Box::new(goal));
         }
     }
