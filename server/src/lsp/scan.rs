@@ -111,7 +111,7 @@ impl Backend {
             let Ok((snapshot, stats, stamps)) = loaded else {
                 if let Some(workspace) = self.lock().workspaces.iter_mut().find(|w| w.root == root)
                 {
-                    workspace.scans_in_flight = workspace.scans_in_flight.saturating_sub(1);
+                    workspace.abandon_scan();
                 }
                 self.client
                     .log_message(

@@ -116,6 +116,17 @@ impl Workspace {
         self.scans_started
     }
 
+    /// Ends a scan that failed (its reading task panicked) without a
+    /// snapshot: no longer under way; what changed on disk while it read
+    /// was applied to the installed snapshot as it happened, so it is kept
+    /// only for the scans still under way.
+    pub(in crate::lsp) fn abandon_scan(&mut self) {
+        self.scans_in_flight = self.scans_in_flight.saturating_sub(1);
+        if self.scans_in_flight == 0 {
+            self.changed_while_scanning.clear();
+        }
+    }
+
     /// Whether a scan of this root is under way.
     pub(in crate::lsp) fn scanning(&self) -> bool {
         self.scans_in_flight > 0
@@ -481,5 +492,29 @@ mod tests {
                 "newer scan installed first: {newer_first}"
             );
         }
+    }
+
+    #[test]
+    fn a_failed_scan_ends_and_leaves_its_changes_to_the_scans_under_way() {
+        let root = std::env::temp_dir().join("leanos-failed-scan");
+        let changed = "threads/sales/acme/1-input.md";
+        let mut workspace = Workspace::new(root, Detached::default());
+        let _failing = workspace.start_scan();
+        let other = workspace.start_scan();
+        workspace.changed_while_scanning.insert(changed.into());
+        workspace.abandon_scan();
+        assert!(workspace.scanning(), "the other scan is still under way");
+        assert!(workspace.changed_while_scanning.contains(changed));
+        workspace.install(snapshot_with(&[]), other);
+        assert!(!workspace.scanning());
+        assert!(workspace.changed_while_scanning.is_empty());
+
+        // A failed scan alone: nothing is under way, and nothing is kept
+        // for an install that will not come.
+        let _failing = workspace.start_scan();
+        workspace.changed_while_scanning.insert(changed.into());
+        workspace.abandon_scan();
+        assert!(!workspace.scanning());
+        assert!(workspace.changed_while_scanning.is_empty());
     }
 }
