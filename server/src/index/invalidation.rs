@@ -16,9 +16,13 @@ use crate::paths;
 impl Snapshot {
     /// Replaces (or adds) a file; returns the files whose diagnostics may
     /// have changed, the file itself included.
-    pub fn upsert(&mut self, file: FileData) -> BTreeSet<String> {
+    pub fn upsert(&mut self, mut file: FileData) -> BTreeSet<String> {
+        let old = self.files.get(file.path.as_str()).cloned();
+        if let Some(old) = &old {
+            // The path every table and set already holds, not a copy.
+            file.path = old.path.clone();
+        }
         let path = file.path.clone();
-        let old = self.files.get(&path).cloned();
         let mut affected = BTreeSet::new();
         affected.insert(path.to_string());
         let created = self.add_path(path.clone());
@@ -259,6 +263,24 @@ Tests: A9 - z
             affected.extend(snapshot.upsert(file));
         }
         affected
+    }
+
+    #[test]
+    fn an_edited_file_keeps_the_path_its_tables_share() {
+        let path = "threads/sales/x/2-hypothesis.md";
+        let mut snapshot = snapshot(WORKSPACE);
+        // Keys changed (A1 -> A2) and unchanged (the same citation again).
+        for text in ["Tests: A2 - x", "Tests: A2 - x, retitled"] {
+            edit(&mut snapshot, &format!("//- /{path}\n{text}\n"));
+            let (key, file) = snapshot.files.get_key_value(path).expect("filed");
+            let shared = file.path.as_ptr();
+            assert_eq!(key.as_ptr(), shared, "{text}");
+            let listed = snapshot.paths.get(path).expect("listed");
+            assert_eq!(listed.as_ptr(), shared, "{text}");
+            let thread = snapshot.threads.get("threads/sales/x").expect("thread");
+            let member = thread.iter().find(|p| p.as_str() == path).expect("member");
+            assert_eq!(member.as_ptr(), shared, "{text}");
+        }
     }
 
     /// Edits `workspace` with `fixture` and checks the affected files.

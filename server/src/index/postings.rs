@@ -124,8 +124,9 @@ pub(super) fn postings(config: &Config, file: &FileData) -> Postings {
 
 impl Snapshot {
     /// Files (`add`) or unfiles the file at `path` under `postings`.
-    /// Every set below keeps `path` itself (a reference count on the
-    /// file's path, not a copy).
+    /// Every path set below keeps `path` itself (a reference count on the
+    /// file's path, not a copy); the assumptions table's locations hold a
+    /// copy.
     pub(super) fn post(&mut self, path: &SmolStr, postings: &Postings, add: bool) {
         let member = path;
         if let Some(number) = &postings.canvas {

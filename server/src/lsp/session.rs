@@ -40,8 +40,10 @@ pub(in crate::lsp) struct Workspace {
     /// the disk earlier, and its snapshot is dropped.
     pub(in crate::lsp) scans_started: u64,
     pub(in crate::lsp) scan_installed: u64,
-    /// Paths changed on disk while a scan was reading: re-read once a
-    /// snapshot is installed, until no scan is under way.
+    /// Paths changed on disk while a scan was reading (and applied to the
+    /// installed snapshot as they changed): re-read once a snapshot is
+    /// installed, and dropped once no scan is under way (installed or
+    /// failed, [`Workspace::abandon_scan`]).
     pub(in crate::lsp) changed_while_scanning: BTreeSet<String>,
     /// Becomes true when the first scan of this root is installed, and
     /// stays true: requests wait on it (a rescan keeps answering from the
