@@ -9,7 +9,7 @@
 //! (`file-encoding`). A closed file and the same text open in an editor
 //! give identical facts.
 
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
 
 use rayon::prelude::*;
 
@@ -128,6 +128,9 @@ pub fn build<S: Send>(
     content_of: impl Fn(S) -> Option<FileRead> + Sync,
 ) -> Snapshot {
     let policy = Policy::new(&config);
+    // A pool with more threads than cores (the scan's, for reads in
+    // flight) lowers on as many threads as there are cores.
+    let lowering = Gate::new(std::thread::available_parallelism().map_or(1, |n| n.get()));
     let (files, others): (Vec<Option<Arc<FileData>>>, Vec<Option<String>>) = items
         .into_par_iter()
         .map(|item| {
@@ -136,10 +139,10 @@ pub fn build<S: Send>(
                 Kind::Ignored => (None, None),
                 Kind::Other => (None, Some(path)),
                 Kind::Source => match content_of(item) {
-                    Some(read) => (
-                        Some(Arc::new(policy.lower(&path, Content::Disk(read), None))),
-                        None,
-                    ),
+                    Some(read) => {
+                        let file = lowering.hold(|| policy.lower(&path, Content::Disk(read), None));
+                        (Some(Arc::new(file)), None)
+                    }
                     None => (None, None),
                 },
             }
@@ -148,6 +151,42 @@ pub fn build<S: Send>(
     let files: Vec<Arc<FileData>> = files.into_iter().flatten().collect();
     let others: Vec<String> = others.into_iter().flatten().collect();
     Snapshot::build(config, files, &others)
+}
+
+/// A counting semaphore: at most `n` closures run inside [`Gate::hold`]
+/// at once, the other callers wait (without spinning).
+struct Gate {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
+
+impl Gate {
+    fn new(n: usize) -> Gate {
+        Gate {
+            free: Mutex::new(n.max(1)),
+            freed: Condvar::new(),
+        }
+    }
+
+    /// Runs `f` once one of the `n` places is free; the place is given
+    /// back when `f` returns or panics.
+    fn hold<R>(&self, f: impl FnOnce() -> R) -> R {
+        struct Place<'a>(&'a Gate);
+        impl Drop for Place<'_> {
+            fn drop(&mut self) {
+                *self.0.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+                self.0.freed.notify_one();
+            }
+        }
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        while *free == 0 {
+            free = self.freed.wait(free).unwrap_or_else(|e| e.into_inner());
+        }
+        *free -= 1;
+        drop(free);
+        let _place = Place(self);
+        f()
+    }
 }
 
 /// Defined here, beside [`build`], so that `index` needs no `vfs`.
@@ -175,6 +214,36 @@ impl Snapshot {
 mod tests {
     use super::*;
     use crate::analysis::diagnostics::file_diagnostics;
+
+    #[test]
+    fn a_gate_lets_at_most_its_places_in_and_gets_them_back_from_a_panic() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let gate = Gate::new(2);
+        let inside = AtomicUsize::new(0);
+        let most = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| {
+                    for _ in 0..20 {
+                        gate.hold(|| {
+                            let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                            most.fetch_max(now, Ordering::SeqCst);
+                            std::thread::yield_now();
+                            inside.fetch_sub(1, Ordering::SeqCst);
+                        });
+                    }
+                });
+            }
+        });
+        assert!(most.load(Ordering::SeqCst) <= 2);
+        // Both places come back from closures that panicked.
+        for _ in 0..2 {
+            let panicked =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| gate.hold(|| panic!())));
+            assert!(panicked.is_err());
+        }
+        assert_eq!(gate.hold(|| 7), 7);
+    }
 
     /// Every file of a workspace on disk, with its bytes.
     fn files_of(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {

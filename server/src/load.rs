@@ -134,6 +134,28 @@ fn load(
     read_walked(root, config, walked, started, stamps)
 }
 
+/// The fewest threads that read and lower the walked files. On a cold page
+/// cache a read waits on the disk far longer than lowering the file takes,
+/// so the scan keeps more reads in flight than there are cores (10,000
+/// threads from a cold cache: `check` 7.9-9.3 s with two threads, 5.0-5.8 s
+/// with sixteen; BENCHMARKS.md "Cold cache").
+const READ_THREADS: usize = 8;
+
+/// A pool of [`READ_THREADS`] (or one per core, if more) for one load;
+/// `None` when `RAYON_NUM_THREADS` sets the parallelism (the global pool
+/// is used then) or the threads cannot be started.
+fn read_pool() -> Option<rayon::ThreadPool> {
+    if std::env::var_os("RAYON_NUM_THREADS").is_some() {
+        return None;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(cores.max(READ_THREADS))
+        .thread_name(|i| format!("leanos-read-{i}"))
+        .build()
+        .ok()
+}
+
 /// Reads and lowers what the walk found, in one parallel pass (so disk
 /// reads overlap parsing). A file that is gone since the walk is left out
 /// quietly; one that cannot be read is left out and counted in
@@ -148,34 +170,40 @@ fn read_walked(
     let max_size = config.max_file_size;
     let unreadable = Mutex::new(walked.errors);
     let walked_files = walked.files.len();
-    let snapshot = crate::ingest::build(
-        config,
-        walked.files,
-        |path| path,
-        |path| match vfs::read_walked_file_stamped(root, &path, max_size) {
-            Ok((read, stamp)) => {
-                if let Some(stamps) = stamps {
-                    if let Ok(mut stamps) = stamps.lock() {
-                        stamps.push((path, stamp));
+    let build = || {
+        crate::ingest::build(
+            config,
+            walked.files,
+            |path| path,
+            |path| match vfs::read_walked_file_stamped(root, &path, max_size) {
+                Ok((read, stamp)) => {
+                    if let Some(stamps) = stamps {
+                        if let Ok(mut stamps) = stamps.lock() {
+                            stamps.push((path, stamp));
+                        }
                     }
+                    Some(read)
                 }
-                Some(read)
-            }
-            Err(vfs::VfsError::Io { source, .. })
-                if source.kind() == std::io::ErrorKind::NotFound =>
-            {
-                tracing::debug!("{path} is gone since the walk");
-                None
-            }
-            Err(error) => {
-                tracing::warn!("skipping {path}: {error}");
-                if let Ok(mut unreadable) = unreadable.lock() {
-                    unreadable.push(error.to_string());
+                Err(vfs::VfsError::Io { source, .. })
+                    if source.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    tracing::debug!("{path} is gone since the walk");
+                    None
                 }
-                None
-            }
-        },
-    );
+                Err(error) => {
+                    tracing::warn!("skipping {path}: {error}");
+                    if let Ok(mut unreadable) = unreadable.lock() {
+                        unreadable.push(error.to_string());
+                    }
+                    None
+                }
+            },
+        )
+    };
+    let snapshot = match read_pool() {
+        Some(pool) => pool.install(build),
+        None => build(),
+    };
     let bytes = snapshot.files.values().map(|f| f.text.len() as u64).sum();
     tracing::debug!(
         read_lower_and_build_ms = started.elapsed().as_millis() as u64,
