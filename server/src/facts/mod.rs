@@ -277,6 +277,11 @@ impl FileFacts {
             .flatten()
         {
             metadata.fields.shrink_to_fit();
+            for field in &mut metadata.fields {
+                if let MetaValue::List(items) = &mut field.value {
+                    items.shrink_to_fit();
+                }
+            }
         }
     }
 
