@@ -154,7 +154,10 @@ pub fn build<S: Send>(
 }
 
 /// A counting semaphore: at most `n` closures run inside [`Gate::hold`]
-/// at once, the other callers wait (without spinning).
+/// at once, the other callers wait (without spinning). A held closure
+/// must not wait on rayon work of the same pool: a thread waiting for its
+/// subtask may pick up another item and wait for a place it holds itself
+/// (lowering uses no rayon).
 struct Gate {
     free: Mutex<usize>,
     freed: Condvar,
