@@ -51,9 +51,9 @@ pub fn stage_template_text(snapshot: &Snapshot, dir: &str, number: u8, today: &s
     // an assumption that does not exist).
     let cited = snapshot
         .thread_members(dir)
-        .flat_map(|f| f.facts.refs.iter().map(|r| r.id.to_string()))
-        .find(|id| snapshot.assumptions.contains_key(id.as_str()))
-        .unwrap_or_else(|| "A?".into());
+        .flat_map(|f| f.facts.refs.iter())
+        .find(|r| snapshot.assumptions.contains_key(r.id.as_str()))
+        .map_or_else(|| "A?".to_string(), |r| r.id.to_string());
     match number {
         1 => format!(
             "# Stage 1: Input\n\n**Thread:** ${{1:{title}}}\n**Type:** {thread_type}\n**Goal:** ${{2:g-goal}} (${{3:SG1}})\n**Created:** {today}\n\n## Observation\n\n${{4:What happened, with numbers}}\n\n**Source:** ${{5:where it was observed}}\n\n## Context\n\n- $6\n\n## Question\n\n$0\n"

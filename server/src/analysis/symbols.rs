@@ -48,7 +48,7 @@ pub fn document_symbols(file: &FileData) -> Vec<DocumentSymbol> {
             .iter()
             .map(|f| DocumentSymbol {
                 name: f.key.to_string(),
-                detail: f.value.as_text(),
+                detail: f.value.as_text().map(String::from),
                 kind: SymbolKind::Field,
                 range: f.key_range.start..f.value_range.end.max(f.key_range.end),
                 selection: f.key_range.clone(),

@@ -22,12 +22,13 @@ pub enum MetaValue {
 }
 
 impl MetaValue {
-    /// The value as text when it is a string (or a number, printed).
-    pub fn as_text(&self) -> Option<String> {
+    /// The value as text when it is a string (shared, not copied) or a
+    /// number or boolean (printed).
+    pub fn as_text(&self) -> Option<SmolStr> {
         match self {
-            MetaValue::String(s) => Some(s.to_string()),
-            MetaValue::Number(n) => Some(n.to_string()),
-            MetaValue::Bool(b) => Some(b.to_string()),
+            MetaValue::String(s) => Some(s.clone()),
+            MetaValue::Number(n) => Some(n.to_string().into()),
+            MetaValue::Bool(b) => Some(b.to_string().into()),
             _ => None,
         }
     }
@@ -63,6 +64,7 @@ impl Metadata {
         self.get(key)
             .and_then(|f| f.value.as_text())
             .filter(|s| !s.trim().is_empty())
+            .map(String::from)
     }
 }
 
@@ -366,7 +368,7 @@ fn flow_items(raw: &str, offset: u32) -> Vec<(SmolStr, ByteRange)> {
         let (value, start, end) = yaml_scalar(part);
         if let Some(text) = value.as_text() {
             items.push((
-                text.into(),
+                text,
                 offset + (position + start) as u32..offset + (position + end) as u32,
             ));
         }
@@ -405,7 +407,7 @@ fn yaml_fields(text: &str, base: u32) -> Vec<MetaField> {
                         let (value, start, end) = yaml_scalar(item);
                         if let (Some(text), false) = (value.as_text(), item.contains(": ")) {
                             items.push((
-                                text.into(),
+                                text,
                                 base + (item_offset + start) as u32
                                     ..base + (item_offset + end) as u32,
                             ));
