@@ -66,6 +66,37 @@ pub fn evidence_of(snapshot: &Snapshot, entry: &SolutionEntry) -> Evidence {
         .map_or(Evidence::Unlinked, |dir| Evidence::Thread(dir.to_string()))
 }
 
+/// The feature keys ([`feature_key`]) the files of thread folder `thread`
+/// announce as 09 updates, for [`backed_by`].
+pub fn thread_announcements(snapshot: &Snapshot, thread: &str) -> Vec<String> {
+    snapshot
+        .thread_members(thread)
+        .flat_map(|f| f.facts.solution_updates.iter())
+        .map(|(name, _)| feature_key(name))
+        .collect()
+}
+
+/// Whether 09 `entry`'s evidence leads to thread folder `thread`
+/// ([`evidence_of`] is [`Evidence::Thread`] of it); `announced` is
+/// [`thread_announcements`] of `thread`. A learning asks this of every 09
+/// entry, so what cannot hold is ruled out first without allocating: an
+/// evidence path leads into `thread` only if it names the thread's folder
+/// (normalising only drops parts), and an entry without evidence only if
+/// the thread announces its feature.
+pub fn backed_by(
+    snapshot: &Snapshot,
+    entry: &SolutionEntry,
+    thread: &str,
+    announced: &[String],
+) -> bool {
+    let folder = thread.rsplit('/').next().unwrap_or(thread);
+    let possible = match &entry.evidence {
+        Some((path, _)) => path.contains(folder),
+        None => !announced.is_empty() && announced.contains(&feature_key(&entry.name)),
+    };
+    possible && matches!(evidence_of(snapshot, entry), Evidence::Thread(dir) if dir == thread)
+}
+
 /// The learning of a thread: its stage 6 (or legacy 7) file.
 pub fn learning_of(info: &ThreadInfo) -> Option<&FileData> {
     info.stage_file(6).map(|f| f.as_ref())
@@ -205,4 +236,81 @@ pub fn result_disagreement(result: &LearningResult, entry: &AssumptionEntry) -> 
         }
     }
     (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::diagnostics::fixture::snapshot;
+
+    /// `backed_by` rules entries out before resolving them; it must agree
+    /// with `evidence_of` on every entry and thread, whatever shape the
+    /// evidence takes.
+    #[test]
+    fn backed_by_agrees_with_evidence_of_on_every_entry_and_thread() {
+        let s = snapshot(
+            r#"//- /strategy/canvas/09-solution.md
+# Solution
+
+### By learning
+- **Evidence:** threads/engineering/sdk/6-learning.md
+
+### By folder with a slash
+- **Evidence:** threads/engineering/sdk/
+
+### By a detour
+- **Evidence:** ./threads/engineering/ocr/../sdk/1-input.md
+
+### By another folder
+- **Evidence:** threads/engineering/ocr
+
+### Also Announced
+No evidence: the OCR thread's learning announces it.
+
+### Receipt OCR (beta)
+
+### Nobody's
+- **Evidence:** threads/engineering/gone/
+
+### Archived
+- **Evidence:** threads/engineering/archive/old/6-learning.md
+//- /threads/engineering/sdk/1-input.md
+# Input
+//- /threads/engineering/sdk/6-learning.md
+# Learning
+09-solution.md → "By learning" (confidence: 90%)
+//- /threads/engineering/ocr/4-decision.md
+# Decision
+**Decision:** PROCEED
+//- /threads/engineering/ocr/6-learning.md
+# Learning
+- 09-solution.md → "Receipt OCR"
+- 09-solution.md → "Also Announced"
+//- /threads/engineering/archive/old/6-learning.md
+# Learning
+- 09-solution.md → "Nobody's"
+"#,
+        );
+        let entries = solution_entries(&s);
+        assert_eq!(entries.len(), 8);
+        let threads: Vec<&str> = s.threads.keys().map(|t| t.as_str()).collect();
+        assert!(threads.len() >= 3, "{threads:?}");
+        let mut backed = 0;
+        for thread in &threads {
+            let announced = thread_announcements(&s, thread);
+            for (_, _, entry) in &entries {
+                let expected = evidence_of(&s, entry) == Evidence::Thread(thread.to_string());
+                assert_eq!(
+                    backed_by(&s, entry, thread, &announced),
+                    expected,
+                    "{} in {thread}",
+                    entry.name
+                );
+                backed += usize::from(expected);
+            }
+        }
+        // By learning, by folder, by a detour, by another folder, also
+        // announced, Receipt OCR.
+        assert_eq!(backed, 6);
+    }
 }

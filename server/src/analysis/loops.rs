@@ -10,7 +10,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::analysis::drift::{abandoned, evidence_of, solution_entries, Evidence};
+use crate::analysis::drift::{abandoned, solution_entries};
 use crate::analysis::lineage::{edges_from, edges_into, EdgeKind};
 use crate::analysis::thread::{thread_info, ThreadInfo};
 use crate::facts::solution::{feature_key, SolutionEntry};
@@ -255,7 +255,8 @@ pub fn completed(info: &ThreadInfo) -> bool {
     learning(info).is_some() && abandoned(info).is_none()
 }
 
-/// The 09 entries whose evidence leads to thread `dir` ([`evidence_of`]):
+/// The 09 entries whose evidence leads to thread `dir`
+/// ([`evidence_of`](crate::analysis::drift::evidence_of)):
 /// each with the solution file holding it. Only entries that could lead
 /// there (an evidence path inside the folder, or no evidence path and a
 /// file of the folder announcing the feature) are resolved.
@@ -263,22 +264,10 @@ pub fn shipped_entries<'a>(
     snapshot: &'a Snapshot,
     dir: &str,
 ) -> Vec<(&'a FileData, &'a SolutionEntry)> {
-    let inside = |path: &str| {
-        crate::paths::normalize(path.trim_end_matches('/')).is_some_and(|path| {
-            path.strip_prefix(dir)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-        })
-    };
+    let announced = crate::analysis::drift::thread_announcements(snapshot, dir);
     let mut out = Vec::new();
     for (file, _, entry) in solution_entries(snapshot) {
-        let candidate = match &entry.evidence {
-            Some((path, _)) => inside(path),
-            None => snapshot
-                .solution_announcements
-                .get(&feature_key(&entry.name))
-                .is_some_and(|files| files.iter().any(|f| inside(f))),
-        };
-        if candidate && evidence_of(snapshot, entry) == Evidence::Thread(dir.to_string()) {
+        if crate::analysis::drift::backed_by(snapshot, entry, dir, &announced) {
             out.push((file, entry));
         }
     }

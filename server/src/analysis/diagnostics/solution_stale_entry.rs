@@ -10,7 +10,8 @@ use crate::analysis::actions::fix::{
 };
 use crate::analysis::actions::{Action, FileOp};
 use crate::analysis::drift::{
-    abandoned, disagreement, evidence_of, learned_for, learning_of, solution_entries, Evidence,
+    abandoned, backed_by, disagreement, evidence_of, learned_for, learning_of, solution_entries,
+    thread_announcements, Evidence,
 };
 use crate::analysis::thread::thread_info;
 use crate::facts::paths::PathKind;
@@ -78,9 +79,9 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     if facts.outcome.is_none() && facts.solution_updates.is_empty() {
         return;
     }
+    let announced = thread_announcements(snapshot, thread);
     for (file, _, entry) in solution_entries(snapshot) {
-        if entry.not_in_mvp || evidence_of(snapshot, entry) != Evidence::Thread(thread.to_string())
-        {
+        if entry.not_in_mvp || !backed_by(snapshot, entry, thread, &announced) {
             continue;
         }
         let Some(range) = learned_for(entry, context.file).range else {
