@@ -150,7 +150,13 @@ pub fn build<S: Send>(
         .unzip();
     let files: Vec<Arc<FileData>> = files.into_iter().flatten().collect();
     let others: Vec<String> = others.into_iter().flatten().collect();
-    Snapshot::build(config, files, &others)
+    let lowered = std::time::Instant::now();
+    let snapshot = Snapshot::build(config, files, &others);
+    tracing::debug!(
+        index_ms = lowered.elapsed().as_millis() as u64,
+        "index built"
+    );
+    snapshot
 }
 
 /// A counting semaphore: at most `n` closures run inside [`Gate::hold`]

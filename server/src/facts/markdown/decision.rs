@@ -148,7 +148,8 @@ impl Decision {
         is_table: bool,
         facts: &mut FileFacts,
     ) {
-        if facts.impact.is_none() {
+        // Each pattern runs only on a line holding a literal it needs.
+        if facts.impact.is_none() && super::contains_ignore_ascii_case(line, "impact") {
             if let Some(score) = IMPACT.captures(line).and_then(|c| c.get(1)) {
                 if let Ok(value) = score.as_str().parse::<f64>() {
                     let start = base + score.start();
@@ -156,7 +157,10 @@ impl Decision {
                 }
             }
         }
-        if !facts.approved {
+        if !facts.approved
+            && (super::contains_ignore_ascii_case(line, "appro")
+                || super::contains_ignore_ascii_case(line, "igned"))
+        {
             let by_person = APPROVED_BY
                 .captures(line)
                 .and_then(|c| c.get(1))
@@ -178,7 +182,11 @@ impl Decision {
         };
         // `Decision: CREATE`, `**Decision:** PROCEED with …` (not a
         // template's `PROCEED | DEFER | DECLINE`).
-        if let Some(word) = VERDICT_LABEL.captures(line).and_then(|c| c.get(1)) {
+        if let Some(word) = (line.contains(':'))
+            .then(|| VERDICT_LABEL.captures(line))
+            .flatten()
+            .and_then(|c| c.get(1))
+        {
             if lists_alternatives(&line[word.end()..]) {
                 return;
             }
@@ -187,18 +195,20 @@ impl Decision {
                 return;
             }
         }
-        for captures in BOLD_WORD.captures_iter(line) {
-            let Some(word) = captures.get(1) else {
-                continue;
-            };
-            let is_caps = word.as_str().chars().all(|c| c.is_ascii_uppercase());
-            if is_caps || in_decision_section {
-                if let Some(verdict) = candidate(word.as_str(), base + word.start()) {
-                    if lists_alternatives(&line[captures.get(0).map_or(0, |m| m.end())..]) {
+        if line.contains("**") {
+            for captures in BOLD_WORD.captures_iter(line) {
+                let Some(word) = captures.get(1) else {
+                    continue;
+                };
+                let is_caps = word.as_str().chars().all(|c| c.is_ascii_uppercase());
+                if is_caps || in_decision_section {
+                    if let Some(verdict) = candidate(word.as_str(), base + word.start()) {
+                        if lists_alternatives(&line[captures.get(0).map_or(0, |m| m.end())..]) {
+                            return;
+                        }
+                        self.set_verdict(verdict, if in_decision_section { 2 } else { 1 }, facts);
                         return;
                     }
-                    self.set_verdict(verdict, if in_decision_section { 2 } else { 1 }, facts);
-                    return;
                 }
             }
         }

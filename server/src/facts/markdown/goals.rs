@@ -127,6 +127,10 @@ impl GoalRefs {
     /// after it, or a `Subgoal: SG3` line for the last goal (a second
     /// subgoal repeats the goal reference).
     pub fn line(&mut self, line: &str, base: usize, goal_refs: &mut ThinVec<GoalRef>) {
+        // Both shapes are a label naming a goal and a `:`.
+        if !line.contains(':') || !super::contains_ignore_ascii_case(line, "goal") {
+            return;
+        }
         if let Some(captures) = GOAL_LINE.captures(line) {
             if let Some(id) = captures.get(1) {
                 let token = trim_token(id.as_str());

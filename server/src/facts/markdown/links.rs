@@ -93,6 +93,18 @@ impl Links {
     /// at byte `base`) into `links`: labelled paths and threads first, then
     /// Canvas and stage file names.
     pub fn line(&mut self, line: &str, base: usize, links: &mut ThinVec<Link>) {
+        // Each pattern needs a literal the line may lack: a label's `:`, a
+        // file name's `.md`.
+        if line.contains(':') {
+            self.labelled(line, base, links);
+        }
+        if line.contains(".md") {
+            self.file_names(line, base, links);
+        }
+    }
+
+    /// The labelled paths and threads of `line` (`**Evidence:** path`).
+    fn labelled(&mut self, line: &str, base: usize, links: &mut ThinVec<Link>) {
         for captures in LABEL_PATH.captures_iter(line) {
             let (Some(label), Some(value)) = (captures.get(1), captures.get(2)) else {
                 continue;
@@ -123,6 +135,10 @@ impl Links {
             });
             self.taken.push(range);
         }
+    }
+
+    /// The Canvas and sibling stage file names of `line` (`10-assumptions.md`).
+    fn file_names(&mut self, line: &str, base: usize, links: &mut ThinVec<Link>) {
         for captures in CANVAS_NAME.captures_iter(line) {
             let Some(name) = captures.get(1) else {
                 continue;

@@ -66,6 +66,19 @@ fn trim_token(token: &str) -> &str {
     token.trim_end_matches(['.', ',', ';', ':', ')', '"', '\'', '!', '?'])
 }
 
+/// Whether `haystack` contains `needle` (ASCII lower case) in any ASCII
+/// case: a test a line must pass before a `(?i)` pattern that requires the
+/// needle can match, run first because it costs less than the pattern.
+/// Exact only for needles without `k` and `s`, which `(?i)` also matches
+/// as `K` (Kelvin) and `ſ`.
+fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    debug_assert!(!needle.contains(['k', 's']) && needle == needle.to_ascii_lowercase());
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 /// What the lowering knows about a file before reading it: its text and
 /// what its path says it is.
 #[derive(Clone, Copy)]

@@ -123,6 +123,10 @@ fn pattern_ids(
     config: &Config,
     refs: &mut ThinVec<AssumptionRef>,
 ) {
+    // Every shape ends in an ID, and `(?i)` leaves its digits digits.
+    if !line.bytes().any(|b| b.is_ascii_digit()) {
+        return;
+    }
     for captures in LABELLED_IDS.captures_iter(line) {
         if let Some(list) = captures.get(1) {
             for found in ID_TOKEN.find_iter(list.as_str()) {

@@ -55,6 +55,9 @@ fn stage_of_word(word: &str) -> Option<u8> {
 /// The title a `**Thread:** Title` line gives, unless it is a path (then
 /// the line is a link, see `links.rs`).
 pub(super) fn thread_title(line: &str) -> Option<&str> {
+    if !line.contains("**Thread:**") {
+        return None;
+    }
     let title = THREAD_TITLE.captures(line)?.get(1)?.as_str();
     (!looks_like_path(title)).then_some(title)
 }
