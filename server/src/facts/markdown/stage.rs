@@ -55,10 +55,13 @@ fn stage_of_word(word: &str) -> Option<u8> {
 /// The title a `**Thread:** Title` line gives, unless it is a path (then
 /// the line is a link, see `links.rs`).
 pub(super) fn thread_title(line: &str) -> Option<&str> {
-    if !line.contains("**Thread:**") {
-        return None;
-    }
-    let title = THREAD_TITLE.captures(line)?.get(1)?.as_str();
+    // `THREAD_TITLE` by string operations (`\s` is `char::is_whitespace`),
+    // the pattern itself only for a label followed by blanks alone.
+    let rest = line.trim_start().strip_prefix("**Thread:**")?;
+    let title = match rest.trim() {
+        "" => THREAD_TITLE.captures(line)?.get(1)?.as_str(),
+        title => title,
+    };
     (!looks_like_path(title)).then_some(title)
 }
 
@@ -116,5 +119,23 @@ mod tests {
             Some("Acme pilot")
         );
         assert_eq!(thread_title("Thread: Acme pilot"), None);
+    }
+
+    proptest::proptest! {
+        /// The string operations give what the pattern gives.
+        #[test]
+        fn the_title_is_the_patterns(
+            lead in "[ \t\u{a0}\u{2003}]{0,2}",
+            label in proptest::sample::select(vec!["**Thread:**", "**Thread**:", "**thread:**", ""]),
+            rest in "[ \t\u{2003}a-z/.\r*]{0,8}",
+        ) {
+            let line = format!("{lead}{label}{rest}");
+            let by_pattern = THREAD_TITLE
+                .captures(&line)
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str())
+                .filter(|title| !looks_like_path(title));
+            proptest::prop_assert_eq!(thread_title(&line), by_pattern, "{:?}", line);
+        }
     }
 }
