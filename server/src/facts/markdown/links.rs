@@ -93,9 +93,9 @@ impl Links {
     /// at byte `base`) into `links`: labelled paths and threads first, then
     /// Canvas and stage file names.
     pub fn line(&mut self, line: &str, base: usize, links: &mut ThinVec<Link>) {
-        // Each pattern needs a literal the line may lack: a label's `:`, a
-        // file name's `.md`.
-        if line.contains(':') {
+        // Each pattern needs something the line may lack: a label before a
+        // `:`, a file name's `.md`.
+        if may_hold_label(line) {
             self.labelled(line, base, links);
         }
         if line.contains(".md") {
@@ -169,6 +169,27 @@ impl Links {
             .iter()
             .any(|r| (r.start as usize) < end && start < r.end as usize)
     }
+}
+
+/// Whether `line` may match [`LABEL_PATH`], a test cheaper than the
+/// pattern: some `:` follows, past blanks and then `*`s, the last letter
+/// of a label (e**vidence**, lin**k**, threa**d**, sourc**e**, update**d**,
+/// fil**e**, outpu**t**, pat**h**, spawne**d**), in any case or as the Kelvin
+/// sign that `(?i)` reads as `k`.
+fn may_hold_label(line: &str) -> bool {
+    line.match_indices(':').any(|(colon, _)| {
+        line[..colon]
+            .trim_end()
+            .trim_end_matches('*')
+            .chars()
+            .next_back()
+            .is_some_and(|c| {
+                matches!(
+                    c,
+                    'e' | 'E' | 'k' | 'K' | '\u{212A}' | 'd' | 'D' | 't' | 'T' | 'h' | 'H'
+                )
+            })
+    })
 }
 
 /// Whether a path-ish token is a link target worth resolving. Not a
@@ -373,5 +394,26 @@ The page reads `/public/data/leanos.json`; the API serves `/api/threads.json`.
         let snapshot = snapshot(fixture);
         let plan = &snapshot.files["artifacts/engineering/dashboard/release-plan.md"];
         assert!(plan.facts.links.is_empty(), "{:?}", plan.facts.links);
+    }
+
+    proptest::proptest! {
+        /// A line `may_hold_label` turns away never matches the pattern.
+        #[test]
+        fn a_line_turned_away_holds_no_label(
+            lead in proptest::sample::select(vec!["", "- ", "x", "See "]),
+            label in proptest::sample::select(vec![
+                "Evidence", "LINK", "lin\u{212A}", "thread", "Source", "sour", "updated",
+                "file", "Output", "path", "spawned", "status", "",
+            ]),
+            stars in "[*]{0,2}",
+            blanks in "[ \u{a0}]{0,2}",
+            colon in proptest::sample::select(vec![":", "", " :"]),
+            value in proptest::sample::select(vec![" a/b.md", "x", " ", ""]),
+        ) {
+            let line = format!("{lead}{label}{stars}{blanks}{colon}{value}");
+            if !may_hold_label(&line) {
+                proptest::prop_assert!(!LABEL_PATH.is_match(&line), "{:?}", line);
+            }
+        }
     }
 }
