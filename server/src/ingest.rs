@@ -131,32 +131,55 @@ pub fn build<S: Send>(
     // A pool with more threads than cores (the scan's, for reads in
     // flight) lowers on as many threads as there are cores.
     let lowering = Gate::new(std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let (files, others): (Vec<Option<Arc<FileData>>>, Vec<Option<String>>) = items
-        .into_par_iter()
-        .map(|item| {
-            let path = path_of(&item).to_string();
-            match policy.kind(&path) {
-                Kind::Ignored => (None, None),
-                Kind::Other => (None, Some(path)),
-                Kind::Source => match content_of(item) {
-                    Some(read) => {
-                        let file = lowering.hold(|| policy.lower(&path, Content::Disk(read), None));
-                        (Some(Arc::new(file)), None)
-                    }
-                    None => (None, None),
-                },
+    // Each lowered file is filed in the index as it comes, on a thread of
+    // its own, so that the index is built while files are still read and
+    // lowered instead of after the last one.
+    let (sender, received) = std::sync::mpsc::channel::<Arc<FileData>>();
+    std::thread::scope(|scope| {
+        let snapshot = Snapshot::new(config.clone());
+        let indexer = scope.spawn(move || {
+            let mut snapshot = snapshot;
+            for file in received {
+                snapshot.add_file(file);
             }
-        })
-        .unzip();
-    let files: Vec<Arc<FileData>> = files.into_iter().flatten().collect();
-    let others: Vec<String> = others.into_iter().flatten().collect();
-    let lowered = std::time::Instant::now();
-    let snapshot = Snapshot::build(config, files, &others);
-    tracing::debug!(
-        index_ms = lowered.elapsed().as_millis() as u64,
-        "index built"
-    );
-    snapshot
+            snapshot
+        });
+        // `sender` lives in this closure: a panic while lowering drops it
+        // on the way out, so the indexer ends and the scope can end too.
+        let sender = sender;
+        let others: Vec<String> = items
+            .into_par_iter()
+            .filter_map(|item| {
+                let path = path_of(&item).to_string();
+                match policy.kind(&path) {
+                    Kind::Ignored => None,
+                    Kind::Other => Some(path),
+                    Kind::Source => {
+                        if let Some(read) = content_of(item) {
+                            let file =
+                                lowering.hold(|| policy.lower(&path, Content::Disk(read), None));
+                            // An indexer gone has panicked: its join says so.
+                            let _ = sender.send(Arc::new(file));
+                        }
+                        None
+                    }
+                }
+            })
+            .collect();
+        drop(sender);
+        let lowered = std::time::Instant::now();
+        let mut snapshot = indexer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        tracing::debug!(
+            index_ms = lowered.elapsed().as_millis() as u64,
+            "index built after the last file was lowered"
+        );
+        for path in others {
+            snapshot.add_path(path.into());
+        }
+        snapshot
+    })
 }
 
 /// A counting semaphore: at most `n` closures run inside [`Gate::hold`]
@@ -252,6 +275,44 @@ mod tests {
             assert!(panicked.is_err());
         }
         assert_eq!(gate.hold(|| 7), 7);
+    }
+
+    /// Files are filed in the index on a thread of their own while others
+    /// are lowered: the index holds every file and path, and a panic while
+    /// reading ends the build with that panic (the indexer, waiting for
+    /// more files, does not keep it waiting).
+    #[test]
+    fn the_indexer_files_every_file_and_a_panic_while_reading_ends_the_build() {
+        let items: Vec<(String, String)> = (0..200)
+            .map(|i| {
+                (
+                    format!("threads/sales/t{i}/1-input.md"),
+                    format!("# Input {i}\nTests: A{}\n", i % 7),
+                )
+            })
+            .chain([("assets/logo.png".to_string(), String::new())])
+            .collect();
+        let read = |(_, text): (String, String)| Some(FileRead::Bytes(text.into_bytes()));
+        let snapshot = build(Config::default(), items.clone(), |(path, _)| path, read);
+        assert_eq!(snapshot.files.len(), 200);
+        assert_eq!(snapshot.threads.len(), 200);
+        assert!(snapshot.exists("assets/logo.png"));
+        assert_eq!(
+            snapshot.assumption_refs.get("A3").map(|s| s.len()),
+            Some(29)
+        );
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            build(
+                Config::default(),
+                items,
+                |(path, _)| path,
+                |(path, text): (String, String)| {
+                    assert!(!path.contains("t150"), "cannot read {path}");
+                    Some(FileRead::Bytes(text.into_bytes()))
+                },
+            )
+        }));
+        assert!(panicked.is_err());
     }
 
     /// Every file of a workspace on disk, with its bytes.

@@ -141,12 +141,19 @@ impl Snapshot {
             snapshot.add_path(path.into());
         }
         for file in files {
-            let path = file.path.clone();
-            snapshot.add_path(path.clone());
-            snapshot.index_file(&file, true);
-            snapshot.files.insert(path, file);
+            snapshot.add_file(file);
         }
         snapshot
+    }
+
+    /// Adds a file whose path the workspace does not hold yet (the scan's
+    /// builder, [`crate::ingest::build`]): its path, its table entries
+    /// and the file. [`Snapshot::upsert`] is for a file that may be there.
+    pub fn add_file(&mut self, file: Arc<FileData>) {
+        let path = file.path.clone();
+        self.add_path(path.clone());
+        self.index_file(&file, true);
+        self.files.insert(path, file);
     }
 
     /// The first definition of assumption `id` (by file, then position):
@@ -200,7 +207,7 @@ impl Snapshot {
 
     /// Records that `path` exists (the set keeps this very string, shared
     /// with the file's table entry); whether it is new.
-    pub(super) fn add_path(&mut self, path: SmolStr) -> bool {
+    pub(crate) fn add_path(&mut self, path: SmolStr) -> bool {
         if self.paths.contains(path.as_str()) {
             return false;
         }
