@@ -1390,8 +1390,8 @@ async fn requests_during_the_first_scan_wait_for_it() {
     assert_eq!(statuses.first().map(String::as_str), Some("indexing"));
 }
 
-/// With the server's own watcher (registered beside the scan, not before
-/// it), a change made on disk while the scan runs is never lost: an edit
+/// With the server's own watcher (registered once the scan is installed),
+/// a change made on disk while the scan runs is never lost: an edit
 /// to a file the scan may have read already, and a file created in a new
 /// folder the watcher may not have reached yet, are both in the index
 /// once it settles.
@@ -1401,7 +1401,7 @@ async fn changes_while_the_server_starts_watching_are_not_lost() {
     write(dir.path(), "leanos.toml", "watcher = \"server\"\n");
     let mut client = Client::new(dir.path());
     client.initialize(json!({})).await;
-    // While the watcher is being registered (or before).
+    // While the scan runs, before the watcher is registered.
     tokio::time::sleep(Duration::from_millis(20)).await;
     write(
         dir.path(),

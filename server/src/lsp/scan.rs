@@ -74,10 +74,13 @@ impl Backend {
             .await;
         let mut summaries = Vec::new();
         for (root, ticket) in roots {
-            // The server's own watcher is registered beside the scan, not
-            // before it (registering a large tree takes as long as reading
-            // it). A change in a folder not yet watched when it happened
-            // is caught up with once the registration ends.
+            // The server's own watcher is registered once the scan is
+            // installed, not before it nor beside it: registering a large
+            // tree takes as long as reading it, and a watched folder
+            // reports every file the scan opens. A change the watcher was
+            // not there to see is caught up with once the registration
+            // ends (the files' stamps as the scan read them against the
+            // disk).
             let mode = {
                 let toml = match vfs::read_file(
                     &root,
@@ -90,15 +93,11 @@ impl Backend {
                 crate::index::effective_config(&settings, toml.as_deref()).watcher
             };
             let client_can_watch = self.lock().flags.watched_files_dynamic;
-            let registration = if server_watches(mode, client_can_watch) {
-                self.watch_root(&root)
-            } else {
-                None
-            };
+            let watch = server_watches(mode, client_can_watch);
             let scan_root = root.clone();
             let scan_settings = settings.clone();
-            // Stamps only for the catch-up of a watcher registered now.
-            let stamped = registration.is_some();
+            // Stamps only for the catch-up of a watcher registered after.
+            let stamped = watch;
             let loaded = tokio::task::spawn_blocking(move || {
                 if stamped {
                     crate::load::load_workspace_stamped(&scan_root, &scan_settings)
@@ -139,7 +138,7 @@ impl Backend {
             }
             self.schedule_after(&mut session, std::time::Duration::ZERO);
             drop(session);
-            if let Some(registration) = registration {
+            if let Some(registration) = watch.then(|| self.watch_root(&root)).flatten() {
                 self.catch_up_after(registration, root, stamps);
             }
         }

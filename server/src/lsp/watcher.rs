@@ -194,8 +194,8 @@ impl Backend {
     /// Once `registration` (from [`Backend::watch_root`]) has started
     /// watching `root`, catches up with what changed under it since its
     /// scan read it and the watcher could not report: the registration
-    /// runs beside the scan, and a folder is watched only once the
-    /// registration reaches it. Walks the root again and hands the change
+    /// starts once the scan is installed, and a folder is watched only
+    /// once the registration reaches it. Walks the root again and hands the change
     /// path every file whose modification time or length differs from its
     /// `stamps` (as the scan read it), every file the index does not know
     /// and every file it knows that is gone; the change path reads what
