@@ -2,7 +2,7 @@
 //! snapshot. Paths never resolve outside the workspace root: candidates
 //! that climb out are reported as such and never looked up.
 
-use crate::facts::Link;
+use crate::facts::{Link, LinkKind};
 use crate::index::{attribution_candidates, candidates, EntryLocation, Snapshot};
 use crate::paths;
 
@@ -21,6 +21,18 @@ pub enum Resolution {
 /// the Canvas section of its number (a Canvas name, or a path into the
 /// Canvas folder under another era's name), then a thread by name.
 pub fn resolve_link(snapshot: &Snapshot, from: &str, link: &Link) -> Resolution {
+    // The common case first, without building the candidates: a path
+    // written from the root as the index spells it, whose first candidate
+    // is itself.
+    if link.kind == LinkKind::Path && is_plain_path(&link.target) && snapshot.exists(&link.target) {
+        return Resolution::Found(link.target.to_string());
+    }
+    resolve_by_candidates(snapshot, from, link)
+}
+
+/// [`resolve_link`] without its shortcut: the first of the link's
+/// candidates that exists.
+fn resolve_by_candidates(snapshot: &Snapshot, from: &str, link: &Link) -> Resolution {
     let candidates = candidates(&snapshot.config, from, link);
     for path in &candidates.paths {
         if snapshot.exists(path) {
@@ -44,6 +56,20 @@ pub fn resolve_link(snapshot: &Snapshot, from: &str, link: &Link) -> Resolution 
     } else {
         Resolution::Missing
     }
+}
+
+/// Whether a `Path` link's target is its own first candidate
+/// ([`candidates`]): no fragment, query or escape to remove, no blank
+/// around it, not absolute, not under the `canvas/` alias, and no empty,
+/// `.` or `..` part for normalising to drop or resolve.
+fn is_plain_path(target: &str) -> bool {
+    !target.contains(['#', '?', '%', '\\'])
+        && target.trim() == target
+        && !target.starts_with("canvas/")
+        && target.get(1..2) != Some(":")
+        && target
+            .split('/')
+            .all(|part| !matches!(part, "" | "." | ".."))
 }
 
 /// Resolves an attribution `source` (a thread metadata or stage 1
@@ -140,6 +166,79 @@ mod tests {
 "#
                 ),
                 &["strategy/canvas/10-assumptions.md:0:0-0:0"],
+            );
+        }
+    }
+
+    /// A workspace with a file where the `canvas/` alias would lead astray.
+    fn shortcut_workspace() -> crate::index::Snapshot {
+        crate::analysis::diagnostics::fixture::snapshot(
+            "//- /threads/sales/acme/6-learning.md\n# Learning\n\
+             //- /threads/sales/acme/2-hypothesis.md\n# Hypothesis\n\
+             //- /strategy/canvas/10-assumptions.md\n# Assumptions\n\
+             //- /README.md\n# Read me\n\
+             //- /canvas/10-assumptions.md\n# Not the Canvas\n",
+        )
+    }
+
+    fn link(target: &str, kind: crate::facts::LinkKind) -> crate::facts::Link {
+        crate::facts::Link {
+            target: target.into(),
+            range: 0..1,
+            kind,
+            span: None,
+        }
+    }
+
+    #[test]
+    fn the_shortcut_resolves_these_as_the_candidates_do() {
+        let snapshot = shortcut_workspace();
+        let from = "threads/sales/acme/2-hypothesis.md";
+        for target in [
+            "threads/sales/acme/6-learning.md",
+            "threads/sales/acme",
+            "canvas/10-assumptions.md",
+            "6-learning.md",
+            "./6-learning.md",
+            "threads//sales/acme",
+            "sales/acme/6-learning.md",
+            "README.md#top",
+            "README.md ",
+        ] {
+            let link = link(target, crate::facts::LinkKind::Path);
+            assert_eq!(
+                super::resolve_link(&snapshot, from, &link),
+                super::resolve_by_candidates(&snapshot, from, &link),
+                "{target}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// The shortcut finds what the candidates find, whatever the path.
+        #[test]
+        fn the_shortcut_resolves_as_the_candidates_do(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "threads", "sales", "acme", "6-learning.md", "canvas", "strategy",
+                    "10-assumptions.md", ".", "..", "", " acme", "a#b", "a%20b", "C:", "x\\y",
+                ]),
+                1..5,
+            ),
+            kind in proptest::sample::select(vec![
+                crate::facts::LinkKind::Path,
+                crate::facts::LinkKind::Markdown,
+                crate::facts::LinkKind::Sibling,
+            ]),
+            from in proptest::sample::select(vec![
+                "threads/sales/acme/2-hypothesis.md", "README.md", "strategy/canvas/09-solution.md",
+            ]),
+        ) {
+            let snapshot = shortcut_workspace();
+            let link = link(&parts.join("/"), kind);
+            proptest::prop_assert_eq!(
+                super::resolve_link(&snapshot, from, &link),
+                super::resolve_by_candidates(&snapshot, from, &link)
             );
         }
     }
