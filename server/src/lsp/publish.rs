@@ -115,15 +115,7 @@ impl Backend {
                 .filter(|(_, w)| w.ready && !w.pending.is_empty())
                 .flat_map(|(i, w)| {
                     w.passes.insert(generation);
-                    let mut pending = std::mem::take(&mut w.pending);
-                    // Diagnostics that point into a pending file
-                    // (`relatedInformation`) carry its ranges, which may
-                    // have moved with its text.
-                    let dependents: Vec<String> = pending
-                        .iter()
-                        .flat_map(|path| w.moved_dependents(path))
-                        .collect();
-                    pending.extend(dependents);
+                    let pending = w.take_pending();
                     let (open, rest): (Vec<String>, Vec<String>) = pending
                         .into_iter()
                         .partition(|path| w.open.contains_key(path));

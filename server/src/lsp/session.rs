@@ -28,6 +28,12 @@ pub(in crate::lsp) struct Workspace {
     pub(in crate::lsp) open: HashMap<String, Document>,
     /// Files whose diagnostics must be recomputed.
     pub(in crate::lsp) pending: BTreeSet<String>,
+    /// Files whose text changed (edited, re-read, gone) since the last
+    /// pass took [`Workspace::pending`]: only their dependents
+    /// ([`Workspace::moved_dependents`]) may point at lines that moved. A
+    /// file pending for what others changed (a Canvas entry a thread now
+    /// cites) keeps its text, and what points into it stays right.
+    pub(in crate::lsp) text_changed: BTreeSet<String>,
     /// The cold scan has finished.
     pub(in crate::lsp) ready: bool,
     /// Scans of this root under way. Several may be (a change of
@@ -157,6 +163,7 @@ impl Workspace {
             snapshot: Snapshot::new(Default::default()),
             open,
             pending: BTreeSet::new(),
+            text_changed: BTreeSet::new(),
             ready: false,
             scans_in_flight: 0,
             scans_started: 0,
@@ -256,6 +263,17 @@ impl Workspace {
             .collect()
     }
 
+    /// Takes the files the next pass diagnoses: the pending ones, and the
+    /// files whose diagnostics point into a file whose text changed
+    /// (`relatedInformation` carries its ranges) at lines that moved.
+    pub(in crate::lsp) fn take_pending(&mut self) -> BTreeSet<String> {
+        let mut pending = std::mem::take(&mut self.pending);
+        for path in std::mem::take(&mut self.text_changed) {
+            pending.extend(self.moved_dependents(&path));
+        }
+        pending
+    }
+
     /// Lowers an open document's current text and updates the index,
     /// under the same [`Policy`] as a file on disk: an ignored document is
     /// not indexed, one over the size cap is `file-too-large`.
@@ -277,6 +295,7 @@ impl Workspace {
             }
         };
         self.pending.extend(affected);
+        self.text_changed.insert(path.to_string());
         // The files pointing into this one are spared only where its
         // text moved and nothing else did: when its facts (or the first
         // line a diagnostic may point at) changed beyond the shift of the
@@ -310,6 +329,7 @@ impl Workspace {
         for file in under {
             let affected = self.snapshot.remove(&file);
             self.pending.extend(affected);
+            self.text_changed.insert(file);
         }
     }
 
@@ -332,6 +352,7 @@ impl Workspace {
             },
         };
         self.pending.extend(affected);
+        self.text_changed.insert(path.to_string());
     }
 
     /// Ends the scan `ticket` ([`Workspace::start_scan`]): installs its
@@ -518,5 +539,53 @@ mod tests {
         workspace.abandon_scan();
         assert!(!workspace.scanning());
         assert!(workspace.changed_while_scanning.is_empty());
+    }
+
+    /// A file diagnosed again for what another file changed keeps its
+    /// text: the files pointing into it are not diagnosed with it (a
+    /// thread citing another ID re-diagnoses the Canvas, not the 8,700
+    /// learnings the Canvas points into). When its own text changed, they
+    /// are.
+    #[test]
+    fn only_a_file_whose_text_changed_takes_its_dependents_along() {
+        use crate::lsp::survey::{survey, SurveyCache, Surveyor};
+        const CANVAS: &str = "strategy/canvas/10-assumptions.md";
+        const LEARNING: &str = "threads/sales/a/6-learning.md";
+        let mut workspace = Workspace::new(
+            std::env::temp_dir().join("leanos-dependents"),
+            Detached::default(),
+        );
+        let ticket = workspace.start_scan();
+        workspace.install(
+            crate::analysis::diagnostics::fixture::snapshot(&format!(
+                "//- /{CANVAS}\n### A4: White-label\n**Status:** \u{23f3} TESTING\n\
+                 //- /{LEARNING}\n# Learning\n\n- A4: INVALIDATED\n"
+            )),
+            ticket,
+        );
+        assert!(workspace.take_pending().contains(CANVAS));
+        // The Canvas's learning-not-applied points into the learning.
+        let found = crate::analysis::diagnostics::file_diagnostics(&workspace.snapshot, CANVAS);
+        let surveyor = Surveyor {
+            snapshot: &workspace.snapshot,
+            stamps: &Arc::default(),
+            cache: &SurveyCache::default(),
+            unit: ColumnUnit::Utf16,
+        };
+        let canvas = &workspace.snapshot.files[CANVAS];
+        let related = survey(surveyor, CANVAS, canvas, &found, None).related;
+        workspace.set_related(CANVAS, related);
+        workspace.pending.insert(LEARNING.to_string());
+        assert_eq!(
+            workspace.take_pending(),
+            BTreeSet::from([LEARNING.to_string()])
+        );
+        workspace.pending.insert(LEARNING.to_string());
+        workspace.text_changed.insert(LEARNING.to_string());
+        assert_eq!(
+            workspace.take_pending(),
+            BTreeSet::from([CANVAS.to_string(), LEARNING.to_string()])
+        );
+        assert!(workspace.take_pending().is_empty());
     }
 }
