@@ -134,16 +134,22 @@ pub fn build<S: Send>(
     // Each lowered file is filed in the index as it comes, on a thread of
     // its own, so that the index is built while files are still read and
     // lowered instead of after the last one.
-    let (sender, received) = std::sync::mpsc::channel::<Arc<FileData>>();
     std::thread::scope(|scope| {
-        let snapshot = Snapshot::new(config.clone());
-        let indexer = scope.spawn(move || {
-            let mut snapshot = snapshot;
-            for file in received {
-                snapshot.add_file(file);
-            }
-            snapshot
-        });
+        let (sender, received) = std::sync::mpsc::channel::<Arc<FileData>>();
+        let empty = Snapshot::new(config.clone());
+        let indexer = std::thread::Builder::new()
+            .name("leanos-index".into())
+            .spawn_scoped(scope, move || {
+                let mut snapshot = empty;
+                for file in received {
+                    snapshot.add_file(file);
+                }
+                snapshot
+            });
+        // What the indexer could not take because the system refused its
+        // thread: filed here after the lowering (an indexer that panicked
+        // ends the build with its panic).
+        let kept = Mutex::new(Vec::new());
         // `sender` lives in this closure: a panic while lowering drops it
         // on the way out, so the indexer ends and the scope can end too.
         let sender = sender;
@@ -158,8 +164,11 @@ pub fn build<S: Send>(
                         if let Some(read) = content_of(item) {
                             let file =
                                 lowering.hold(|| policy.lower(&path, Content::Disk(read), None));
-                            // An indexer gone has panicked: its join says so.
-                            let _ = sender.send(Arc::new(file));
+                            if let Err(unsent) = sender.send(Arc::new(file)) {
+                                kept.lock()
+                                    .unwrap_or_else(|e| e.into_inner())
+                                    .push(unsent.0);
+                            }
                         }
                         None
                     }
@@ -168,9 +177,18 @@ pub fn build<S: Send>(
             .collect();
         drop(sender);
         let lowered = std::time::Instant::now();
-        let mut snapshot = indexer
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let mut snapshot = match indexer {
+            Ok(indexer) => indexer
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(error) => {
+                tracing::warn!("indexing after the lowering (no thread for it: {error})");
+                Snapshot::new(config.clone())
+            }
+        };
+        for file in kept.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            snapshot.add_file(file);
+        }
         tracing::debug!(
             index_ms = lowered.elapsed().as_millis() as u64,
             "index built after the last file was lowered"
