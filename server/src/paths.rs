@@ -74,6 +74,16 @@ pub fn normalize(path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// Whether `path` is its own normal form (`normalize(path) == Some(path)`),
+/// found without building it: not absolute, and no empty, `.` or `..`
+/// part (the empty path is normal).
+pub fn is_normal(path: &str) -> bool {
+    path.is_empty()
+        || !path.starts_with(['/', '\\'])
+            && path.get(1..2) != Some(":")
+            && path.split('/').all(|part| !matches!(part, "" | "." | ".."))
+}
+
 /// Joins `relative` onto the workspace directory `base` and normalises;
 /// `None` when the result would leave the root.
 pub fn join(base: &str, relative: &str) -> Option<String> {
@@ -116,5 +126,17 @@ mod tests {
             Some("threads/sales/y/1-input.md")
         );
         assert_eq!(normalize("/etc/passwd"), None);
+    }
+
+    proptest::proptest! {
+        /// `is_normal` says what `normalize` would give back unchanged.
+        #[test]
+        fn a_normal_path_normalizes_to_itself(path in "[ab/.:\\\\C]{0,8}") {
+            proptest::prop_assert_eq!(
+                is_normal(&path),
+                normalize(&path).as_deref() == Some(path.as_str()),
+                "{:?}", path
+            );
+        }
     }
 }

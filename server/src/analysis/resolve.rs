@@ -60,16 +60,13 @@ fn resolve_by_candidates(snapshot: &Snapshot, from: &str, link: &Link) -> Resolu
 
 /// Whether a `Path` link's target is its own first candidate
 /// ([`candidates`]): no fragment, query or escape to remove, no blank
-/// around it, not absolute, not under the `canvas/` alias, and no empty,
-/// `.` or `..` part for normalising to drop or resolve.
+/// around it, not under the `canvas/` alias, and already normal
+/// ([`paths::is_normal`]).
 fn is_plain_path(target: &str) -> bool {
     !target.contains(['#', '?', '%', '\\'])
         && target.trim() == target
         && !target.starts_with("canvas/")
-        && target.get(1..2) != Some(":")
-        && target
-            .split('/')
-            .all(|part| !matches!(part, "" | "." | ".."))
+        && paths::is_normal(target)
 }
 
 /// Resolves an attribution `source` (a thread metadata or stage 1
