@@ -258,8 +258,7 @@ pub fn completed(info: &ThreadInfo) -> bool {
 /// The 09 entries whose evidence leads to thread `dir`
 /// ([`evidence_of`](crate::analysis::drift::evidence_of)):
 /// each with the solution file holding it. Only entries that could lead
-/// there (an evidence path inside the folder, or no evidence path and a
-/// file of the folder announcing the feature) are resolved.
+/// there are resolved ([`backed_by`](crate::analysis::drift::backed_by)).
 pub fn shipped_entries<'a>(
     snapshot: &'a Snapshot,
     dir: &str,

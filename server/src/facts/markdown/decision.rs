@@ -182,11 +182,8 @@ impl Decision {
         };
         // `Decision: CREATE`, `**Decision:** PROCEED with …` (not a
         // template's `PROCEED | DEFER | DECLINE`).
-        if let Some(word) = (line.contains(':'))
-            .then(|| VERDICT_LABEL.captures(line))
-            .flatten()
-            .and_then(|c| c.get(1))
-        {
+        let labelled = line.contains(':').then(|| VERDICT_LABEL.captures(line));
+        if let Some(word) = labelled.flatten().and_then(|c| c.get(1)) {
             if lists_alternatives(&line[word.end()..]) {
                 return;
             }
