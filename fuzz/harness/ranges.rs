@@ -15,7 +15,7 @@ use leanos_lsp::line_index::ColumnUnit;
 /// boundaries whose ends survive a round trip through line and column;
 /// `what` names the range in the panic message.
 pub fn check_range(file: &FileData, range: &Range<u32>, what: &str) {
-    let text: &str = &file.text;
+    let text: &str = &file.text();
     let (start, end) = (range.start as usize, range.end as usize);
     assert!(
         start <= end && end <= text.len(),
@@ -30,7 +30,7 @@ pub fn check_range(file: &FileData, range: &Range<u32>, what: &str) {
     );
     for unit in [ColumnUnit::Utf16, ColumnUnit::Utf8, ColumnUnit::Chars] {
         for offset in [range.start, range.end] {
-            let position = file.line_index.position(text, offset, unit);
+            let position = file.line_index.position(offset, unit);
             let back = file.line_index.offset(text, position, unit);
             assert_eq!(
                 back, offset,

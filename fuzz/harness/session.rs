@@ -506,7 +506,8 @@ fn compare(client: &Client, model: &Model) {
         let keys = diagnostics
             .iter()
             .map(|d| {
-                let at = |offset: u32| position(&file.text, offset as usize);
+                let text = file.text();
+                let at = |offset: u32| position(&text, offset as usize);
                 let severity = match d.severity {
                     leanos_lsp::rules::Severity::Error => 1,
                     leanos_lsp::rules::Severity::Warning => 2,

@@ -63,7 +63,7 @@ pub fn check(files: &[(String, Vec<u8>)]) -> usize {
         .iter()
         .map(|(path, bytes)| {
             let text = match snapshot.files.get(path.as_str()) {
-                Some(file) => file.text.to_string(),
+                Some(file) => file.text().to_string(),
                 None => String::from_utf8_lossy(bytes).into_owned(),
             };
             (path.clone(), text)
@@ -71,7 +71,8 @@ pub fn check(files: &[(String, Vec<u8>)]) -> usize {
         .collect();
     let mut actions: Vec<Action> = Vec::new();
     for (path, file) in snapshot.files.iter() {
-        let whole = 0..file.text.len() as u32;
+        let text = file.text();
+        let whole = 0..text.len() as u32;
         actions.extend(quick_fixes(&snapshot, path, &whole, TODAY));
         actions.extend(
             all_fixes(&snapshot, path, TODAY)
@@ -79,12 +80,8 @@ pub fn check(files: &[(String, Vec<u8>)]) -> usize {
                 .filter(|action| refusal(&snapshot, action).is_none()),
         );
         actions.extend(fix_all(&snapshot, path, TODAY));
-        let line_starts = std::iter::once(0).chain(
-            file.text
-                .match_indices('\n')
-                .map(|(i, _)| i as u32 + 1)
-                .take(6),
-        );
+        let line_starts =
+            std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1).take(6));
         for offset in line_starts {
             actions.extend(spawn_actions(&snapshot, path, offset, TODAY));
         }

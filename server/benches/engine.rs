@@ -158,7 +158,7 @@ fn benches(c: &mut Criterion) {
     // (A1 is cited by 1,000 files).
     let cited_path = "threads/engineering/t10/2-hypothesis.md".to_string();
     let cited_offset = base.files[cited_path.as_str()]
-        .text
+        .text()
         .find("Tests: A1 -")
         .map(|i| i as u32 + 8)
         .unwrap_or(0);

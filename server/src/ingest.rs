@@ -9,13 +9,15 @@
 //! (`file-encoding`). A closed file and the same text open in an editor
 //! give identical facts.
 
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::facts::paths::PathKind;
 use crate::facts::ReadState;
-use crate::index::{effective_config, FileData, Snapshot};
+use crate::index::{effective_config, FileData, Snapshot, TextSource};
 use crate::paths;
 use crate::vfs::{self, FileRead};
 
@@ -62,14 +64,30 @@ pub enum Content {
 pub struct Policy<'a> {
     config: &'a Config,
     ignore: globset::GlobSet,
+    /// The root files on disk are read from, when their text may be left
+    /// there ([`Policy::reading`]).
+    root: Option<Arc<dyn TextSource>>,
 }
 
 impl<'a> Policy<'a> {
-    /// The policy of `config`.
+    /// The policy of `config`, for files that do not come from a root on
+    /// disk (every text is held).
     pub fn new(config: &'a Config) -> Policy<'a> {
         Policy {
             config,
             ignore: config.ignore_matcher(),
+            root: None,
+        }
+    }
+
+    /// The policy of `config` for files read from `root`: the text of a
+    /// closed thread file (stage file, thread metadata, note) is left on
+    /// disk ([`crate::index::Text`]); Canvas sections, goals and
+    /// `leanos.toml` keep theirs, as rules over other files read them.
+    pub fn reading(config: &'a Config, root: &Path) -> Policy<'a> {
+        Policy {
+            root: Some(Arc::new(Root(root.to_path_buf()))),
+            ..Policy::new(config)
         }
     }
 
@@ -98,7 +116,13 @@ impl<'a> Policy<'a> {
                 let read = ReadState::Read {
                     invalid_utf8_at: decoded.invalid_utf8_at,
                 };
-                (decoded.text, read)
+                let file = FileData::new(path, decoded.text, read, self.config, version);
+                return match &self.root {
+                    Some(root) if leaves_text_on_disk(&file.facts.kind.0) => {
+                        file.left_on_disk(root.clone())
+                    }
+                    _ => file,
+                };
             }
             Content::Disk(FileRead::TooLarge(size)) => (Arc::from(""), ReadState::TooLarge(size)),
             Content::Editor(text) if text.len() as u64 > max => {
@@ -115,19 +139,49 @@ impl<'a> Policy<'a> {
     }
 }
 
+/// A root on disk as the [`TextSource`] of the texts left there: a file is
+/// read again as the scan reads it ([`vfs::read_file`]: nothing outside
+/// the root, no symbolic link on the way, no FIFO or device) and decoded
+/// as the scan decodes it.
+struct Root(PathBuf);
+
+impl TextSource for Root {
+    fn read(&self, path: &str, max_len: u32) -> Option<Arc<str>> {
+        match vfs::read_file(&self.0, path, u64::from(max_len)) {
+            Ok(FileRead::Bytes(bytes)) => Some(vfs::decode(&bytes).text),
+            Ok(FileRead::TooLarge(_)) | Err(_) => None,
+        }
+    }
+}
+
+/// Whether a file of `kind` read from a root leaves its text there: thread
+/// files and notes do; Canvas sections, goals and `leanos.toml`, which
+/// rules over other files read, do not.
+fn leaves_text_on_disk(kind: &PathKind) -> bool {
+    matches!(
+        kind,
+        PathKind::Stage { .. } | PathKind::ThreadMeta { .. } | PathKind::Other
+    )
+}
+
 /// Builds a workspace under `config` from `items` (the one builder of the
 /// scan and of [`Snapshot::from_sources`]): in parallel, each item's path
 /// is classified by the [`Policy`], and a source file's content is read
 /// with `content_of` (which returns `None` for a file that cannot be read:
 /// it is left out) and lowered; ignored paths are dropped, others kept as
-/// link targets.
+/// link targets. Items read from `root` (`Some`) are lowered under
+/// [`Policy::reading`], others under [`Policy::new`].
 pub fn build<S: Send>(
     config: Config,
+    root: Option<&Path>,
     items: Vec<S>,
     path_of: impl Fn(&S) -> &str + Sync,
     content_of: impl Fn(S) -> Option<FileRead> + Sync,
 ) -> Snapshot {
-    let policy = Policy::new(&config);
+    let policy = match root {
+        Some(root) => Policy::reading(&config, root),
+        None => Policy::new(&config),
+    };
     // A pool with more threads than cores (the scan's, for reads in
     // flight) lowers on as many threads as there are cores.
     let lowering = Gate::new(std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -256,7 +310,7 @@ impl Snapshot {
                 FileRead::TooLarge(_) => None,
             });
         let config = effective_config(client, toml_text.as_deref());
-        build(config, sources, |s| &s.path, |s| Some(s.content))
+        build(config, None, sources, |s| &s.path, |s| Some(s.content))
     }
 }
 
@@ -264,6 +318,7 @@ impl Snapshot {
 mod tests {
     use super::*;
     use crate::analysis::diagnostics::file_diagnostics;
+    use crate::line_index::LineIndex;
 
     #[test]
     fn a_gate_lets_at_most_its_places_in_and_gets_them_back_from_a_panic() {
@@ -311,7 +366,13 @@ mod tests {
             .chain([("assets/logo.png".to_string(), String::new())])
             .collect();
         let read = |(_, text): (String, String)| Some(FileRead::Bytes(text.into_bytes()));
-        let snapshot = build(Config::default(), items.clone(), |(path, _)| path, read);
+        let snapshot = build(
+            Config::default(),
+            None,
+            items.clone(),
+            |(path, _)| path,
+            read,
+        );
         assert_eq!(snapshot.files.len(), 200);
         assert_eq!(snapshot.threads.len(), 200);
         assert!(snapshot.exists("assets/logo.png"));
@@ -322,6 +383,7 @@ mod tests {
         let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             build(
                 Config::default(),
+                None,
                 items,
                 |(path, _)| path,
                 |(path, text): (String, String)| {
@@ -353,6 +415,7 @@ mod tests {
         let files = files_of(root);
         let snapshot = build(
             config.clone(),
+            Some(root),
             files.clone(),
             |(path, _)| path,
             |(_, bytes)| Some(FileRead::Bytes(bytes)),
@@ -370,7 +433,20 @@ mod tests {
             let open = policy.lower(&path, Content::Editor(Arc::from(text.as_str())), Some(1));
             let closed = &snapshot.files[path.as_str()];
             assert_eq!(open.facts, closed.facts, "{path}");
-            assert_eq!(open.text, closed.text, "{path}");
+            assert_eq!(open.text(), closed.text(), "{path}");
+            // Closed thread files read from the root leave their text
+            // there; the Canvas, goals and `leanos.toml` hold theirs, and a
+            // file over the size cap holds its empty one.
+            let too_large = closed
+                .facts
+                .problems
+                .iter()
+                .any(|p| p.code == "file-too-large");
+            assert_eq!(
+                closed.stored_text().is_held(),
+                too_large || !leaves_text_on_disk(&closed.facts.kind.0),
+                "{path}"
+            );
             let mut opened = snapshot.clone();
             opened.upsert(open);
             assert_eq!(
@@ -381,6 +457,53 @@ mod tests {
             compared += 1;
         }
         assert!(compared >= 5, "only {compared} files compared");
+    }
+
+    /// A closed thread file read from a root leaves its text there and
+    /// gets it back while the file holds it; once the file changed, its
+    /// text is a blank of the same lines and nothing may edit it; a Canvas
+    /// section holds its text; a file is never read again through a
+    /// symbolic link.
+    #[test]
+    fn a_text_left_on_disk_is_read_again_only_while_it_is_the_lowered_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("threads/sales/acme")).unwrap();
+        std::fs::create_dir_all(root.join("strategy/canvas")).unwrap();
+        let path = "threads/sales/acme/1-input.md";
+        let lowered = "# Input \u{2014} caf\u{e9}\r\n\nTests: A4\n";
+        std::fs::write(root.join(path), lowered).unwrap();
+        let config = Config::default();
+        let policy = Policy::reading(&config, root);
+        let read = |p: &str| FileRead::Bytes(std::fs::read(root.join(p)).unwrap());
+        let file = policy.lower(path, Content::Disk(read(path)), None);
+        assert!(!file.stored_text().is_held());
+        assert_eq!(file.stored_text().len(), lowered.len());
+        assert_eq!(file.text().as_ref(), lowered);
+        assert_eq!(file.edit_refusal(), None);
+        std::fs::write(root.join(path), lowered.replace("A4", "A5")).unwrap();
+        assert_eq!(file.exact_text(), None);
+        let blank = file.text();
+        assert_eq!(blank.len(), lowered.len());
+        assert_eq!(
+            LineIndex::new(&blank).line_count(),
+            file.line_index.line_count()
+        );
+        assert!(file.edit_refusal().is_some());
+        let canvas = "strategy/canvas/10-assumptions.md";
+        std::fs::write(root.join(canvas), "# Assumptions\n\n### A4: Buyers\n").unwrap();
+        let section = policy.lower(canvas, Content::Disk(read(canvas)), None);
+        assert!(section.stored_text().is_held());
+        // The thread folder becomes a link out of the root holding the
+        // same file: it is not read.
+        #[cfg(unix)]
+        {
+            let outside = tempfile::tempdir().unwrap();
+            std::fs::write(outside.path().join("1-input.md"), lowered).unwrap();
+            std::fs::remove_dir_all(root.join("threads/sales/acme")).unwrap();
+            std::os::unix::fs::symlink(outside.path(), root.join("threads/sales/acme")).unwrap();
+            assert_eq!(file.exact_text(), None);
+        }
     }
 
     fn example() -> std::path::PathBuf {
@@ -416,7 +539,7 @@ mod tests {
             Content::Editor(Arc::from(big.as_str())),
             Some(1),
         );
-        assert!(open.text.is_empty());
+        assert!(open.stored_text().is_empty());
         assert_eq!(open.facts.problems[0].code, "file-too-large");
     }
 }

@@ -26,11 +26,19 @@ pub struct LineCol {
 /// `\r\n` or a lone `\r`, as LSP's positions and CommonMark's lines do (a
 /// client counts a line after an old Mac line end; ropey's `cr_lines`, which
 /// maps the client's edits, does too).
+///
+/// It also records where every character outside ASCII is and how long it
+/// is, so that a byte offset converts to a position in any unit without
+/// the text (as rust-analyzer's line index does): the text of a closed
+/// file need not be at hand to publish its diagnostics.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineIndex {
     /// Exactly as long as the text has lines (kept for as long as the file
     /// is unchanged).
     line_starts: Box<[u32]>,
+    /// Every character of two to four UTF-8 bytes: its byte offset and
+    /// length in bytes, in text order.
+    wide: Box<[(u32, u8)]>,
     len: u32,
 }
 
@@ -38,9 +46,10 @@ impl LineIndex {
     /// Builds the index of `text` in one pass.
     pub fn new(text: &str) -> Self {
         let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
+        let mut wide = Vec::new();
         line_starts.push(0);
         let bytes = text.as_bytes();
-        for (i, b) in bytes.iter().enumerate() {
+        for (i, &b) in bytes.iter().enumerate() {
             let ends = match b {
                 b'\n' => true,
                 b'\r' => bytes.get(i + 1) != Some(&b'\n'),
@@ -48,12 +57,34 @@ impl LineIndex {
             };
             if ends {
                 line_starts.push(i as u32 + 1);
+            } else if b >= 0xC0 {
+                // A leading byte (a continuation byte is 0x80..0xC0).
+                let len = match b {
+                    0xF0.. => 4,
+                    0xE0.. => 3,
+                    _ => 2,
+                };
+                wide.push((i as u32, len));
             }
         }
         LineIndex {
             line_starts: line_starts.into_boxed_slice(),
+            wide: wide.into_boxed_slice(),
             len: text.len() as u32,
         }
+    }
+
+    /// A text of the indexed text's length and lines, every other byte a
+    /// space: what a line search or a slice by the facts' ranges may read
+    /// in place of a text no longer at hand. It is ASCII, so every offset
+    /// in it is a char boundary, and its lines start where this index's
+    /// do.
+    pub fn blank(&self) -> String {
+        let mut bytes = vec![b' '; self.len as usize];
+        for &start in &self.line_starts[1..] {
+            bytes[start as usize - 1] = b'\n';
+        }
+        String::from_utf8(bytes).unwrap_or_default()
     }
 
     /// Number of lines (a text ending in `\n` has an empty last line).
@@ -95,19 +126,35 @@ impl LineIndex {
         }
     }
 
-    /// Converts a byte offset into a position whose column is counted in
-    /// `unit`. Offsets inside a multi-byte character are rounded down to
-    /// the character's start; offsets past the end are clamped.
-    pub fn position(&self, text: &str, offset: u32, unit: ColumnUnit) -> LineCol {
-        let offset = floor_char_boundary(text, offset.min(self.len) as usize) as u32;
+    /// Converts a byte offset of the indexed text into a position whose
+    /// column is counted in `unit`, without the text. Offsets inside a
+    /// multi-byte character are rounded down to the character's start;
+    /// offsets past the end are clamped.
+    pub fn position(&self, offset: u32, unit: ColumnUnit) -> LineCol {
+        let mut offset = offset.min(self.len);
+        // The characters starting at or before `offset`; the last of them
+        // may hold it.
+        let upto = self.wide.partition_point(|&(at, _)| at <= offset);
+        if let Some(&(at, len)) = upto.checked_sub(1).map(|i| &self.wide[i]) {
+            if offset < at + u32::from(len) {
+                offset = at;
+            }
+        }
         let line = self.line_of(offset);
-        let start = self.line_starts[line as usize] as usize;
-        let segment = &text[start..offset as usize];
-        let col = match unit {
-            ColumnUnit::Utf8 => segment.len(),
-            ColumnUnit::Utf16 => segment.encode_utf16().count(),
-            ColumnUnit::Chars => segment.chars().count(),
-        } as u32;
+        let start = self.line_starts[line as usize];
+        let mut col = offset - start;
+        if unit != ColumnUnit::Utf8 {
+            let first = self.wide.partition_point(|&(at, _)| at < start);
+            let before = self.wide.partition_point(|&(at, _)| at < offset);
+            for &(_, len) in &self.wide[first..before] {
+                // What the character counts in `unit` instead of its bytes.
+                let counted = match unit {
+                    ColumnUnit::Utf16 if len == 4 => 2,
+                    _ => 1,
+                };
+                col -= u32::from(len) - counted;
+            }
+        }
         LineCol { line, col }
     }
 
@@ -184,6 +231,52 @@ pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// A position found without the text is the one counted in it.
+        #[test]
+        fn a_position_is_counted_without_the_text(
+            text in "(\r|\n|\r\n|a|é|漢|🚀| ){0,40}",
+            offsets in proptest::collection::vec(0u32..170, 1..8),
+        ) {
+            let index = LineIndex::new(&text);
+            for offset in offsets {
+                for unit in [ColumnUnit::Utf8, ColumnUnit::Utf16, ColumnUnit::Chars] {
+                    let floored = floor_char_boundary(&text, offset.min(text.len() as u32) as usize);
+                    let line = index.line_of(floored as u32);
+                    let start = index.line_start(line).unwrap() as usize;
+                    let segment = &text[start..floored];
+                    let col = match unit {
+                        ColumnUnit::Utf8 => segment.len(),
+                        ColumnUnit::Utf16 => segment.encode_utf16().count(),
+                        ColumnUnit::Chars => segment.chars().count(),
+                    } as u32;
+                    proptest::prop_assert_eq!(index.position(offset, unit), LineCol { line, col });
+                }
+            }
+        }
+
+        /// The blank of a text has its length and its lines, and a line's
+        /// end found in it is the line's end in the text.
+        #[test]
+        fn a_blank_has_the_texts_lines(text in "(\r|\n|\r\n|a|é|🚀| ){0,40}") {
+            let index = LineIndex::new(&text);
+            let blank = index.blank();
+            proptest::prop_assert_eq!(blank.len(), text.len());
+            let lines = LineIndex::new(&blank);
+            proptest::prop_assert_eq!(&lines.line_starts, &index.line_starts);
+            for line in 0..index.line_count() as u32 {
+                let start = index.line_start(line).unwrap() as usize;
+                let end = index.line_end(&text, line).unwrap() as usize;
+                // The blank's line ends where the text's does, or later
+                // by the `\r` of a `\r\n` it turned into a space.
+                let blank_end = index.line_end(&blank, line).unwrap() as usize;
+                proptest::prop_assert!(blank_end >= end);
+                proptest::prop_assert!(text[end..blank_end].bytes().all(|b| b == b'\r'));
+                proptest::prop_assert!(start <= end);
+            }
+        }
+    }
+
     #[test]
     fn snapped_offsets_never_split_a_crlf() {
         let text = "a\r\nb\rc\né";
@@ -201,20 +294,20 @@ mod tests {
         let index = LineIndex::new(text);
         let a4 = text.find("A4").unwrap() as u32;
         assert_eq!(
-            index.position(text, a4, ColumnUnit::Utf16),
+            index.position(a4, ColumnUnit::Utf16),
             LineCol { line: 1, col: 3 }
         );
         assert_eq!(
-            index.position(text, a4, ColumnUnit::Utf8),
+            index.position(a4, ColumnUnit::Utf8),
             LineCol { line: 1, col: 5 }
         );
         assert_eq!(
-            index.position(text, a4, ColumnUnit::Chars),
+            index.position(a4, ColumnUnit::Chars),
             LineCol { line: 1, col: 2 }
         );
         let h1 = text.find("H1").unwrap() as u32;
         for unit in [ColumnUnit::Utf8, ColumnUnit::Utf16, ColumnUnit::Chars] {
-            let pos = index.position(text, h1, unit);
+            let pos = index.position(h1, unit);
             assert_eq!(index.offset(text, pos, unit), h1, "{unit:?}");
         }
     }
@@ -229,12 +322,12 @@ mod tests {
         assert_eq!(index.line_count(), 5);
         let c = text.find('c').unwrap() as u32;
         assert_eq!(
-            index.position(text, c, ColumnUnit::Utf16),
+            index.position(c, ColumnUnit::Utf16),
             LineCol { line: 2, col: 0 }
         );
         let b = text.find('b').unwrap() as u32;
         assert_eq!(
-            index.position(text, b, ColumnUnit::Utf16),
+            index.position(b, ColumnUnit::Utf16),
             LineCol { line: 1, col: 0 }
         );
         // Past the end of `b`'s line clamps before its `\r\n`; of `a`'s,
@@ -264,7 +357,7 @@ mod tests {
             7
         );
         assert_eq!(
-            index.position(text, 99, ColumnUnit::Utf16),
+            index.position(99, ColumnUnit::Utf16),
             LineCol { line: 1, col: 3 }
         );
         // A column that splits a surrogate pair rounds down to the emoji.

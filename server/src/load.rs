@@ -173,6 +173,7 @@ fn read_walked(
     let build = || {
         crate::ingest::build(
             config,
+            Some(root),
             walked.files,
             |path| path,
             |path| match vfs::read_walked_file_stamped(root, &path, max_size) {
@@ -204,7 +205,11 @@ fn read_walked(
         Some(pool) => pool.install(build),
         None => build(),
     };
-    let bytes = snapshot.files.values().map(|f| f.text.len() as u64).sum();
+    let bytes = snapshot
+        .files
+        .values()
+        .map(|f| f.stored_text().len() as u64)
+        .sum();
     tracing::debug!(
         read_lower_and_build_ms = started.elapsed().as_millis() as u64,
         "read, lowered and built"

@@ -16,7 +16,7 @@ fn example() -> Snapshot {
 }
 
 fn offset_of(snapshot: &Snapshot, path: &str, needle: &str, within: usize) -> u32 {
-    let text = &snapshot.files[path].text;
+    let text = snapshot.files[path].text();
     (text
         .find(needle)
         .unwrap_or_else(|| panic!("{needle} not in {path}"))
@@ -25,9 +25,7 @@ fn offset_of(snapshot: &Snapshot, path: &str, needle: &str, within: usize) -> u3
 
 fn position(snapshot: &Snapshot, path: &str, offset: u32) -> String {
     let file = &snapshot.files[path];
-    let p = file
-        .line_index
-        .position(&file.text, offset, ColumnUnit::Utf16);
+    let p = file.line_index.position(offset, ColumnUnit::Utf16);
     format!("{}:{}", p.line, p.col)
 }
 

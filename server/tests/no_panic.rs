@@ -67,7 +67,7 @@ proptest! {
             .collect();
         let snapshot = Snapshot::from_sources(&Settings::default(), sources);
         for (path, diagnostics) in workspace_diagnostics(&snapshot) {
-            let text = &snapshot.files[path.as_str()].text;
+            let text = snapshot.files[path.as_str()].text();
             for d in diagnostics {
                 prop_assert!(d.range.start <= d.range.end, "{path}: {d:?}");
                 prop_assert!((d.range.end as usize) <= text.len(), "{path}: {d:?}");

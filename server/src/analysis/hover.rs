@@ -186,7 +186,8 @@ fn goal_hover(snapshot: &Snapshot, id: &str, subgoal: Option<&str>) -> String {
     }
     if let (Some(sg), Some(file)) = (subgoal, file) {
         if let Some((_, range)) = goal.subgoals.iter().find(|(s, _)| s == sg) {
-            let heading = line_at(&file.text, range.start)
+            let text = file.text();
+            let heading = line_at(&text, range.start)
                 .trim()
                 .trim_start_matches(['#', '-', '*', ' ']);
             out.push_str(&format!("\n\n{heading}"));
@@ -255,8 +256,9 @@ fn metadata_hover(snapshot: &Snapshot, path: &str, offset: u32) -> Option<(ByteR
     let crate::facts::paths::PathKind::ThreadMeta { thread, .. } = file.facts.path_kind() else {
         return None;
     };
-    let line = crate::line_index::line_span(&file.text, offset);
-    let text = &file.text[line.start as usize..line.end as usize];
+    let file_text = file.text();
+    let line = crate::line_index::line_span(&file_text, offset);
+    let text = &file_text[line.start as usize..line.end as usize];
     let trimmed = text.trim();
     if trimmed.is_empty() || matches!(trimmed, "{" | "}" | "[" | "]" | "},") {
         return None;

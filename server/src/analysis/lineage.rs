@@ -114,6 +114,9 @@ pub fn file_edges(snapshot: &Snapshot, file: &FileData) -> Vec<Edge> {
             push(dir, EdgeKind::Source, range.clone());
         }
     }
+    // Read once, by the first link that needs it (a file's text may be
+    // left on disk).
+    let text = std::cell::OnceCell::new();
     for link in &file.facts.links {
         if source.as_ref().is_some_and(|(_, r)| *r == link.range) {
             continue;
@@ -130,7 +133,7 @@ pub fn file_edges(snapshot: &Snapshot, file: &FileData) -> Vec<Edge> {
             EdgeKind::Parent
         } else if related_ranges.contains(&link.range) {
             EdgeKind::Related
-        } else if spawned_before(&file.text, link.range.start) {
+        } else if spawned_before(text.get_or_init(|| file.text()), link.range.start) {
             EdgeKind::Spawned
         } else {
             EdgeKind::Link

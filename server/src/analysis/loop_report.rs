@@ -317,7 +317,7 @@ pub fn created(info: &ThreadInfo) -> Option<String> {
     from_meta(info.metadata())
         .or_else(|| from_meta(input.and_then(|f| f.facts.frontmatter.as_deref())))
         .or_else(|| {
-            let text = &input?.text;
+            let text = input?.text();
             let at = text.find("**Created:**")?;
             date_prefix(text[at + "**Created:**".len()..].trim_start())
         })

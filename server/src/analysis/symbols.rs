@@ -56,7 +56,7 @@ pub fn document_symbols(file: &FileData) -> Vec<DocumentSymbol> {
             })
             .collect();
     }
-    let text = &file.text;
+    let text = &*file.text();
     let end = text.len() as u32;
     // Flat list of (level, symbol), then nest by level.
     let mut flat: Vec<(u8, DocumentSymbol)> = Vec::new();

@@ -97,15 +97,15 @@ pub fn fix_workspace(
         }
     }
     let ops = merge_edits(ops);
-    // The texts of the files the fixes touch, before and after.
+    // The texts of the files the fixes touch, before and after: the texts
+    // they were lowered from (a file that changed on disk since has no
+    // text here, and an edit of it fails to apply).
     let before: BTreeMap<String, String> = ops
         .iter()
         .flat_map(|op| op.paths())
         .filter_map(|p| {
-            snapshot
-                .files
-                .get(p)
-                .map(|f| (p.to_string(), f.text.to_string()))
+            let text = snapshot.files.get(p)?.exact_text()?;
+            Some((p.to_string(), text.to_string()))
         })
         .collect();
     let mut after = before.clone();

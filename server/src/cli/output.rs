@@ -14,7 +14,7 @@ use crate::rules::RULES;
 
 fn position(snapshot: &Snapshot, path: &str, offset: u32, unit: ColumnUnit) -> (u32, u32) {
     let file = &snapshot.files[path];
-    let position = file.line_index.position(&file.text, offset, unit);
+    let position = file.line_index.position(offset, unit);
     (position.line, position.col)
 }
 
@@ -109,7 +109,8 @@ pub fn write_full(
         let Some(file) = snapshot.files.get(path.as_str()) else {
             continue;
         };
-        let text = &file.text;
+        // Read once per file (its text may be left on disk).
+        let text = &*file.text();
         for d in list {
             let start = d.range.start as usize;
             let end = (d.range.end as usize).max(start);
@@ -123,7 +124,7 @@ pub fn write_full(
             let source = &text[first..last];
             let line = file
                 .line_index
-                .position(text, d.range.start, ColumnUnit::Utf8)
+                .position(d.range.start, ColumnUnit::Utf8)
                 .line;
             let level = match d.severity {
                 Severity::Error => Level::ERROR,

@@ -300,7 +300,7 @@ mod tests {
         let files = snapshot
             .files
             .values()
-            .map(|f| crate::ingest::Source::text(f.path.clone(), f.text.to_string()))
+            .map(|f| crate::ingest::Source::text(f.path.clone(), f.text().to_string()))
             .collect();
         Snapshot::from_sources(&crate::config::Settings::default(), files)
     }

@@ -23,12 +23,14 @@ mod loop_reach;
 mod postings;
 mod small_set;
 mod snapshot;
+mod text;
 
 pub use candidates::{
     attribution_candidates, attribution_source, candidates, content_attribution, Candidates,
 };
 pub use small_set::SmallSet;
 pub use snapshot::{LearningFinding, LearningMemoKey, Memo, Related, Snapshot};
+pub use text::{Text, TextSource};
 
 /// The set of workspace paths an index table maps a key to, in path order.
 /// Members are shared: one allocation per indexed file, whatever the
@@ -43,7 +45,9 @@ pub struct FileData {
     /// Workspace path (`/`-separated, relative to the root). The file
     /// table's key and every index set holding the file share it.
     pub path: SmolStr,
-    pub text: Arc<str>,
+    /// The text it was lowered from, held or left on disk
+    /// ([`FileData::text`], [`FileData::exact_text`]).
+    text: Text,
     pub line_index: LineIndex,
     pub facts: FileFacts,
     /// The editor's version of an open document; `None` for disk files.
@@ -73,10 +77,56 @@ impl FileData {
         FileData {
             path: path.into(),
             line_index: LineIndex::new(&text),
-            text,
+            text: Text::held(text),
             facts,
             version,
         }
+    }
+
+    /// This file with its text left where `source` reads it again
+    /// ([`Text`]): for a closed thread file read from a root.
+    pub fn left_on_disk(mut self, source: Arc<dyn TextSource>) -> FileData {
+        if let Some(text) = self.text.exact(&self.path) {
+            self.text = Text::on_disk(source, &text);
+        }
+        self
+    }
+
+    /// The text the facts were lowered from. When that text was left on
+    /// disk and the file no longer holds it (changed, gone or unreadable
+    /// since; the watcher brings the new text), a blank of the same length
+    /// and lines ([`LineIndex::blank`]): every range of the facts stays in
+    /// bounds and on the same line. Anything that edits the file uses
+    /// [`FileData::exact_text`] instead.
+    pub fn text(&self) -> Arc<str> {
+        self.text
+            .exact(&self.path)
+            .unwrap_or_else(|| Arc::from(self.line_index.blank()))
+    }
+
+    /// The text the facts were lowered from, or `None` when it was left on
+    /// disk and the file no longer holds it: what a fix or any other edit
+    /// is computed from.
+    pub fn exact_text(&self) -> Option<Arc<str>> {
+        self.text.exact(&self.path)
+    }
+
+    /// Why an edit computed from this file's text must not be applied to
+    /// it, or `None`: its text is not its content byte for byte
+    /// ([`crate::facts::Fidelity`]), or it was left on disk and the file
+    /// changed since (the edit's ranges are those of the lowered text).
+    /// Reads the file again when its text was left on disk.
+    pub fn edit_refusal(&self) -> Option<&'static str> {
+        self.facts.fidelity.edit_refusal().or_else(|| {
+            self.exact_text()
+                .is_none()
+                .then_some("it changed on disk since it was read")
+        })
+    }
+
+    /// How the text is kept.
+    pub fn stored_text(&self) -> &Text {
+        &self.text
     }
 }
 

@@ -12,17 +12,18 @@ use crate::index::{FileData, Snapshot};
 use crate::line_index::{ColumnUnit, LineCol, LineIndex};
 use crate::rules::Severity;
 
-/// An LSP position for byte `offset` of `text`.
-pub fn position(index: &LineIndex, text: &str, offset: u32, unit: ColumnUnit) -> lsp::Position {
-    let LineCol { line, col } = index.position(text, offset, unit);
+/// An LSP position for byte `offset` of the text `index` indexes.
+pub fn position(index: &LineIndex, offset: u32, unit: ColumnUnit) -> lsp::Position {
+    let LineCol { line, col } = index.position(offset, unit);
     lsp::Position::new(line, col)
 }
 
-/// An LSP range for a byte range of a file.
+/// An LSP range for a byte range of a file (from its line index: the
+/// file's text is not read).
 pub fn range(file: &FileData, range: &std::ops::Range<u32>, unit: ColumnUnit) -> lsp::Range {
     lsp::Range::new(
-        position(&file.line_index, &file.text, range.start, unit),
-        position(&file.line_index, &file.text, range.end, unit),
+        position(&file.line_index, range.start, unit),
+        position(&file.line_index, range.end, unit),
     )
 }
 

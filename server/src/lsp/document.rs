@@ -138,7 +138,7 @@ impl DocumentSyntax {
     pub(in crate::lsp) fn tree(&self) -> Option<Tree> {
         match &self.tree {
             Some(tree) => Some(tree.clone()),
-            None => crate::syntax::parse_blocks(&self.file.text, None),
+            None => crate::syntax::parse_blocks(&self.file.text(), None),
         }
     }
 }
@@ -166,7 +166,7 @@ impl Backend {
                 let file = workspace.snapshot.files.get(path.as_str()).filter(|file| {
                     doc.markdown
                         && file.version == Some(doc.version)
-                        && file.text.len() == doc.rope.len_bytes()
+                        && file.stored_text().len() == doc.rope.len_bytes()
                 });
                 return Ok(file.map(|file| DocumentSyntax {
                     file: file.clone(),

@@ -241,7 +241,8 @@ const CONTAINERS: &[&str] = &["entry", "solution entry", "metadata"];
 /// a range computed on `before` points at the same thing in `after`,
 /// moved as the lines of the edit say.
 pub fn moved_only_by_edit(before: &FileData, after: &FileData) -> bool {
-    let (old, new) = (before.text.as_bytes(), after.text.as_bytes());
+    let (old, new) = (before.text(), after.text());
+    let (old, new) = (old.as_bytes(), new.as_bytes());
     let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
     let room = old.len().min(new.len()) - prefix;
     let suffix = old

@@ -101,7 +101,7 @@ impl Backend {
         let Some(file) = workspace.snapshot.files.get(path.as_str()) else {
             return Ok(None);
         };
-        let offset = convert::offset(&file.line_index, &file.text, position, session.unit);
+        let offset = convert::offset(&file.line_index, &file.text(), position, session.unit);
         Ok(Some(Query {
             snapshot: workspace.snapshot.clone(),
             root: workspace.root.clone(),

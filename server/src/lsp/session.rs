@@ -337,7 +337,7 @@ impl Workspace {
     /// ignored, or is not a regular file), under the same [`Policy`].
     pub(in crate::lsp) fn reload_from_disk(&mut self, path: &str) {
         let config = self.snapshot.config.clone();
-        let policy = Policy::new(&config);
+        let policy = Policy::reading(&config, &self.root);
         let affected = match policy.kind(path) {
             Kind::Ignored => self.snapshot.remove(path),
             Kind::Other if vfs::is_regular_file(&self.root, path) => {

@@ -354,7 +354,7 @@ mod tests {
         assert_eq!(first.related.into_map()[LEARNING].first, 2);
         assert_eq!(cache.0.lock().unwrap()[CANVAS].len(), 1, "the list is kept");
         // The Canvas edited below the entry: the same list, from the memo.
-        let canvas_text = snapshot.files[CANVAS].text.to_string() + "\nMore.\n";
+        let canvas_text = snapshot.files[CANVAS].text().to_string() + "\nMore.\n";
         edit(&mut snapshot, CANVAS, &canvas_text);
         let again = canvas_survey(&snapshot, &cache);
         assert_eq!(again.fingerprint, first.fingerprint);

@@ -172,7 +172,7 @@ impl Snapshots {
             .max_by_key(|(root, _)| root.as_os_str().len())?;
         let path = leanos_lsp::paths::workspace_path(root, &absolute)?;
         let file = snapshot.files.get(path.as_str())?;
-        let offset = convert::offset(&file.line_index, &file.text, position, self.unit);
+        let offset = convert::offset(&file.line_index, &file.text(), position, self.unit);
         Some(Query {
             snapshot: snapshot.clone(),
             root: root.clone(),

@@ -41,7 +41,7 @@ pub fn line_start(text: &str, offset: u32) -> u32 {
 
 /// Text appended at the end of a file, on its own line(s).
 pub fn append(file: &FileData, block: &str) -> FileOp {
-    let text = &file.text;
+    let text = file.text();
     let separator = if text.is_empty() || text.ends_with("\n\n") {
         ""
     } else if text.ends_with('\n') {
@@ -76,7 +76,7 @@ pub fn status_text(status: AssumptionStatus) -> String {
 }
 
 pub fn meta_insert(file: &FileData, key: &str, value: &str) -> FileOp {
-    let text = &file.text;
+    let text = file.text();
     if file.path.ends_with(".json") {
         let open = text.find('{').map(|i| i as u32 + 1).unwrap_or(0);
         let empty = text[open as usize..].trim_start().starts_with('}');

@@ -42,16 +42,16 @@ pub struct Action {
 /// Why `action` must not be applied to the workspace `snapshot` holds, or
 /// `None` when it may be: an edit's byte ranges refer to the engine's text
 /// of a file, so a file whose text is not its content byte for byte (over
-/// the size cap, or not valid UTF-8: [`crate::facts::Fidelity`]) or that
-/// the snapshot does not hold is never edited. Creating and renaming files
-/// do not depend on their text.
+/// the size cap, or not valid UTF-8: [`crate::facts::Fidelity`]), whose
+/// text was left on disk and changed there since
+/// ([`crate::index::FileData::edit_refusal`]) or that the snapshot does
+/// not hold is never edited. Creating and renaming files do not depend on
+/// their text.
 pub fn refusal(snapshot: &Snapshot, action: &Action) -> Option<String> {
     action.ops.iter().find_map(|op| match op {
         FileOp::Edit { path, .. } => match snapshot.files.get(path.as_str()) {
             None => Some(format!("{path} is not in the workspace")),
             Some(file) => file
-                .facts
-                .fidelity
                 .edit_refusal()
                 .map(|why| format!("{path} is not edited: {why}")),
         },

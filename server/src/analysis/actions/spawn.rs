@@ -328,7 +328,7 @@ fn on_follow_up_line(file: &crate::index::FileData, line_start: u32) -> bool {
         file.facts.path_kind(),
         PathKind::Stage { number: 6 | 7, .. }
     ) && {
-        let before = file.text[..line_start as usize].to_lowercase();
+        let before = file.text()[..line_start as usize].to_lowercase();
         let heading = before.rfind("\n#").map(|i| &before[i..]).unwrap_or("");
         [
             "follow-up",
@@ -352,8 +352,8 @@ pub fn spawn_actions(snapshot: &Snapshot, path: &str, offset: u32, today: &str) 
     let Some(parent_dir) = file.facts.path_kind().thread() else {
         return Vec::new();
     };
-    let text = &file.text;
-    let line = crate::line_index::line_span(text, offset);
+    let text = file.text();
+    let line = crate::line_index::line_span(&text, offset);
     let raw_line = &text[line.start as usize..line.end as usize];
     let title = line_text(raw_line);
     if title.is_empty() || raw_line.contains("→ spawned:") {

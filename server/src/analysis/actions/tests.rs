@@ -103,7 +103,7 @@ fn round_trip_every_fix_on_the_example_clears_its_diagnostic() {
 
 fn spawn_at(fixture: &str, path: &str, needle: &str) -> (Snapshot, Vec<Action>) {
     let snapshot = snapshot(fixture);
-    let offset = snapshot.files[path].text.find(needle).unwrap() as u32;
+    let offset = snapshot.files[path].text().find(needle).unwrap() as u32;
     let actions = spawn::spawn_actions(&snapshot, path, offset, "2026-11-21");
     (snapshot, actions)
 }
@@ -301,7 +301,7 @@ fn the_real_example_defines_a7_and_spawns_follow_ups() {
     assert!(remaining.is_empty(), "{remaining:#?}");
 
     // Every Follow-up Actions line spawns a valid thread.
-    let text = before.files[learning].text.to_string();
+    let text = before.files[learning].text().to_string();
     let section = text.find("## Follow-up Actions").unwrap();
     for line in text[section..].lines().filter(|l| l.starts_with("- [ ]")) {
         let offset = (section + text[section..].find(line).unwrap()) as u32;

@@ -71,13 +71,14 @@ pub(super) fn metadata_completions(
     offset: usize,
     replace: &ByteRange,
 ) -> Vec<Completion> {
-    let (key, at_key) = metadata_context(&file.text, offset);
+    let text = file.text();
+    let (key, at_key) = metadata_context(&text, offset);
     let replace = replace.clone();
     if at_key {
         // While a key is typed the document does not parse: read the keys
         // already present from the text.
         let present: Vec<String> = ANY_KEY
-            .captures_iter(&file.text)
+            .captures_iter(&text)
             .filter_map(|c| c.get(1).or(c.get(2)).map(|m| m.as_str().to_string()))
             .collect();
         return META_KEYS

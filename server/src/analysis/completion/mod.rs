@@ -268,12 +268,12 @@ fn subgoal_items(snapshot: &Snapshot, goal: &str, replace: &ByteRange) -> Vec<Co
                 format!("{i:03}"),
             );
             // The subgoal's text after `SGn:` on its line.
-            let line_end = file.text[range.end as usize..]
+            let text = file.text();
+            let line_end = text[range.end as usize..]
                 .find('\n')
                 .map(|i| i + range.end as usize)
-                .unwrap_or(file.text.len());
-            let title =
-                file.text[range.end as usize..line_end].trim_start_matches([':', ' ', '-', '–']);
+                .unwrap_or(text.len());
+            let title = text[range.end as usize..line_end].trim_start_matches([':', ' ', '-', '–']);
             completion.detail = Some(title.trim().to_string());
             completion
         })
@@ -324,7 +324,7 @@ pub fn complete(snapshot: &Snapshot, path: &str, offset: u32, today: &str) -> Ve
     let Some(file) = snapshot.files.get(path) else {
         return Vec::new();
     };
-    let text = &file.text;
+    let text = &*file.text();
     let offset = crate::line_index::floor_char_boundary(text, offset as usize);
     let (mut start, mut word) = partial(text, offset);
     // A word ending in `:` is a label just typed (`Tests:`, `**Goal:`):
@@ -374,7 +374,7 @@ fn markdown_completions(
     replace: &ByteRange,
     word: &str,
 ) -> Vec<Completion> {
-    let text = &file.text;
+    let text = &*file.text();
     let line = line_before(text, offset);
     let before_word = line[..line.len() - word.len()].trim_end();
     let lower = before_word.to_lowercase();
@@ -478,7 +478,7 @@ fn stage_template(snapshot: &Snapshot, file: &FileData, number: u8, today: &str)
         )),
         documentation: None,
         sort_text: "0".into(),
-        replace: 0..file.text.len() as u32,
+        replace: 0..file.stored_text().len() as u32,
         insert: body,
         snippet: true,
         resolve: None,

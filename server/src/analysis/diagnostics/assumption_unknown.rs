@@ -59,8 +59,9 @@ fn title_after(file: &FileData, range: &ByteRange) -> String {
     if !file.path.ends_with(".md") && !file.path.ends_with(".markdown") {
         return "New assumption".into();
     }
-    let end = line_end(&file.text, range.end);
-    let rest = file.text[range.end as usize..end as usize]
+    let text = file.text();
+    let end = line_end(&text, range.end);
+    let rest = text[range.end as usize..end as usize]
         .trim_start_matches(['*', ':', ' ', '-', '–', '—'])
         .trim();
     let rest = rest
@@ -167,7 +168,8 @@ pub fn fixes(
         .unwrap_or(EntryForm::Heading);
     let op = match (form, entries.iter().rev().find(|e| e.form == form)) {
         (EntryForm::TableRow, Some(last)) => {
-            let row_text = &canvas.text[last.range.start as usize..last.range.end as usize];
+            let canvas_text = canvas.text();
+            let row_text = &canvas_text[last.range.start as usize..last.range.end as usize];
             let columns = row_text.matches('|').count().saturating_sub(1).max(2);
             let mut cells = vec![
                 id.to_string(),
@@ -180,11 +182,11 @@ pub fn fixes(
             while cells.len() < columns {
                 cells.push(String::new());
             }
-            let end = line_end(&canvas.text, last.range.end);
+            let end = line_end(&canvas_text, last.range.end);
             FileOp::insert(canvas_path, end, format!("\n| {} |", cells.join(" | ")))
         }
         (EntryForm::ListItem, Some(last)) => {
-            let end = line_end(&canvas.text, last.range.end);
+            let end = line_end(&canvas.text(), last.range.end);
             FileOp::insert(canvas_path, end, format!("\n- {id}: {title}"))
         }
         _ => append(

@@ -38,12 +38,8 @@ pub fn render(snapshot: &Snapshot, code: &str) -> Vec<String> {
             .iter()
             .filter(|d| code.is_empty() || d.code == code)
         {
-            let start = file
-                .line_index
-                .position(&file.text, d.range.start, ColumnUnit::Utf16);
-            let end = file
-                .line_index
-                .position(&file.text, d.range.end, ColumnUnit::Utf16);
+            let start = file.line_index.position(d.range.start, ColumnUnit::Utf16);
+            let end = file.line_index.position(d.range.end, ColumnUnit::Utf16);
             let mut line = format!(
                 "{path}:{}:{}-{}:{} {} {}",
                 start.line,
@@ -103,12 +99,8 @@ pub fn render_range(snapshot: &Snapshot, path: &str, range: &std::ops::Range<u32
         // A file that is not lowered (a CSV): only its start is a position.
         return format!("{path}:{range:?}");
     };
-    let start = file
-        .line_index
-        .position(&file.text, range.start, ColumnUnit::Utf16);
-    let end = file
-        .line_index
-        .position(&file.text, range.end, ColumnUnit::Utf16);
+    let start = file.line_index.position(range.start, ColumnUnit::Utf16);
+    let end = file.line_index.position(range.end, ColumnUnit::Utf16);
     format!(
         "{path}:{}:{}-{}:{}",
         start.line, start.col, end.line, end.col
@@ -134,7 +126,7 @@ pub mod fix_test {
         snapshot
             .files
             .iter()
-            .map(|(p, f)| (p.to_string(), f.text.to_string()))
+            .map(|(p, f)| (p.to_string(), f.text().to_string()))
             .collect()
     }
 

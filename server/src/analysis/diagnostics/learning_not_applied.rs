@@ -186,6 +186,7 @@ fn apply_result_edits(
     learning_path: &str,
 ) -> Vec<(ByteRange, String)> {
     let mut edits = Vec::new();
+    let canvas_text = canvas.text();
     match entry.form {
         EntryForm::Heading => {
             // New fields go after the entry's last field line.
@@ -196,9 +197,9 @@ fn apply_result_edits(
             ]
             .into_iter()
             .flatten()
-            .map(|r| line_end(&canvas.text, r.end))
+            .map(|r| line_end(&canvas_text, r.end))
             .max()
-            .unwrap_or_else(|| line_end(&canvas.text, entry.id_range.end));
+            .unwrap_or_else(|| line_end(&canvas_text, entry.id_range.end));
             let mut inserted = String::new();
             match (result.status, &entry.status_range) {
                 (Some(status), Some(range)) if entry.status != Some(status) => {
@@ -248,7 +249,7 @@ fn apply_result_edits(
             match &entry.status_range {
                 Some(range) => edits.push((range.clone(), badge.join(" "))),
                 None => {
-                    let end = line_end(&canvas.text, entry.id_range.end);
+                    let end = line_end(&canvas_text, entry.id_range.end);
                     edits.push((end..end, format!(" — {}", badge.join(" "))));
                 }
             }
@@ -672,7 +673,7 @@ Confidence: 60% → 95%
             learning("60% → INVALIDATED"),
         );
         let mut two = base.clone();
-        let canvas_text = base.files[canvas].text.replace("60%", "90%");
+        let canvas_text = base.files[canvas].text().replace("60%", "90%");
         edit(&mut two, canvas, canvas_text);
         let mut three = base.clone();
         three.remove("threads/sales/b/6-learning.md");

@@ -73,7 +73,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             Data::LoopSpawn {
                 thread_type: "engineering",
                 folder: "engineering",
-                title: title_of_line(&context.file.text, state.request.range.start),
+                title: title_of_line(&context.file.text(), state.request.range.start),
                 dir: broken_dir
                     .as_ref()
                     .map(|named| format!("{}/{named}", snapshot.config.threads_dir)),
@@ -100,9 +100,10 @@ pub fn spawn_fixes(
 ) -> Vec<Action> {
     let (thread_type, folder, title, dir) = spawn;
     let file = context.file;
-    let line_start = line_start(&file.text, d.range.start) as usize;
-    let line_end = line_end(&file.text, d.range.start);
-    if file.text[line_start..line_end as usize].contains("→ spawned:") {
+    let text = file.text();
+    let line_start = line_start(&text, d.range.start) as usize;
+    let line_end = line_end(&text, d.range.start);
+    if text[line_start..line_end as usize].contains("→ spawned:") {
         return Vec::new();
     }
     // A feature request's line gets the back-link; a content gap is

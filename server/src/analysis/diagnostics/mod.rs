@@ -284,7 +284,7 @@ pub fn anchor(file: &FileData) -> ByteRange {
     if let Some(heading) = file.facts.headings.first() {
         return heading.range.clone();
     }
-    let text = &file.text;
+    let text = &*file.text();
     let start = text.len() - text.trim_start().len();
     let end = text[start..]
         .find('\n')

@@ -141,13 +141,13 @@ pub fn fixes(
                 if entry.status != Some(status)
                     && entry.form == crate::facts::solution::SolutionForm::Heading
                 {
-                    let end = line_end(&solution.text, entry.name_range.end);
+                    let end = line_end(&solution.text(), entry.name_range.end);
                     edits.push((end..end, format!("\n- **Status:** {}", status_text(status))));
                 }
             }
             if let Some(c) = learned.confidence {
                 if entry.confidence.is_some_and(|old| old != c) {
-                    if let Some(offset) = solution.text
+                    if let Some(offset) = solution.text()
                         [entry.range.start as usize..entry.range.end as usize]
                         .find(&format!("{}%", entry.confidence.unwrap_or(0)))
                     {
@@ -196,17 +196,17 @@ pub fn fixes(
         }
     }
     // 3. Move the entry under `NOT in MVP`.
-    let block = solution.text[entry.range.start as usize..entry.range.end as usize]
+    let block = solution.text()[entry.range.start as usize..entry.range.end as usize]
         .trim_end()
         .to_string();
     let mut edits = vec![(entry.range.clone(), String::new())];
     match not_in_mvp_heading(solution) {
         Some(heading) => {
-            let end = line_end(&solution.text, heading.range.end);
+            let end = line_end(&solution.text(), heading.range.end);
             edits.push((end..end, format!("\n\n{block}")));
         }
         None => {
-            let len = solution.text.len() as u32;
+            let len = solution.stored_text().len() as u32;
             edits.push((len..len, format!("\n## NOT in MVP\n\n{block}\n")));
         }
     }

@@ -19,7 +19,7 @@ pub(crate) async fn code_action(
     let response = server
         .query(&params.text_document.uri, range.start, move |q| {
             let file = q.snapshot.files.get(q.path.as_str())?;
-            let end = convert::offset(&file.line_index, &file.text, range.end, q.unit);
+            let end = convert::offset(&file.line_index, &file.text(), range.end, q.unit);
             let wanted = |kind: &str| match &only {
                 None => true,
                 Some(kinds) => kinds

@@ -19,7 +19,7 @@ pub(crate) async fn folding_range(
         let file = &document.file;
         let tree = document.tree()?;
         let mut ranges: Vec<FoldingRange> = Vec::new();
-        for fold in syntax::folds(&file.text, &tree) {
+        for fold in syntax::folds(&file.text(), &tree) {
             let start_line = file.line_index.line_of(fold.range.start);
             let end_line = file.line_index.line_of(fold.range.end);
             // Blocks on the same lines fold once, as the outer one (folds

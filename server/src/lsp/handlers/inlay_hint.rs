@@ -15,11 +15,11 @@ pub(crate) async fn inlay_hint(
     let response = server
         .query(&params.text_document.uri, requested.start, move |q| {
             let file = q.snapshot.files.get(q.path.as_str())?;
-            let end = convert::offset(&file.line_index, &file.text, requested.end, q.unit);
+            let end = convert::offset(&file.line_index, &file.text(), requested.end, q.unit);
             let hints = decorations::inlay_hints(&q.snapshot, &q.path, &(q.offset..end))
                 .into_iter()
                 .map(|hint| InlayHint {
-                    position: convert::position(&file.line_index, &file.text, hint.offset, q.unit),
+                    position: convert::position(&file.line_index, hint.offset, q.unit),
                     label: InlayHintLabel::String(hint.label),
                     kind: None,
                     text_edits: None,

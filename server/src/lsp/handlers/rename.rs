@@ -41,13 +41,14 @@ pub(crate) async fn rename(
         .query(&position.text_document.uri, position.position, move |q| {
             let edits = rename::rename(&q.snapshot, &q.path, q.offset, &new_name)?;
             // Never edit a file whose text is not its bytes (not UTF-8, or
-            // over the size cap): the positions would be the lossy text's.
+            // over the size cap) or changed on disk since it was read: the
+            // positions would be another text's.
             for path in edits.keys() {
                 let refusal = q
                     .snapshot
                     .files
                     .get(path.as_str())
-                    .and_then(|f| f.facts.fidelity.edit_refusal());
+                    .and_then(|f| f.edit_refusal());
                 if let Some(why) = refusal {
                     return Err(format!("cannot rename: `{path}` is not edited: {why}"));
                 }

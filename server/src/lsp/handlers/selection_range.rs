@@ -19,11 +19,11 @@ pub(crate) async fn selection_range(
     let ranges = tokio::task::spawn_blocking(move || {
         let file = &document.file;
         let tree = document.tree()?;
-        let position =
-            |offset: u32| convert::position(&file.line_index, &file.text, offset, document.unit);
+        let position = |offset: u32| convert::position(&file.line_index, offset, document.unit);
+        let text = file.text();
         let chains = params.positions.iter().map(|&cursor| {
-            let offset = convert::offset(&file.line_index, &file.text, cursor, document.unit);
-            let steps = syntax::selection_ranges(&file.text, &tree, offset);
+            let offset = convert::offset(&file.line_index, &text, cursor, document.unit);
+            let steps = syntax::selection_ranges(&text, &tree, offset);
             // Built from the outside in: each range's parent is the next.
             let mut chain: Option<SelectionRange> = None;
             for step in steps.iter().rev() {

@@ -17,9 +17,8 @@ pub(crate) async fn semantic_tokens_full(
             let mut data = Vec::new();
             let (mut previous_line, mut previous_start) = (0u32, 0u32);
             for token in decorations::semantic_tokens(&q.snapshot, &q.path) {
-                let start =
-                    convert::position(&file.line_index, &file.text, token.range.start, q.unit);
-                let end = convert::position(&file.line_index, &file.text, token.range.end, q.unit);
+                let start = convert::position(&file.line_index, token.range.start, q.unit);
+                let end = convert::position(&file.line_index, token.range.end, q.unit);
                 if end.line != start.line {
                     continue;
                 }
