@@ -114,9 +114,6 @@ pub fn file_edges(snapshot: &Snapshot, file: &FileData) -> Vec<Edge> {
             push(dir, EdgeKind::Source, range.clone());
         }
     }
-    // Read once, by the first link that needs it (a file's text may be
-    // left on disk).
-    let text = std::cell::OnceCell::new();
     for link in &file.facts.links {
         if source.as_ref().is_some_and(|(_, r)| *r == link.range) {
             continue;
@@ -133,7 +130,7 @@ pub fn file_edges(snapshot: &Snapshot, file: &FileData) -> Vec<Edge> {
             EdgeKind::Parent
         } else if related_ranges.contains(&link.range) {
             EdgeKind::Related
-        } else if spawned_before(text.get_or_init(|| file.text()), link.range.start) {
+        } else if link.spawned {
             EdgeKind::Spawned
         } else {
             EdgeKind::Link
@@ -141,13 +138,6 @@ pub fn file_edges(snapshot: &Snapshot, file: &FileData) -> Vec<Edge> {
         push(to, kind, link.range.clone());
     }
     out
-}
-
-/// Whether the line before byte `at` says `spawned` (`→ spawned: …`).
-fn spawned_before(text: &str, at: u32) -> bool {
-    let at = at as usize;
-    let line_start = text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    text[line_start..at].to_lowercase().contains("spawned")
 }
 
 /// The edges written in thread `dir`'s files.

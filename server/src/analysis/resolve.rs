@@ -184,6 +184,7 @@ mod tests {
             range: 0..1,
             kind,
             span: None,
+            spawned: false,
         }
     }
 

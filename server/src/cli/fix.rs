@@ -59,6 +59,23 @@ pub fn fix_workspace(
                 )?;
                 continue;
             }
+            // The fixes are applied to the texts the files were lowered
+            // from: a file renamed or edited that changed since is left
+            // alone (a rename's text feeds the diff shown).
+            let changed = action.ops.iter().flat_map(|op| op.paths()).find(|p| {
+                snapshot
+                    .files
+                    .get(*p)
+                    .is_some_and(|f| f.exact_text().is_none())
+            });
+            if let Some(changed) = changed {
+                writeln!(
+                    err,
+                    "leanos-lsp check --fix: left out `{}`: {changed} changed on disk since it was read",
+                    action.title
+                )?;
+                continue;
+            }
             let occupied = action.ops.iter().find_map(|op| match op {
                 FileOp::Create { path, .. } | FileOp::Rename { to: path, .. } => {
                     vfs_write::occupied(root, path).then_some(path)

@@ -83,6 +83,9 @@ pub struct Link {
     /// A markdown link's whole `[label](target)`, where navigation also
     /// starts; `None` for the other forms.
     pub span: Option<ByteRange>,
+    /// The line holds `spawned` before the link (`→ spawned: [x](…)`,
+    /// `Spawned threads: …`): a thread this one spawned.
+    pub spawned: bool,
 }
 
 /// What a learning states about an assumption it cites (`A4 … →
@@ -243,6 +246,10 @@ pub struct FileFacts {
     /// or `title`/`name`/`campaign_name` in metadata).
     pub thread_title: Option<SmolStr>,
     pub problems: ThinVec<Problem>,
+    /// The first non-empty line, without its surrounding blanks (empty at
+    /// the end of a blank file): what a diagnostic about the whole file
+    /// points at when the file has no heading.
+    pub first_line: ByteRange,
 }
 
 /// [`PathKind`] with a default, so facts can derive `Default`.
@@ -484,8 +491,37 @@ pub fn lower(path: &str, text: &str, read: ReadState, config: &Config) -> FileFa
         markdown::lower_markdown(path, text, &outline, config, &mut facts);
         metadata_facts(&mut facts, config);
     }
+    for link in facts.links.iter_mut() {
+        link.spawned = spawned_before(text, link.range.start);
+    }
+    facts.first_line = first_line(text);
     facts.shrink_to_fit();
     facts
+}
+
+/// The first non-empty line of `text` without its surrounding blanks
+/// ([`FileFacts::first_line`]).
+fn first_line(text: &str) -> ByteRange {
+    let start = text.len() - text.trim_start().len();
+    let end = text[start..]
+        .find('\n')
+        .map(|i| start + i)
+        .unwrap_or(text.len());
+    start as u32..text[..end].trim_end().len().max(start) as u32
+}
+
+/// Whether the line of `text` holding byte `at` says `spawned` (in any
+/// case) before it. ASCII case folding is Unicode's here: no character
+/// outside ASCII lowercases to a letter of `spawned`.
+fn spawned_before(text: &str, at: u32) -> bool {
+    let at = (at as usize).min(text.len());
+    let line_start = text.as_bytes()[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    text.as_bytes()[line_start..at]
+        .windows(b"spawned".len())
+        .any(|w| w.eq_ignore_ascii_case(b"spawned"))
 }
 
 fn meta_problem(problem: metadata::MetaProblem) -> Problem {
@@ -588,6 +624,7 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
                             range: range.clone(),
                             kind: LinkKind::Thread,
                             span: None,
+                            spawned: false,
                         });
                     }
                 }
@@ -600,6 +637,7 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
                     range: field.value_range.clone(),
                     kind: LinkKind::Thread,
                     span: None,
+                    spawned: false,
                 });
             }
             ("source_thread", MetaValue::String(path))
@@ -610,6 +648,7 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
                     range: field.value_range.clone(),
                     kind: LinkKind::Path,
                     span: None,
+                    spawned: false,
                 });
             }
             ("canvas_refs", MetaValue::List(items)) => {
@@ -620,6 +659,7 @@ fn metadata_facts(facts: &mut FileFacts, config: &Config) {
                             range: range.clone(),
                             kind: LinkKind::CanvasName(number),
                             span: None,
+                            spawned: false,
                         });
                     }
                 }

@@ -51,6 +51,7 @@ impl Postings {
                 range: 0..0,
                 kind: *kind,
                 span: None,
+                spawned: false,
             };
             keys.extend(link_keys(config, path, &link));
         }

@@ -132,14 +132,17 @@ pub(in crate::lsp) struct DocumentSyntax {
 }
 
 impl DocumentSyntax {
-    /// The block tree of the file: the open document's incrementally
-    /// edited tree, or a parse of a closed file's text. `None` only if
-    /// tree-sitter gives up.
-    pub(in crate::lsp) fn tree(&self) -> Option<Tree> {
-        match &self.tree {
-            Some(tree) => Some(tree.clone()),
-            None => crate::syntax::parse_blocks(&self.file.text(), None),
-        }
+    /// The file's text and its block tree: the open document's
+    /// incrementally edited tree, or a parse of a closed file's text (read
+    /// once: the tree is of that text). `None` only if tree-sitter gives
+    /// up.
+    pub(in crate::lsp) fn text_and_tree(&self) -> Option<(Arc<str>, Tree)> {
+        let text = self.file.text();
+        let tree = match &self.tree {
+            Some(tree) => tree.clone(),
+            None => crate::syntax::parse_blocks(&text, None)?,
+        };
+        Some((text, tree))
     }
 }
 

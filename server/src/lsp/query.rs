@@ -93,21 +93,30 @@ impl Backend {
             session.workspaces[index].scanned.subscribe()
         };
         wait_for_first_scan(scanned).await?;
-        let session = self.lock();
-        let Some((index, path)) = session.locate(uri) else {
+        let (snapshot, root, path, unit) = {
+            let session = self.lock();
+            let Some((index, path)) = session.locate(uri) else {
+                return Ok(None);
+            };
+            let workspace = &session.workspaces[index];
+            (
+                workspace.snapshot.clone(),
+                workspace.root.clone(),
+                path,
+                session.unit,
+            )
+        };
+        // Outside the lock: a closed file's text may be read from disk.
+        let Some(file) = snapshot.files.get(path.as_str()) else {
             return Ok(None);
         };
-        let workspace = &session.workspaces[index];
-        let Some(file) = workspace.snapshot.files.get(path.as_str()) else {
-            return Ok(None);
-        };
-        let offset = convert::offset(&file.line_index, &file.text(), position, session.unit);
+        let offset = convert::offset(&file.line_index, &file.text(), position, unit);
         Ok(Some(Query {
-            snapshot: workspace.snapshot.clone(),
-            root: workspace.root.clone(),
+            snapshot,
+            root,
             path,
             offset,
-            unit: session.unit,
+            unit,
         }))
     }
 }

@@ -39,9 +39,11 @@ pub fn line_start(text: &str, offset: u32) -> u32 {
     line_span(text, offset).start
 }
 
-/// Text appended at the end of a file, on its own line(s).
-pub fn append(file: &FileData, block: &str) -> FileOp {
-    let text = file.text();
+/// Text appended at the end of a file, on its own line(s); `None` when
+/// the file changed on disk since it was read
+/// ([`FileData::exact_text`]).
+pub fn append(file: &FileData, block: &str) -> Option<FileOp> {
+    let text = file.exact_text()?;
     let separator = if text.is_empty() || text.ends_with("\n\n") {
         ""
     } else if text.ends_with('\n') {
@@ -49,7 +51,11 @@ pub fn append(file: &FileData, block: &str) -> FileOp {
     } else {
         "\n\n"
     };
-    FileOp::insert(&file.path, text.len() as u32, format!("{separator}{block}"))
+    Some(FileOp::insert(
+        &file.path,
+        text.len() as u32,
+        format!("{separator}{block}"),
+    ))
 }
 
 /// The `NOT in MVP` heading of a solution section (`09-solution.md`),
@@ -75,8 +81,11 @@ pub fn status_text(status: AssumptionStatus) -> String {
     )
 }
 
-pub fn meta_insert(file: &FileData, key: &str, value: &str) -> FileOp {
-    let text = file.text();
+/// Inserts `"key": "value"` into a thread's `meta.json` (first in its
+/// object) or `key: value` at the end of its `metadata.yaml`; `None` when
+/// the file changed on disk since it was read.
+pub fn meta_insert(file: &FileData, key: &str, value: &str) -> Option<FileOp> {
+    let text = file.exact_text()?;
     if file.path.ends_with(".json") {
         let open = text.find('{').map(|i| i as u32 + 1).unwrap_or(0);
         let empty = text[open as usize..].trim_start().starts_with('}');
@@ -88,7 +97,7 @@ pub fn meta_insert(file: &FileData, key: &str, value: &str) -> FileOp {
             (false, false) => format!("\"{key}\": \"{value}\", "),
             (false, true) => format!("\"{key}\": \"{value}\""),
         };
-        FileOp::insert(&file.path, open, insertion)
+        Some(FileOp::insert(&file.path, open, insertion))
     } else {
         append(file, &format!("{key}: {value}\n"))
     }

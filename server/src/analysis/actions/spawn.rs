@@ -320,15 +320,16 @@ pub fn spawn_action(snapshot: &Snapshot, request: &SpawnRequest) -> Action {
     }
 }
 
-/// Whether byte `offset` of `file` is on a line under a learning's
-/// follow-up heading (`## Follow-up Actions`, `### New Threads
-/// Generated`, next actions or steps, content opportunities).
-fn on_follow_up_line(file: &crate::index::FileData, line_start: u32) -> bool {
+/// Whether the line of `file` (whose text is `text`) starting at byte
+/// `line_start` is under a learning's follow-up heading (`## Follow-up
+/// Actions`, `### New Threads Generated`, next actions or steps, content
+/// opportunities).
+fn on_follow_up_line(file: &crate::index::FileData, text: &str, line_start: u32) -> bool {
     matches!(
         file.facts.path_kind(),
         PathKind::Stage { number: 6 | 7, .. }
     ) && {
-        let before = file.text()[..line_start as usize].to_lowercase();
+        let before = text[..line_start as usize].to_lowercase();
         let heading = before.rfind("\n#").map(|i| &before[i..]).unwrap_or("");
         [
             "follow-up",
@@ -352,7 +353,9 @@ pub fn spawn_actions(snapshot: &Snapshot, path: &str, offset: u32, today: &str) 
     let Some(parent_dir) = file.facts.path_kind().thread() else {
         return Vec::new();
     };
-    let text = file.text();
+    let Some(text) = file.exact_text() else {
+        return Vec::new();
+    };
     let line = crate::line_index::line_span(&text, offset);
     let raw_line = &text[line.start as usize..line.end as usize];
     let title = line_text(raw_line);
@@ -362,7 +365,7 @@ pub fn spawn_actions(snapshot: &Snapshot, path: &str, offset: u32, today: &str) 
     let parent_type = thread_info(snapshot, parent_dir).thread_type;
     let likely = likely_type(&title, &parent_type);
     // Preferred on the follow-up lines of a learning.
-    let follow_up_line = on_follow_up_line(file, line.start);
+    let follow_up_line = on_follow_up_line(file, &text, line.start);
     let actions = SPAWN_TYPES
         .iter()
         .map(|thread_type| {

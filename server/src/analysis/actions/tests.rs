@@ -324,3 +324,49 @@ fn the_real_example_defines_a7_and_spawns_follow_ups() {
         assert_eq!(meta["subgoal"], "SG2");
     }
 }
+
+/// A thread file whose text was left on disk gets fixes built from that
+/// text while the file holds it, and none once it changed there (until
+/// it is read again): no edit is computed from a text that is not the
+/// file's. Its Create fixes go too when they take their title from it.
+#[test]
+fn no_fix_is_offered_for_a_file_changed_on_disk_since_it_was_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let thread = root.join("threads/sales/acme");
+    std::fs::create_dir_all(&thread).unwrap();
+    std::fs::create_dir_all(root.join("strategy/canvas")).unwrap();
+    std::fs::write(
+        root.join("strategy/canvas/10-assumptions.md"),
+        "# Assumptions\n\n### A1: Buyers exist\n",
+    )
+    .unwrap();
+    let meta = "{\n  \"type\": \"sales\"\n}\n";
+    let input = "# Input\n\nTests: A9 buyers pay\n";
+    std::fs::write(thread.join("meta.json"), meta).unwrap();
+    std::fs::write(thread.join("1-input.md"), input).unwrap();
+    let (snapshot, _) = crate::load::load_workspace(root, &crate::config::Settings::default());
+    let fixes = |path: &str| {
+        let whole = 0..snapshot.files[path].stored_text().len() as u32;
+        quick_fixes(&snapshot, path, &whole, TODAY)
+    };
+    let (meta_path, input_path) = (
+        "threads/sales/acme/meta.json",
+        "threads/sales/acme/1-input.md",
+    );
+    assert!(!snapshot.files[meta_path].stored_text().is_held());
+    assert!(
+        !fixes(meta_path).is_empty(),
+        "attribution fixes on meta.json"
+    );
+    assert!(
+        fixes(input_path).iter().any(|a| a.title.contains("A9")),
+        "a fix defining A9"
+    );
+    std::fs::write(thread.join("meta.json"), meta.replace("sales", "sale5")).unwrap();
+    std::fs::write(thread.join("1-input.md"), input.replace("pay", "paY")).unwrap();
+    assert_eq!(fixes(meta_path), Vec::new());
+    assert_eq!(fixes(input_path), Vec::new());
+    std::fs::write(thread.join("meta.json"), meta).unwrap();
+    assert!(!fixes(meta_path).is_empty());
+}

@@ -71,7 +71,9 @@ pub(super) fn metadata_completions(
     offset: usize,
     replace: &ByteRange,
 ) -> Vec<Completion> {
-    let text = file.text();
+    let Some(text) = file.exact_text() else {
+        return Vec::new();
+    };
     let (key, at_key) = metadata_context(&text, offset);
     let replace = replace.clone();
     if at_key {

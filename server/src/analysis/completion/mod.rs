@@ -324,7 +324,12 @@ pub fn complete(snapshot: &Snapshot, path: &str, offset: u32, today: &str) -> Ve
     let Some(file) = snapshot.files.get(path) else {
         return Vec::new();
     };
-    let text = &*file.text();
+    // Completions edit the document: never from a text that is not its
+    // own (a closed file changed on disk since it was read).
+    let Some(text) = file.exact_text() else {
+        return Vec::new();
+    };
+    let text = &*text;
     let offset = crate::line_index::floor_char_boundary(text, offset as usize);
     let (mut start, mut word) = partial(text, offset);
     // A word ending in `:` is a label just typed (`Tests:`, `**Goal:`):

@@ -53,13 +53,15 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// A title for a new entry: the referencing line's text after the ID.
-fn title_after(file: &FileData, range: &ByteRange) -> String {
+/// A title for a new entry: the referencing line's text after the ID;
+/// `None` when the file changed on disk since it was read (no fix is
+/// built from a text that is not the file's).
+fn title_after(file: &FileData, range: &ByteRange) -> Option<String> {
     // In metadata the rest of the line is JSON or YAML, not a title.
     if !file.path.ends_with(".md") && !file.path.ends_with(".markdown") {
-        return "New assumption".into();
+        return Some("New assumption".into());
     }
-    let text = file.text();
+    let text = file.exact_text()?;
     let end = line_end(&text, range.end);
     let rest = text[range.end as usize..end as usize]
         .trim_start_matches(['*', ':', ' ', '-', '–', '—'])
@@ -69,11 +71,11 @@ fn title_after(file: &FileData, range: &ByteRange) -> String {
         .next()
         .unwrap_or(rest)
         .trim_end_matches(['*', '.']);
-    if rest.is_empty() || rest.len() > 160 {
+    Some(if rest.is_empty() || rest.len() > 160 {
         "New assumption".into()
     } else {
         rest.to_string()
-    }
+    })
 }
 
 /// The Canvas 10 file to create when there is none: a name some link
@@ -135,7 +137,9 @@ pub fn fixes(
     result: Option<&LearningResult>,
 ) -> Vec<Action> {
     let (snapshot, file) = (context.snapshot, context.file);
-    let title = title_after(file, &d.range);
+    let Some(title) = title_after(file, &d.range) else {
+        return Vec::new();
+    };
     let status = result
         .and_then(|r| r.status)
         .unwrap_or(AssumptionStatus::Untested);
@@ -168,7 +172,9 @@ pub fn fixes(
         .unwrap_or(EntryForm::Heading);
     let op = match (form, entries.iter().rev().find(|e| e.form == form)) {
         (EntryForm::TableRow, Some(last)) => {
-            let canvas_text = canvas.text();
+            let Some(canvas_text) = canvas.exact_text() else {
+                return Vec::new();
+            };
             let row_text = &canvas_text[last.range.start as usize..last.range.end as usize];
             let columns = row_text.matches('|').count().saturating_sub(1).max(2);
             let mut cells = vec![
@@ -186,13 +192,19 @@ pub fn fixes(
             FileOp::insert(canvas_path, end, format!("\n| {} |", cells.join(" | ")))
         }
         (EntryForm::ListItem, Some(last)) => {
-            let end = line_end(&canvas.text(), last.range.end);
+            let Some(canvas_text) = canvas.exact_text() else {
+                return Vec::new();
+            };
+            let end = line_end(&canvas_text, last.range.end);
             FileOp::insert(canvas_path, end, format!("\n- {id}: {title}"))
         }
-        _ => append(
+        _ => match append(
             canvas,
             &heading_block(id, &title, status, confidence, evidence.as_deref()),
-        ),
+        ) {
+            Some(op) => op,
+            None => return Vec::new(),
+        },
     };
     vec![fix(
         format!("Define {id} in {}", crate::paths::file_name(canvas_path)),

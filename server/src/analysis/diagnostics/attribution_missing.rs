@@ -79,9 +79,9 @@ pub fn fixes(context: &Context, d: &Diagnostic, thread: &str) -> Vec<Action> {
     values.push("outbound".into());
     values
         .into_iter()
-        .map(|value| {
+        .filter_map(|value| {
             let op = match &info.meta_file {
-                Some(meta) => meta_insert(meta, "source", &value),
+                Some(meta) => meta_insert(meta, "source", &value)?,
                 None => FileOp::Create {
                     path: format!("{thread}/meta.json"),
                     text: format!(
@@ -90,12 +90,12 @@ pub fn fixes(context: &Context, d: &Diagnostic, thread: &str) -> Vec<Action> {
                     ),
                 },
             };
-            fix(
+            Some(fix(
                 format!("Add source attribution `{value}`"),
                 d,
                 false,
                 vec![op],
-            )
+            ))
         })
         .collect()
 }

@@ -32,7 +32,10 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
 /// frontmatter, right after the frontmatter (never inside the YAML).
 pub fn fixes(context: &Context, d: &Diagnostic, today: &str) -> Vec<Action> {
     let file = context.file;
-    let text = &*file.text();
+    let Some(text) = file.exact_text() else {
+        return Vec::new();
+    };
+    let text = &*text;
     let insertion = match crate::syntax::frontmatter_end(text).filter(|end| d.range.start < *end) {
         Some(end) => (end, format!("\n**Approved by:** NAME ({today})\n")),
         None => {

@@ -49,7 +49,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         Data::LoopSpawn {
             thread_type: "marketing",
             folder: "marketing/content",
-            title,
+            title: Some(title),
             dir: None,
         },
         "loop-content-gap",

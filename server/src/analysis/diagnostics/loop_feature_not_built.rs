@@ -73,7 +73,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             Data::LoopSpawn {
                 thread_type: "engineering",
                 folder: "engineering",
-                title: title_of_line(&context.file.text(), state.request.range.start),
+                title: None,
                 dir: broken_dir
                     .as_ref()
                     .map(|named| format!("{}/{named}", snapshot.config.threads_dir)),
@@ -95,12 +95,18 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
 pub fn spawn_fixes(
     context: &Context,
     d: &Diagnostic,
-    spawn: (&str, &str, &str, Option<&str>),
+    spawn: (&str, &str, Option<&str>, Option<&str>),
     today: &str,
 ) -> Vec<Action> {
     let (thread_type, folder, title, dir) = spawn;
     let file = context.file;
-    let text = file.text();
+    let Some(text) = file.exact_text() else {
+        return Vec::new();
+    };
+    let title = match title {
+        Some(title) => title.to_string(),
+        None => title_of_line(&text, d.range.start),
+    };
     let line_start = line_start(&text, d.range.start) as usize;
     let line_end = line_end(&text, d.range.start);
     if text[line_start..line_end as usize].contains("→ spawned:") {
@@ -120,7 +126,7 @@ pub fn spawn_fixes(
             parent_dir,
             path: &file.path,
             line_end: back_link,
-            title,
+            title: &title,
             thread_type,
             folder,
             today,

@@ -128,12 +128,13 @@ pub enum Data {
     DecisionNeedsApproval,
     /// `loop-feature-not-built` and `loop-content-gap`: the thread to
     /// spawn from the finding's line, its type (`engineering`), the folder
-    /// under the threads folder (`marketing/content`), its title, and its
-    /// folder when the finding names it.
+    /// under the threads folder (`marketing/content`), its title (`None`:
+    /// the text of the finding's line, read when the fix is built), and
+    /// its folder when the finding names it.
     LoopSpawn {
         thread_type: &'static str,
         folder: &'static str,
-        title: String,
+        title: Option<String>,
         dir: Option<String>,
     },
 }
@@ -179,7 +180,7 @@ pub fn fixes(
         } => loop_feature_not_built::spawn_fixes(
             &context,
             d,
-            (thread_type, folder, title, dir.as_deref()),
+            (thread_type, folder, title.as_deref(), dir.as_deref()),
             today,
         ),
     }
@@ -284,13 +285,7 @@ pub fn anchor(file: &FileData) -> ByteRange {
     if let Some(heading) = file.facts.headings.first() {
         return heading.range.clone();
     }
-    let text = &*file.text();
-    let start = text.len() - text.trim_start().len();
-    let end = text[start..]
-        .find('\n')
-        .map(|i| start + i)
-        .unwrap_or(text.len());
-    start as u32..text[..end].trim_end().len().max(start) as u32
+    file.facts.first_line.clone()
 }
 
 type Rule = fn(&Context, &mut Vec<Diagnostic>);

@@ -101,11 +101,16 @@ pub fn fixes(
     {
         Some(solution) => {
             // Before `NOT in MVP` when there is one, else at the end.
-            let not_in_mvp =
-                not_in_mvp_heading(solution).map(|h| line_start(&solution.text(), h.range.start));
+            let Some(text) = solution.exact_text() else {
+                return Vec::new();
+            };
+            let not_in_mvp = not_in_mvp_heading(solution).map(|h| line_start(&text, h.range.start));
             match not_in_mvp {
                 Some(offset) => FileOp::insert(&solution.path, offset, format!("{block}\n")),
-                None => append(solution, &block),
+                None => match append(solution, &block) {
+                    Some(op) => op,
+                    None => return Vec::new(),
+                },
             }
         }
         None => FileOp::Create {

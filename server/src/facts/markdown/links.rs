@@ -61,6 +61,7 @@ impl Links {
                     range: link.destination.clone(),
                     kind: LinkKind::Markdown,
                     span: Some(link.range.clone()),
+                    spawned: false,
                 });
             }
         }
@@ -73,6 +74,7 @@ impl Links {
                     range: span.clone(),
                     kind: LinkKind::Path,
                     span: None,
+                    spawned: false,
                 });
             } else if let Some(number) = canvas_name_number(content) {
                 links.push(Link {
@@ -80,6 +82,7 @@ impl Links {
                     range: span.clone(),
                     kind: LinkKind::CanvasName(number),
                     span: None,
+                    spawned: false,
                 });
             }
         }
@@ -132,6 +135,7 @@ impl Links {
                 range: range.clone(),
                 kind,
                 span: None,
+                spawned: false,
             });
             self.taken.push(range);
         }
@@ -160,6 +164,7 @@ impl Links {
                 range: start as u32..(start + name.len()) as u32,
                 kind,
                 span: None,
+                spawned: false,
             });
         }
     }

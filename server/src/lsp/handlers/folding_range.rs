@@ -17,9 +17,9 @@ pub(crate) async fn folding_range(
     };
     let ranges = tokio::task::spawn_blocking(move || {
         let file = &document.file;
-        let tree = document.tree()?;
+        let (text, tree) = document.text_and_tree()?;
         let mut ranges: Vec<FoldingRange> = Vec::new();
-        for fold in syntax::folds(&file.text(), &tree) {
+        for fold in syntax::folds(&text, &tree) {
             let start_line = file.line_index.line_of(fold.range.start);
             let end_line = file.line_index.line_of(fold.range.end);
             // Blocks on the same lines fold once, as the outer one (folds

@@ -18,9 +18,8 @@ pub(crate) async fn selection_range(
     };
     let ranges = tokio::task::spawn_blocking(move || {
         let file = &document.file;
-        let tree = document.tree()?;
+        let (text, tree) = document.text_and_tree()?;
         let position = |offset: u32| convert::position(&file.line_index, offset, document.unit);
-        let text = file.text();
         let chains = params.positions.iter().map(|&cursor| {
             let offset = convert::offset(&file.line_index, &text, cursor, document.unit);
             let steps = syntax::selection_ranges(&text, &tree, offset);
