@@ -94,14 +94,20 @@ fn walk_changed(
 }
 
 /// The workspace paths a catch-up hands the change path, sorted and once
-/// each: those `changed`, those among `files` (on disk now) the index
+/// each: those `changed`, those among `files` (on disk now, sorted) the index
 /// does not `know`, and those it knows that are no longer on disk.
 fn missed_changes(
     files: &[String],
     changed: Vec<String>,
     known: &imbl::OrdSet<smol_str::SmolStr>,
 ) -> Vec<String> {
-    let on_disk: std::collections::HashSet<&str> = files.iter().map(String::as_str).collect();
+    // `files` is sorted (as the walk gives it): searched by halves, not
+    // copied into a set.
+    let on_disk = |path: &str| {
+        files
+            .binary_search_by(|file| file.as_str().cmp(path))
+            .is_ok()
+    };
     let mut changed: BTreeSet<String> = changed.into_iter().collect();
     changed.extend(
         files
@@ -112,7 +118,7 @@ fn missed_changes(
     changed.extend(
         known
             .iter()
-            .filter(|f| !on_disk.contains(f.as_str()))
+            .filter(|f| !on_disk(f.as_str()))
             .map(|f| f.to_string()),
     );
     changed.into_iter().collect()
