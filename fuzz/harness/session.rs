@@ -3,8 +3,9 @@
 //! then a sequence of open, change, close, save, disk writes and deletes
 //! reported as watched-file events, and requests; then `leanos/settled`.
 //!
-//! Checks: no panic (the server's own panics are caught by the service
-//! and would show as a missing response); a response to every request
+//! Checks: no panic (counted by a panic hook: the server catches its
+//! handlers' panics and answers an error, so a response alone does not
+//! tell); a response to every request
 //! within [`ANSWER_LIMIT`] (else a hang was found); and once settled, the
 //! diagnostics the server last published for every file equal those of a
 //! fresh load of the same root with the open documents' texts (codes,
@@ -277,8 +278,27 @@ fn write(root: &Path, path: &str, bytes: &[u8]) {
     std::fs::write(full, bytes).expect("a file in the temporary root");
 }
 
+/// Panics seen in this process since [`count_panics`] was first called.
+static PANICS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Installs (once) a panic hook that counts every panic in the process,
+/// then calls the hook it replaced (which prints the message, or aborts
+/// under libFuzzer).
+fn count_panics() -> usize {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            PANICS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            previous(info);
+        }));
+    });
+    PANICS.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// Runs a session (panics on a violation).
 pub fn run(session: &Session) {
+    let panics_before = count_panics();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -296,6 +316,11 @@ pub fn run(session: &Session) {
     }
     runtime.block_on(drive(root, model, &session.steps));
     runtime.shutdown_timeout(ANSWER_LIMIT);
+    assert_eq!(
+        count_panics(),
+        panics_before,
+        "the server panicked during the session (its message is above)"
+    );
 }
 
 async fn drive(root: PathBuf, mut model: Model, steps: &[Step]) {

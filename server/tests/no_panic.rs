@@ -1,8 +1,11 @@
 //! Any bytes in any kind of LeanOS file: lowering and every rule run
 //! without a panic, and every diagnostic range lies inside its file on
-//! character boundaries (SPEC §8).
+//! character boundaries (SPEC §8); completion at every character boundary
+//! of such files answers without a panic, and replaces a range inside the
+//! file on character boundaries.
 #![allow(clippy::unwrap_used)]
 
+use leanos_lsp::analysis::completion;
 use leanos_lsp::analysis::diagnostics::workspace_diagnostics;
 use leanos_lsp::config::Settings;
 use leanos_lsp::index::Snapshot;
@@ -56,16 +59,24 @@ fn content() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
+/// The files (an index into [`PATHS`] and bytes) indexed as one workspace.
+fn snapshot(files: Vec<(usize, Vec<u8>)>) -> Snapshot {
+    let sources: Vec<Source> = files
+        .into_iter()
+        .map(|(i, bytes)| Source {
+            path: PATHS[i].to_string(),
+            content: FileRead::Bytes(bytes),
+        })
+        .collect();
+    Snapshot::from_sources(&Settings::default(), sources)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
     #[test]
     fn never_panics_and_ranges_stay_inside(files in prop::collection::vec((0..PATHS.len(), content()), 1..8)) {
-        let sources: Vec<Source> = files
-            .into_iter()
-            .map(|(i, bytes)| Source { path: PATHS[i].to_string(), content: FileRead::Bytes(bytes) })
-            .collect();
-        let snapshot = Snapshot::from_sources(&Settings::default(), sources);
+        let snapshot = snapshot(files);
         for (path, diagnostics) in workspace_diagnostics(&snapshot) {
             let text = snapshot.files[path.as_str()].text();
             for d in diagnostics {
@@ -73,6 +84,22 @@ proptest! {
                 prop_assert!((d.range.end as usize) <= text.len(), "{path}: {d:?}");
                 prop_assert!(text.is_char_boundary(d.range.start as usize), "{path}: {d:?}");
                 prop_assert!(text.is_char_boundary(d.range.end as usize), "{path}: {d:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn completion_anywhere_never_panics(files in prop::collection::vec((0..PATHS.len(), content()), 1..5)) {
+        let snapshot = snapshot(files);
+        for (path, file) in &snapshot.files {
+            let text = file.text();
+            for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                for item in completion::complete(&snapshot, path, offset as u32, "2026-12-04") {
+                    let range = &item.replace;
+                    prop_assert!(range.start <= range.end && range.end as usize <= text.len(), "{path}@{offset}: {item:?}");
+                    prop_assert!(text.is_char_boundary(range.start as usize), "{path}@{offset}: {item:?}");
+                    prop_assert!(text.is_char_boundary(range.end as usize), "{path}@{offset}: {item:?}");
+                }
             }
         }
     }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
 use crate::analysis::target;
@@ -61,6 +61,9 @@ impl Backend {
     /// Runs `f` on a snapshot for the document at `uri` off the async
     /// runtime, once the first scan of its root is done (see
     /// [`Backend::query_at`]); `Ok(None)` when the document is in no root.
+    /// A panic in `f` (a bug; its message goes to the log) answers an
+    /// internal error rather than an empty result that looks like "nothing
+    /// here".
     pub(in crate::lsp) async fn query<T: Send + 'static>(
         &self,
         uri: &Uri,
@@ -70,7 +73,14 @@ impl Backend {
         let Some(query) = self.query_at(uri, position).await? else {
             return Ok(None);
         };
-        Ok(tokio::task::spawn_blocking(move || f(&query)).await.ok())
+        match tokio::task::spawn_blocking(move || f(&query)).await {
+            Ok(answer) => Ok(Some(answer)),
+            Err(_) => {
+                let mut error = Error::internal_error();
+                error.message = "the request's handler failed (see the server's log)".into();
+                Err(error)
+            }
+        }
     }
 
     /// The snapshot query for the document at `uri`, as [`Backend::query`]

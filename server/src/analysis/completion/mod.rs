@@ -352,7 +352,7 @@ pub fn complete(snapshot: &Snapshot, path: &str, offset: u32, today: &str) -> Ve
     {
         return metadata_completions(snapshot, file, offset, &replace);
     }
-    markdown_completions(snapshot, file, offset, &replace, word)
+    markdown_completions(snapshot, file, text, offset, &replace, word)
 }
 
 fn typed_action_items(replace: &ByteRange, thread_type: Option<&str>) -> Vec<Completion> {
@@ -375,11 +375,11 @@ fn typed_action_items(replace: &ByteRange, thread_type: Option<&str>) -> Vec<Com
 fn markdown_completions(
     snapshot: &Snapshot,
     file: &FileData,
+    text: &str,
     offset: usize,
     replace: &ByteRange,
     word: &str,
 ) -> Vec<Completion> {
-    let text = &*file.text();
     let line = line_before(text, offset);
     let before_word = line[..line.len() - word.len()].trim_end();
     let lower = before_word.to_lowercase();
@@ -425,7 +425,12 @@ fn markdown_completions(
         return assumption_items(snapshot, replace);
     }
     // Canvas names: `10-`, `09.`…
-    if word.len() >= 2 && word[..2].bytes().all(|b| b.is_ascii_digit()) && !word.contains('/') {
+    // (By bytes: a word may open with a wide character.)
+    let two_digits = word
+        .as_bytes()
+        .get(..2)
+        .is_some_and(|b| b.iter().all(u8::is_ascii_digit));
+    if two_digits && !word.contains('/') {
         return canvas_items(snapshot, replace, false);
     }
     // Status values after `**Status:**`.
