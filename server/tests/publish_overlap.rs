@@ -21,9 +21,16 @@ const CITING: &str = "# Stage 2: Hypothesis\n\nTests: A1 - the probe\n";
 const CITING_UNKNOWN: &str = "# Stage 2: Hypothesis\n\nTests: A999 - the probe\n";
 
 /// How many times the scenario is played; it is enough that the passes
-/// overlap in one of them (they do in every one on a debug build: the
-/// older pass diagnoses thousands of files, the newer one a single file).
-const ROUNDS: i32 = 3;
+/// overlap in one of them (on a debug build the older pass diagnoses
+/// thousands of files for about 150 ms on a fast machine, the newer one a
+/// single file).
+const ROUNDS: i32 = 5;
+
+/// How long after the older pass's debounce the disk change comes: enough
+/// for that pass to have taken its files, well before it is done with
+/// them (with 100 ms, a machine 1.5 times faster than the one this test
+/// was written on finished the older pass first in most rounds).
+const AFTER_DEBOUNCE: Duration = Duration::from_millis(25);
 
 /// The messages of the `assumption-unknown` diagnostics of a
 /// publication.
@@ -84,7 +91,7 @@ async fn an_older_pass_finishing_last_never_undoes_a_newer_one() {
         });
         client.notify("textDocument/didChange", emptied).await;
         // Past the debounce: pass A has taken its files and computes.
-        tokio::time::sleep(leanos_lsp::lsp::server::DEBOUNCE + Duration::from_millis(100)).await;
+        tokio::time::sleep(leanos_lsp::lsp::server::DEBOUNCE + AFTER_DEBOUNCE).await;
         // Pass B: on disk, the probe cites A999 instead of A1.
         write(PROBE, CITING_UNKNOWN);
         let event = json!({"changes": [{"uri": probe, "type": 2}]});

@@ -54,7 +54,7 @@ pub struct AssumptionRef {
 }
 
 /// How a link's target is resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LinkKind {
     /// `[x](target)`: relative to the file's folder (`/target` from the root).
     Markdown,

@@ -19,6 +19,7 @@ use smol_str::SmolStr;
 
 mod candidates;
 mod invalidation;
+mod link_memo;
 mod loop_reach;
 mod postings;
 mod small_set;
@@ -28,6 +29,7 @@ mod text;
 pub use candidates::{
     attribution_candidates, attribution_source, candidates, content_attribution, Candidates,
 };
+pub use link_memo::{LinkKey, LinkMemo};
 pub use small_set::SmallSet;
 pub use snapshot::{LearningFinding, LearningMemoKey, Memo, Related, Snapshot};
 pub use text::{Text, TextSource};

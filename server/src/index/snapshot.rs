@@ -67,6 +67,8 @@ pub struct Snapshot {
 pub struct Memo {
     /// `learning-not-applied` at a Canvas entry, by assumption ID.
     pub learning_not_applied: std::sync::Mutex<std::collections::HashMap<String, LearningMemoSlot>>,
+    /// `link-broken`'s findings for the links of open documents.
+    pub links: super::link_memo::LinkMemo,
 }
 
 /// One slot of [`Memo::learning_not_applied`]: the inputs and what the
@@ -85,7 +87,7 @@ pub type LearningMemoKey = (Option<AssumptionStatus>, Option<u8>, u64);
 pub struct LearningFinding {
     pub message: String,
     pub related: Arc<[Related]>,
-    pub results: Vec<(String, crate::facts::LearningResult)>,
+    pub results: Arc<[(String, crate::facts::LearningResult)]>,
 }
 
 /// Another place involved in a diagnostic (LSP `relatedInformation`):

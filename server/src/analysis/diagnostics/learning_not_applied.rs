@@ -39,7 +39,7 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                 });
                 diagnostic.data = Data::LearningNotApplied {
                     id: result.id.to_string(),
-                    results: vec![(context.file.path.to_string(), result.clone())],
+                    results: Arc::new([(context.file.path.to_string(), result.clone())]),
                 };
                 out.push(diagnostic);
             }
@@ -166,7 +166,7 @@ fn compute_canvas_finding(snapshot: &Snapshot, entry: &AssumptionEntry) -> Optio
     Some(LearningFinding {
         message,
         related: related.into(),
-        results,
+        results: results.into(),
     })
 }
 

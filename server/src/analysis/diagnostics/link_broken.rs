@@ -19,56 +19,95 @@ pub fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     if crate::config::is_changelog(crate::paths::file_name(&context.file.path)) {
         return;
     }
+    let links = context
+        .file
+        .facts
+        .links
+        .iter()
+        .filter(|link| link.kind != LinkKind::Sibling);
     // Built on the first link that resolves to nothing: most files have none.
     let mut ignore: Option<globset::GlobSet> = None;
-    for link in &context.file.facts.links {
-        if link.kind == LinkKind::Sibling {
-            continue;
+    let mut report = |link: &Link, message: Option<String>| {
+        if let Some(message) = message {
+            out.push(context.diagnostic_with(
+                Data::LinkBroken { link: link.clone() },
+                "link-broken",
+                link.range.clone(),
+                message,
+            ));
         }
-        let message = match resolve_link(snapshot, &context.file.path, link) {
-            Resolution::Found(_) => continue,
-            Resolution::OutsideRoot => {
-                format!("`{}` points outside the workspace root", link.target)
-            }
-            Resolution::Missing
-                if into_ignored(
-                    ignore.get_or_insert_with(|| snapshot.config.ignore_matcher()),
-                    &crate::index::candidates(&snapshot.config, &context.file.path, link).paths,
-                ) =>
-            {
-                continue
-            }
-            Resolution::Missing => match link.kind {
-                LinkKind::CanvasName(number) => format!(
-                    "`{}`: the Canvas has no section {number:02} in `{}`",
-                    link.target, snapshot.config.canvas_dir
-                ),
-                LinkKind::Thread => format!(
-                    "no thread `{}` under `{}/`",
-                    link.target, snapshot.config.threads_dir
-                ),
-                _ => {
-                    let mut message = format!("`{}` does not exist", link.target);
-                    // A Canvas file under the other naming scheme.
-                    let name = crate::paths::file_name(link.target.trim_end_matches('/'));
-                    if let Some((number, _)) = crate::facts::paths::canvas_file_number(name) {
-                        if let Some(existing) =
-                            snapshot.canvas.get(&number).and_then(|s| s.iter().next())
-                        {
-                            message.push_str(&format!(" (section {number:02} is `{existing}`)"));
-                        }
-                    }
-                    message
-                }
-            },
-        };
-        out.push(context.diagnostic_with(
-            Data::LinkBroken { link: link.clone() },
-            "link-broken",
-            link.range.clone(),
-            message,
-        ));
+    };
+    // An open document's findings are kept for its next keystroke.
+    if context.file.version.is_none() {
+        for link in links {
+            report(link, finding(context, link, &mut ignore));
+        }
+        return;
     }
+    snapshot.memo.links.with(snapshot, |found| {
+        for link in links {
+            let key = (context.file.path.clone(), link.kind, link.target.clone());
+            let message = found
+                .entry(key)
+                .or_insert_with(|| finding(context, link, &mut ignore))
+                .clone();
+            report(link, message);
+        }
+    });
+}
+
+/// The message of `link`'s diagnostic, `None` when it is not broken; it
+/// depends on the file's path, the link's kind and target, and the
+/// snapshot's paths, folders, Canvas sections, threads and configuration
+/// (see `index/link_memo.rs`). `ignore` is the configuration's ignore
+/// globs, built on first use.
+fn finding(
+    context: &Context,
+    link: &Link,
+    ignore: &mut Option<globset::GlobSet>,
+) -> Option<String> {
+    let snapshot = context.snapshot;
+    let message = match resolve_link(snapshot, &context.file.path, link) {
+        Resolution::Found(_) => return None,
+        Resolution::OutsideRoot => {
+            format!("`{}` points outside the workspace root", link.target)
+        }
+        Resolution::Missing
+            if into_ignored(
+                ignore.get_or_insert_with(|| snapshot.config.ignore_matcher()),
+                &crate::index::candidates(&snapshot.config, &context.file.path, link).paths,
+            ) =>
+        {
+            return None
+        }
+        Resolution::Missing => match link.kind {
+            LinkKind::CanvasName(number) => format!(
+                "`{}`: the Canvas has no section {number:02} in `{}`",
+                link.target, snapshot.config.canvas_dir
+            ),
+            LinkKind::Thread => format!(
+                "no thread `{}` under `{}/`",
+                link.target, snapshot.config.threads_dir
+            ),
+            _ => {
+                let mut message = format!("`{}` does not exist", link.target);
+                // A Canvas file under the other naming scheme; never a
+                // thread's stage file (`6-learning.md` is no section 06).
+                let name = crate::paths::file_name(link.target.trim_end_matches('/'));
+                let section = crate::facts::paths::canvas_file_number(name)
+                    .filter(|_| crate::facts::paths::stage_of_file_name(name).is_none());
+                if let Some((number, _)) = section {
+                    if let Some(existing) =
+                        snapshot.canvas.get(&number).and_then(|s| s.iter().next())
+                    {
+                        message.push_str(&format!(" (section {number:02} is `{existing}`)"));
+                    }
+                }
+                message
+            }
+        },
+    };
+    Some(message)
 }
 
 /// Whether one of a link's candidate `paths`, or a folder above it, is
@@ -157,6 +196,30 @@ ignore = ["drafts/**", "private"]
         assert_eq!(
             found,
             ["threads/sales/acme/1-input.md:2:78-2:106 warning `../../../drafts-old/pitch.md` does not exist"]
+        );
+    }
+
+    /// The hint names the Canvas file of a section written under the other
+    /// naming scheme, never for a thread's stage file: `6-learning.md` is
+    /// no section 06.
+    #[test]
+    fn a_missing_stage_file_gets_no_canvas_hint() {
+        let found = check(
+            r#"//- /strategy/canvas/06-competitive.md
+# Competitive
+//- /strategy/canvas/10-assumptions.md
+### A1: One
+**Evidence:** threads/sales/gone/6-learning.md
+See `06.competitive.md` and `drafts/6-learning.md`.
+"#,
+            "link-broken",
+        );
+        assert_eq!(
+            found,
+            [
+                "strategy/canvas/10-assumptions.md:1:14-1:46 warning `threads/sales/gone/6-learning.md` does not exist",
+                "strategy/canvas/10-assumptions.md:2:29-2:49 warning `drafts/6-learning.md` does not exist",
+            ]
         );
     }
 

@@ -99,10 +99,11 @@ pub enum Data {
     },
     /// `learning-not-applied`: the ID and the disagreeing results with
     /// their learning's path (one at the learning end, up to
-    /// `MAX_RELATED` at the Canvas end).
+    /// `MAX_RELATED` at the Canvas end, shared with the memo's finding:
+    /// a keystroke in the assumptions section copies none of them).
     LearningNotApplied {
         id: String,
-        results: Vec<(String, LearningResult)>,
+        results: Arc<[(String, LearningResult)]>,
     },
     /// `attribution-missing`: the thread's folder.
     AttributionMissing { thread: String },
