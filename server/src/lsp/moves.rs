@@ -212,6 +212,17 @@ impl Moves {
         if epoch != self.epoch || version < self.base {
             return true;
         }
+        // Most spans (thousands point into a Canvas section) lie where no
+        // change kept reached, whichever version they start at.
+        let (first, last, last_col) = (span.first, span.last, span.last_col);
+        if self.shift_from[0] > (last, last_col)
+            && !self
+                .replaced
+                .iter()
+                .any(|replaced| replaced.region.reaches(first, last, last_col))
+        {
+            return false;
+        }
         // Changes are sealed with ascending versions: the ones after the
         // span's start here.
         let from = self.versions.partition_point(|v| *v <= version);

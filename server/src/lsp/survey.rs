@@ -213,11 +213,22 @@ pub(in crate::lsp) fn survey(
     if caching {
         cache.keep(path, used);
     }
+    // The stamps of the open documents the spans point into: a list's
+    // spans move with those documents' texts. Open documents are few and
+    // the spans many (twenty for each of hundreds of Canvas entries), so
+    // each open document is looked for in the lists, not each span's
+    // target in the stamps (a hash of its path per span).
     if !stamps.is_empty() {
+        let mut open: Vec<(&String, &(u64, i32))> = stamps.iter().collect();
+        open.sort_unstable();
         for (list, spans) in &lists {
-            for (index, ..) in spans.iter() {
-                let target = list[*index as usize].path.as_str();
-                stamps.get(target).hash(&mut spans_hasher);
+            for (target, stamp) in &open {
+                if spans
+                    .iter()
+                    .any(|(index, ..)| list[*index as usize].path == **target)
+                {
+                    (target, stamp).hash(&mut spans_hasher);
+                }
             }
         }
     }

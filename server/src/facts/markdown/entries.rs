@@ -21,23 +21,10 @@ use crate::facts::status::{parse_confidence, parse_status};
 use crate::facts::{is_assumption_id, AssumptionEntry, AssumptionRef, EntryForm};
 use crate::syntax::{ByteRange, HeadingNode, TableRowNode};
 
-static ENTRY_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"^(?i:(?:assumption|hypothesis)\s+)?([A-Z][0-9]{1,3})(?:\s*[:.\-–—]\s*|\s+|$)(.*)$"#,
-    )
-    .expect("regex")
-});
 static LIST_ENTRY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*[-*+]\s+(?:\[[ xX]\]\s+)?\**([A-Z][0-9]{1,3})\**\s*(?::|\s-|–|—)\**\s*(.+)$")
         .expect("regex")
 });
-static FIELD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^\s*(?:[-*+]\s+)?(?:\*\*)?(status|confidence|evidence|new confidence|posterior confidence|current status)\s*(?:\*\*)?\s*:\s*(?:\*\*)?\s*(.*?)\s*$",
-    )
-    .expect("regex")
-});
-
 /// The entry collector of a Canvas 10 file.
 #[derive(Default)]
 pub(super) struct Entries {
@@ -146,45 +133,45 @@ impl Entries {
 /// of a heading entry's block into `entry`: the first status and evidence
 /// win, the last readable confidence wins.
 fn read_field(line: &Line, entry: &mut AssumptionEntry) {
-    let Some(captures) = FIELD.captures(line.text) else {
-        return;
-    };
-    let (Some(name), Some(value)) = (captures.get(1), captures.get(2)) else {
+    let Some(field) = super::field::field(line.text) else {
         return;
     };
     let start = line.start;
-    let value_range = (start + value.start()) as u32..(start + value.end()) as u32;
-    let name = name.as_str().to_ascii_lowercase();
+    let value_range = (start + field.value.start) as u32..(start + field.value.end) as u32;
+    let value = &line.text[field.value];
+    let name = field.name.to_ascii_lowercase();
     if name.contains("status") && entry.status.is_none() {
-        entry.status = parse_status(value.as_str());
+        entry.status = parse_status(value);
         entry.status_range = Some(value_range);
     } else if name.contains("confidence") {
-        if let Some(c) = parse_confidence(value.as_str()) {
+        if let Some(c) = parse_confidence(value) {
             entry.confidence = Some(c);
             entry.confidence_range = Some(value_range);
         }
     } else if name == "evidence" && entry.evidence.is_none() {
-        entry.evidence = Some(value.as_str().to_string());
+        entry.evidence = Some(value.to_string());
     }
 }
 
 /// The assumption ID a heading's text starts with in the entry form
 /// (`A4: Title`, `Assumption A4: …`), with its byte offset in `content`.
 pub(super) fn entry_heading_id<'c>(content: &'c str, config: &Config) -> Option<(usize, &'c str)> {
-    let id = ENTRY_HEADING.captures(content)?.get(1)?;
-    is_assumption_id(id.as_str(), config).then(|| (id.start(), id.as_str()))
+    let (id, _) = super::entry_heading::entry_heading(content)?;
+    let start = id.start;
+    let id = &content[id];
+    is_assumption_id(id, config).then_some((start, id))
 }
 
 /// The entry a heading's text `content` (starting at byte `base`) defines,
 /// with a status from a badge after the title; its range is left empty
 /// for the caller.
 fn heading_entry(content: &str, base: usize, config: &Config) -> Option<AssumptionEntry> {
-    let captures = ENTRY_HEADING.captures(content)?;
-    let id = captures.get(1)?;
-    if !is_assumption_id(id.as_str(), config) {
+    let (id_range, rest_range) = super::entry_heading::entry_heading(content)?;
+    let id = &content[id_range.clone()];
+    if !is_assumption_id(id, config) {
         return None;
     }
-    let rest = captures.get(2).map(|m| m.as_str()).unwrap_or("");
+    let rest = &content[rest_range.clone()];
     let title = rest.trim().trim_matches('"').to_string();
     let mut status = None;
     let mut status_range = None;
@@ -194,7 +181,7 @@ fn heading_entry(content: &str, base: usize, config: &Config) -> Option<Assumpti
         let badge = &rest[offset..];
         if let Some(s) = parse_status(badge) {
             status = Some(s);
-            let s0 = base + captures.get(2).map(|m| m.start()).unwrap_or(0) + offset;
+            let s0 = base + rest_range.start + offset;
             status_range = Some(s0 as u32..(s0 + badge.trim_end().len()) as u32);
         }
     }
@@ -202,9 +189,9 @@ fn heading_entry(content: &str, base: usize, config: &Config) -> Option<Assumpti
         Some(offset) if status.is_some() => rest[..offset].trim().trim_matches('"').to_string(),
         _ => title,
     };
-    let id_start = base + id.start();
+    let id_start = base + id_range.start;
     Some(AssumptionEntry {
-        id: id.as_str().to_string(),
+        id: id.to_string(),
         id_range: id_start as u32..(id_start + id.len()) as u32,
         title,
         status,

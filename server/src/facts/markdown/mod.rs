@@ -26,6 +26,8 @@
 
 mod decision;
 mod entries;
+mod entry_heading;
+mod field;
 mod goals;
 mod learning;
 mod lines;
