@@ -24,7 +24,7 @@ use super::status::{parse_confidence, parse_status, AssumptionStatus};
 use crate::syntax::{ByteRange, Outline};
 
 /// How a 09 entry is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SolutionForm {
     Heading,
     ListItem,

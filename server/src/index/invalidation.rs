@@ -7,6 +7,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use super::solution_change::SolutionChange;
 use super::{FileData, Snapshot};
 use crate::facts::paths::PathKind;
 use crate::facts::status::AssumptionStatus;
@@ -155,15 +156,33 @@ impl Snapshot {
                 affected.extend(locations.iter().map(|l| l.file.clone()));
             }
         }
-        // Solution drift: 09 entries changed -> every learning that
-        // announces features and every thread learning (stale entries are
-        // reported at both ends); a learning's announcements, outcome or a
-        // decision's verdict changed -> the solution section.
-        if old_facts.solution_entries != new_facts.solution_entries {
-            for (path, file) in &self.files {
-                let facts = &file.facts;
-                if !facts.solution_updates.is_empty() || facts.outcome.is_some() {
-                    affected.insert(path.to_string());
+        // Solution drift: 09 entries changed -> the files announcing their
+        // features and the threads their evidence leads to (stale entries
+        // are reported at both ends; an entry without evidence is backed
+        // by the threads announcing it), or, when the unchanged entries
+        // moved among themselves, every learning that announces features
+        // and every thread learning; a learning's announcements, outcome
+        // or a decision's verdict changed -> the solution section.
+        match super::solution_change::solution_change(old_facts, new_facts) {
+            SolutionChange::Same => {}
+            SolutionChange::Entries(entries) => {
+                for entry in entries {
+                    let key = crate::facts::solution::feature_key(&entry.name);
+                    if let Some(files) = self.solution_announcements.get(&key) {
+                        affected.extend(files.iter().map(|p| p.to_string()));
+                    }
+                    let thread = self.evidence_thread(entry);
+                    if let Some(members) = thread.and_then(|t| self.threads.get(&t)) {
+                        affected.extend(members.iter().map(|p| p.to_string()));
+                    }
+                }
+            }
+            SolutionChange::Reordered => {
+                for (path, file) in &self.files {
+                    let facts = &file.facts;
+                    if !facts.solution_updates.is_empty() || facts.outcome.is_some() {
+                        affected.insert(path.to_string());
+                    }
                 }
             }
         }
@@ -482,6 +501,71 @@ Tests: A1 - now one
 - **Evidence:** threads/eng/sdk/6-learning.md
 "#,
             &["threads/eng/sdk/6-learning.md"],
+        );
+    }
+
+    /// An edit of the solution section reaches the learnings behind the
+    /// entries it changed (by evidence, or announcing the old or the new
+    /// name), not the other learnings; prose that only moves the entries
+    /// reaches no learning.
+    #[test]
+    fn a_09_edit_reaches_the_learnings_behind_the_entries_it_changed() {
+        let workspace = r#"
+//- /strategy/canvas/09-solution.md
+# Solution
+
+What we built.
+
+### SDK
+- **Evidence:** threads/eng/sdk/6-learning.md
+
+### Feed
+### Ledger
+//- /threads/eng/sdk/6-learning.md
+**Status:** ✅ VALIDATED
+//- /threads/eng/feed/6-learning.md
+**Status:** ✅ VALIDATED
+09-solution.md → "Feed"
+//- /threads/eng/ledger/6-learning.md
+**Status:** ✅ VALIDATED
+09-solution.md → "Ledger v2"
+//- /threads/eng/other/6-learning.md
+**Status:** ✅ VALIDATED
+09-solution.md → "Other"
+"#;
+        let solution = "strategy/canvas/09-solution.md";
+        let edited = |old: &str, new: &str| {
+            let (_, text) = workspace
+                .split_once("//- /strategy/canvas/09-solution.md\n")
+                .unwrap();
+            let text = text.split("//- ").next().unwrap().replace(old, new);
+            format!("//- /{solution}\n{text}")
+        };
+        check_affected(
+            workspace,
+            &edited("What we built.", "What we have built."),
+            &[solution],
+        );
+        check_affected(
+            workspace,
+            &edited("threads/eng/sdk/", "threads/eng/sdk2/"),
+            &[solution, "threads/eng/sdk/6-learning.md"],
+        );
+        check_affected(
+            workspace,
+            &edited("### Ledger", "### Ledger v2"),
+            &[solution, "threads/eng/ledger/6-learning.md"],
+        );
+        check_affected(
+            workspace,
+            &edited("### Feed\n### Ledger", "### Ledger\n### Feed"),
+            &[
+                solution,
+                "threads/eng/feed/6-learning.md",
+                "threads/eng/ledger/6-learning.md",
+                "threads/eng/other/6-learning.md",
+                "threads/eng/sdk/6-learning.md",
+            ],
         );
     }
 

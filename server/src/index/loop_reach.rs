@@ -12,6 +12,7 @@
 use std::collections::BTreeSet;
 
 use super::candidates::{attribution_keys, link_keys};
+use super::solution_change::SolutionChange;
 use super::{attribution_source, content_attribution, FileData, Snapshot};
 use crate::facts::paths::PathKind;
 use crate::facts::solution::feature_key;
@@ -141,14 +142,20 @@ impl Snapshot {
                 }
             }
         }
-        // 09 entries: the threads their evidence leads to, before and after.
-        if old_facts.solution_entries != new_facts.solution_entries {
-            for entry in old_facts
-                .solution_entries
-                .iter()
-                .chain(&new_facts.solution_entries)
-            {
-                threads.extend(self.evidence_thread(entry));
+        // 09 entries: the threads the evidence of those that changed
+        // leads to, before and after (of every entry when they moved
+        // among themselves).
+        match super::solution_change::solution_change(old_facts, new_facts) {
+            SolutionChange::Same => {}
+            SolutionChange::Entries(entries) => {
+                threads.extend(entries.into_iter().filter_map(|e| self.evidence_thread(e)));
+            }
+            SolutionChange::Reordered => {
+                let all = old_facts
+                    .solution_entries
+                    .iter()
+                    .chain(&new_facts.solution_entries);
+                threads.extend(all.filter_map(|e| self.evidence_thread(e)));
             }
         }
         // A deal starting or ending to cite content changes the count every
@@ -211,7 +218,7 @@ impl Snapshot {
 
     /// The thread folder holding workspace path `path` (the folder itself
     /// or one of its ancestors), if any.
-    fn thread_holding(&self, path: &str) -> Option<String> {
+    pub(super) fn thread_holding(&self, path: &str) -> Option<String> {
         let mut dir = path.trim_end_matches('/');
         while !dir.is_empty() {
             if self.threads.contains_key(dir) {
@@ -223,7 +230,10 @@ impl Snapshot {
     }
 
     /// The thread a 09 entry's evidence path is in, if any.
-    fn evidence_thread(&self, entry: &crate::facts::solution::SolutionEntry) -> Option<String> {
+    pub(super) fn evidence_thread(
+        &self,
+        entry: &crate::facts::solution::SolutionEntry,
+    ) -> Option<String> {
         let (path, _) = entry.evidence.as_ref()?;
         self.thread_holding(&paths::normalize(path.trim_end_matches('/'))?)
     }

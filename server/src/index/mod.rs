@@ -24,6 +24,7 @@ mod loop_reach;
 mod postings;
 mod small_set;
 mod snapshot;
+mod solution_change;
 mod text;
 
 pub use candidates::{

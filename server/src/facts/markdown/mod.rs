@@ -282,7 +282,7 @@ impl Lowering<'_> {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+pub(crate) mod tests {
     use crate::config::Config;
     use crate::facts::{lower, FileFacts, ReadState};
 
