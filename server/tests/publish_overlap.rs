@@ -20,17 +20,15 @@ const PROBE: &str = "threads/sales/zz-probe/2-hypothesis.md";
 const CITING: &str = "# Stage 2: Hypothesis\n\nTests: A1 - the probe\n";
 const CITING_UNKNOWN: &str = "# Stage 2: Hypothesis\n\nTests: A999 - the probe\n";
 
-/// How many times the scenario is played; it is enough that the passes
-/// overlap in one of them (on a debug build the older pass diagnoses
-/// thousands of files for about 150 ms on a fast machine, the newer one a
-/// single file).
-const ROUNDS: i32 = 5;
-
-/// How long after the older pass's debounce the disk change comes: enough
-/// for that pass to have taken its files, well before it is done with
-/// them (with 100 ms, a machine 1.5 times faster than the one this test
-/// was written on finished the older pass first in most rounds).
-const AFTER_DEBOUNCE: Duration = Duration::from_millis(25);
+/// How long after the older pass's debounce the disk change comes, one
+/// round each: late enough for that pass to have taken its files, before
+/// it is done with them. On a debug build the older pass diagnoses
+/// thousands of files for about 150 ms on a fast machine, much longer on
+/// a slow or loaded one, and a timer may fire late under load: it is
+/// enough that the passes overlap in one round, so the rounds try several
+/// delays (with 100 ms alone, a machine 1.5 times faster than the one the
+/// test was written on finished the older pass first in most rounds).
+const AFTER_DEBOUNCE_MS: [u64; 6] = [25, 100, 10, 60, 40, 150];
 
 /// The messages of the `assumption-unknown` diagnostics of a
 /// publication.
@@ -81,7 +79,7 @@ async fn an_older_pass_finishing_last_never_undoes_a_newer_one() {
 
     let mut overlapped = 0;
     let mut version = 0;
-    for round in 0..ROUNDS {
+    for (round, after_debounce) in AFTER_DEBOUNCE_MS.into_iter().enumerate() {
         // Pass A: the Canvas loses every assumption, so every file citing
         // one (the probe among them) is diagnosed again.
         version += 1;
@@ -91,7 +89,8 @@ async fn an_older_pass_finishing_last_never_undoes_a_newer_one() {
         });
         client.notify("textDocument/didChange", emptied).await;
         // Past the debounce: pass A has taken its files and computes.
-        tokio::time::sleep(leanos_lsp::lsp::server::DEBOUNCE + AFTER_DEBOUNCE).await;
+        let after_debounce = Duration::from_millis(after_debounce);
+        tokio::time::sleep(leanos_lsp::lsp::server::DEBOUNCE + after_debounce).await;
         // Pass B: on disk, the probe cites A999 instead of A1.
         write(PROBE, CITING_UNKNOWN);
         let event = json!({"changes": [{"uri": probe, "type": 2}]});
@@ -140,7 +139,8 @@ async fn an_older_pass_finishing_last_never_undoes_a_newer_one() {
     }
     assert!(
         overlapped > 0,
-        "the passes never overlapped in {ROUNDS} rounds: the test did not exercise what it is for"
+        "the passes never overlapped in {} rounds: the test did not exercise what it is for",
+        AFTER_DEBOUNCE_MS.len()
     );
     client.stop().await;
 }

@@ -157,23 +157,26 @@ impl Snapshot {
             }
         }
         // Solution drift: 09 entries changed -> the files announcing their
-        // features and the threads their evidence leads to (stale entries
-        // are reported at both ends; an entry without evidence is backed
-        // by the threads announcing it), or, when the unchanged entries
-        // moved among themselves, every learning that announces features
-        // and every thread learning; a learning's announcements, outcome
-        // or a decision's verdict changed -> the solution section.
+        // features, the threads holding those (an entry without evidence
+        // is backed by the threads announcing it, and every learning of
+        // such a thread reads it) and the threads their evidence leads to
+        // (stale entries are reported at both ends), or, when the
+        // unchanged entries moved among themselves, every learning that
+        // announces features and every thread learning; a learning's
+        // announcements, outcome or a decision's verdict changed -> the
+        // solution section.
         match super::solution_change::solution_change(old_facts, new_facts) {
             SolutionChange::Same => {}
             SolutionChange::Entries(entries) => {
+                for thread in self.threads_behind(&entries) {
+                    if let Some(members) = self.threads.get(&thread) {
+                        affected.extend(members.iter().map(|p| p.to_string()));
+                    }
+                }
                 for entry in entries {
                     let key = crate::facts::solution::feature_key(&entry.name);
                     if let Some(files) = self.solution_announcements.get(&key) {
                         affected.extend(files.iter().map(|p| p.to_string()));
-                    }
-                    let thread = self.evidence_thread(entry);
-                    if let Some(members) = thread.and_then(|t| self.threads.get(&t)) {
-                        affected.extend(members.iter().map(|p| p.to_string()));
                     }
                 }
             }
@@ -521,6 +524,12 @@ What we built.
 
 ### Feed
 ### Ledger
+### Legacy
+**Status:** ✅ VALIDATED
+//- /threads/eng/legacy/7-learning.md
+09-solution.md → "Legacy"
+//- /threads/eng/legacy/6-learning.md
+**Status:** ❌ INVALIDATED
 //- /threads/eng/sdk/6-learning.md
 **Status:** ✅ VALIDATED
 //- /threads/eng/feed/6-learning.md
@@ -556,6 +565,16 @@ What we built.
             &edited("### Ledger", "### Ledger v2"),
             &[solution, "threads/eng/ledger/6-learning.md"],
         );
+        // Every file of a thread announcing the entry reads it.
+        check_affected(
+            workspace,
+            &edited("**Status:** ✅ VALIDATED", "**Status:** ❌ INVALIDATED"),
+            &[
+                solution,
+                "threads/eng/legacy/6-learning.md",
+                "threads/eng/legacy/7-learning.md",
+            ],
+        );
         check_affected(
             workspace,
             &edited("### Feed\n### Ledger", "### Ledger\n### Feed"),
@@ -563,6 +582,8 @@ What we built.
                 solution,
                 "threads/eng/feed/6-learning.md",
                 "threads/eng/ledger/6-learning.md",
+                "threads/eng/legacy/6-learning.md",
+                "threads/eng/legacy/7-learning.md",
                 "threads/eng/other/6-learning.md",
                 "threads/eng/sdk/6-learning.md",
             ],

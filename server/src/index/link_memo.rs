@@ -8,7 +8,9 @@
 //! those tables as they were (clones of persistent maps: O(1), and they
 //! share their nodes) and is emptied as soon as one differs by pointer.
 //! Two maps with the same root are the same map, and while the memo holds
-//! a root nothing can change it in place.
+//! a root nothing can change it in place. The cost: until the next open
+//! document's diagnosis replaces them, the memo keeps one older version
+//! of those four maps alive (the nodes edits copied since).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

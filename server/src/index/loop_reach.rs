@@ -15,7 +15,7 @@ use super::candidates::{attribution_keys, link_keys};
 use super::solution_change::SolutionChange;
 use super::{attribution_source, content_attribution, FileData, Snapshot};
 use crate::facts::paths::PathKind;
-use crate::facts::solution::feature_key;
+use crate::facts::solution::{feature_key, SolutionEntry};
 use crate::facts::FileFacts;
 use crate::paths;
 
@@ -142,14 +142,12 @@ impl Snapshot {
                 }
             }
         }
-        // 09 entries: the threads the evidence of those that changed
-        // leads to, before and after (of every entry when they moved
-        // among themselves).
+        // 09 entries: the threads behind those that changed, before and
+        // after (the threads every entry's evidence leads to when they
+        // moved among themselves).
         match super::solution_change::solution_change(old_facts, new_facts) {
             SolutionChange::Same => {}
-            SolutionChange::Entries(entries) => {
-                threads.extend(entries.into_iter().filter_map(|e| self.evidence_thread(e)));
-            }
+            SolutionChange::Entries(entries) => threads.extend(self.threads_behind(&entries)),
             SolutionChange::Reordered => {
                 let all = old_facts
                     .solution_entries
@@ -218,7 +216,7 @@ impl Snapshot {
 
     /// The thread folder holding workspace path `path` (the folder itself
     /// or one of its ancestors), if any.
-    pub(super) fn thread_holding(&self, path: &str) -> Option<String> {
+    fn thread_holding(&self, path: &str) -> Option<String> {
         let mut dir = path.trim_end_matches('/');
         while !dir.is_empty() {
             if self.threads.contains_key(dir) {
@@ -230,12 +228,23 @@ impl Snapshot {
     }
 
     /// The thread a 09 entry's evidence path is in, if any.
-    pub(super) fn evidence_thread(
-        &self,
-        entry: &crate::facts::solution::SolutionEntry,
-    ) -> Option<String> {
+    fn evidence_thread(&self, entry: &crate::facts::solution::SolutionEntry) -> Option<String> {
         let (path, _) = entry.evidence.as_ref()?;
         self.thread_holding(&paths::normalize(path.trim_end_matches('/'))?)
+    }
+
+    /// The threads behind 09 `entries`: those their evidence leads to
+    /// and those holding a file that announces one of their features.
+    pub(super) fn threads_behind(&self, entries: &[&SolutionEntry]) -> BTreeSet<String> {
+        let mut threads = BTreeSet::new();
+        for entry in entries {
+            threads.extend(self.evidence_thread(entry));
+            let announcing = self.solution_announcements.get(&feature_key(&entry.name));
+            for file in announcing.into_iter().flatten() {
+                threads.extend(self.thread_holding(file));
+            }
+        }
+        threads
     }
 
     /// The files of the solution section (Canvas 09).

@@ -91,11 +91,14 @@ fn finding(
             ),
             _ => {
                 let mut message = format!("`{}` does not exist", link.target);
-                // A Canvas file under the other naming scheme; never a
-                // thread's stage file (`6-learning.md` is no section 06).
-                let name = crate::paths::file_name(link.target.trim_end_matches('/'));
-                let section = crate::facts::paths::canvas_file_number(name)
-                    .filter(|_| crate::facts::paths::stage_of_file_name(name).is_none());
+                // A Canvas file under the other naming scheme; a stage
+                // file's name (`6-learning.md`) only in a `canvas` folder,
+                // as the fix that retargets it reads it.
+                let trimmed = link.target.trim_end_matches('/');
+                let name = crate::paths::file_name(trimmed);
+                let canvas_path = crate::facts::paths::stage_of_file_name(name).is_none()
+                    || trimmed.split('/').any(|p| p == "canvas");
+                let section = crate::facts::paths::canvas_file_number(name).filter(|_| canvas_path);
                 if let Some((number, _)) = section {
                     if let Some(existing) =
                         snapshot.canvas.get(&number).and_then(|s| s.iter().next())
