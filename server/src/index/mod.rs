@@ -8,7 +8,8 @@
 //! `snapshot.rs` holds the tables, `postings.rs` the keys each file is
 //! filed under and their updates, `invalidation.rs` what an edit invalidates, `candidates.rs` where a link
 //! or attribution may point (the reverse map's keys), `small_set.rs` the
-//! tables' value sets.
+//! tables' value sets, `solution_change.rs` which 09 entries an edit
+//! changed, `link_memo.rs` the kept `link-broken` findings.
 
 use std::sync::Arc;
 

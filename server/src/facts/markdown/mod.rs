@@ -12,7 +12,9 @@
 //!    the lines no collector reads (frontmatter, fence and HTML lines).
 //! 2. One walk over those lines keeps the heading path (`sections.rs`) and
 //!    hands each line to the collectors, in a fixed order: entries
-//!    (`entries.rs`; an entry line goes to no other collector), goals
+//!    (`entries.rs`, reading entry headings and field lines with
+//!    `entry_heading.rs` and `field.rs`; an entry line goes to no other
+//!    collector), goals
 //!    (`goals.rs`), references (`references.rs`), the thread title
 //!    (`stage.rs`), links (`links.rs`), the decision (`decision.rs`), the
 //!    learning (`learning.rs`) and its feature requests (`requests.rs`). Each collector keeps its own state and
