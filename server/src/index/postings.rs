@@ -34,8 +34,8 @@ pub(super) struct Postings {
     content_attributed: Option<String>,
     /// What the keys of `link_dependents` are made from
     /// ([`Postings::link_keys`]): each link's target and kind (what
-    /// `candidates` reads of it), the `source` attribution's path, and the
-    /// threads feature requests name.
+    /// `candidates` reads of it) and each 09 entry's evidence path, the
+    /// `source` attribution's path, and the threads feature requests name.
     links: Vec<(SmolStr, LinkKind)>,
     attribution: Option<(String, std::ops::Range<u32>)>,
     requests: Vec<String>,
@@ -107,10 +107,18 @@ pub(super) fn postings(config: &Config, file: &FileData) -> Postings {
             Vec::new()
         },
         content_attributed: super::content_attribution(config, file).map(str::to_string),
+        // A 09 entry's evidence path is read where its entry is (inside a
+        // fence too, where no link is): whether it exists is part of the
+        // section's diagnostics, so the section is filed under it as under
+        // a link.
         links: facts
             .links
             .iter()
             .map(|l| (l.target.clone(), l.kind))
+            .chain(facts.solution_entries.iter().filter_map(|e| {
+                let (path, _) = e.evidence.as_ref()?;
+                Some((SmolStr::from(path.as_str()), LinkKind::Path))
+            }))
             .collect(),
         // Its range is not read: the same source at another place is the
         // same key.
