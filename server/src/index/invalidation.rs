@@ -165,10 +165,11 @@ impl Snapshot {
         // announces features and every thread learning; a learning's
         // announcements, outcome or a decision's verdict changed -> the
         // solution section.
-        match super::solution_change::solution_change(old_facts, new_facts) {
+        let solution = super::solution_change::solution_change(old_facts, new_facts);
+        match &solution {
             SolutionChange::Same => {}
             SolutionChange::Entries(entries) => {
-                for thread in self.threads_behind(&entries) {
+                for thread in self.threads_behind(entries) {
                     if let Some(members) = self.threads.get(&thread) {
                         affected.extend(members.iter().map(|p| p.to_string()));
                     }
@@ -211,7 +212,7 @@ impl Snapshot {
                 }
             }
         }
-        self.loop_affects((old, new), old_facts, new_facts, affected);
+        self.loop_affects((old, new), old_facts, new_facts, &solution, affected);
         // Thread rules read every member of the thread.
         for facts in [old_facts, new_facts] {
             if let Some(thread) = facts.path_kind().thread() {

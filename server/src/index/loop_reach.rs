@@ -77,12 +77,14 @@ fn loop_key(facts: &FileFacts) -> LoopKey {
 impl Snapshot {
     /// Adds to `affected` the learnings whose loop diagnostics may change
     /// when a file goes from `old` to `new` (either absent), whose facts
-    /// are `old_facts` and `new_facts` (empty for an absent file).
+    /// are `old_facts` and `new_facts` (empty for an absent file) and
+    /// whose 09 entries changed as `solution` says.
     pub(super) fn loop_affects(
         &self,
         (old, new): (Option<&FileData>, Option<&FileData>),
         old_facts: &FileFacts,
         new_facts: &FileFacts,
+        solution: &SolutionChange,
         affected: &mut BTreeSet<String>,
     ) {
         let Some(path) = new.or(old).map(|f| f.path.as_str()) else {
@@ -145,9 +147,9 @@ impl Snapshot {
         // 09 entries: the threads behind those that changed, before and
         // after (the threads every entry's evidence leads to when they
         // moved among themselves).
-        match super::solution_change::solution_change(old_facts, new_facts) {
+        match solution {
             SolutionChange::Same => {}
-            SolutionChange::Entries(entries) => threads.extend(self.threads_behind(&entries)),
+            SolutionChange::Entries(entries) => threads.extend(self.threads_behind(entries)),
             SolutionChange::Reordered => {
                 let all = old_facts
                     .solution_entries
