@@ -933,3 +933,71 @@ fn folders_that_are_not_leanos_workspaces_are_refused() {
     assert!(symbols.contains(&root.display().to_string()), "{symbols}");
     assert!(!symbols.contains("todo"), "{symbols}");
 }
+
+/// The server's notifications, written by the server itself on stdio
+/// (`lsp/outbox.rs`), are the diagnostics `check` finds, and come in the
+/// order they were sent: every publication before the `ready` status that
+/// counts it, and both before the `leanos/settled` notification, which
+/// comes before its response.
+#[test]
+fn notifications_on_stdio_are_whole_and_in_order() {
+    let dir = workspace();
+    let root = dir.path();
+    write(
+        root,
+        "threads/sales/gamma/2-hypothesis.md",
+        "# Stage 2\n\nTests: A7\n",
+    );
+    let checked = Command::new(env!("CARGO_BIN_EXE_leanos-lsp"))
+        .args(["check", "--format", "json"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let expected: Vec<Value> = serde_json::from_slice(&checked.stdout).unwrap();
+    let mut counts = std::collections::BTreeMap::<String, usize>::new();
+    for diagnostic in &expected {
+        *counts
+            .entry(uri(root, diagnostic["path"].as_str().unwrap()))
+            .or_default() += 1;
+    }
+    assert!(counts.len() >= 2, "{counts:?}");
+    let out = session(vec![
+        Send(initialize(root)),
+        Await(1),
+        Send(initialized()),
+        Send(request(2, "leanos/settled", Value::Null)),
+        Await(2),
+        Send(shutdown(3)),
+        Await(3),
+        Send(exit()),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let place = |accept: &dyn Fn(&Value) -> bool| {
+        out.messages
+            .iter()
+            .position(accept)
+            .unwrap_or_else(|| panic!("not sent: {:#?}", out.messages))
+    };
+    let settled = place(&|m| m["method"] == "leanos/settled");
+    let answered = place(&|m| m["id"] == 2 && m.get("method").is_none());
+    assert!(settled < answered);
+    let mut published = std::collections::BTreeMap::<String, usize>::new();
+    let mut last_publication = 0;
+    for (at, message) in out.messages.iter().enumerate() {
+        if message["method"] == "textDocument/publishDiagnostics" {
+            assert_eq!(message["jsonrpc"], "2.0");
+            let params = &message["params"];
+            let shown = params["diagnostics"].as_array().unwrap().len();
+            published.insert(params["uri"].as_str().unwrap().to_string(), shown);
+            last_publication = at;
+        }
+    }
+    published.retain(|_, shown| *shown > 0);
+    assert_eq!(published, counts);
+    let ready = place(&|m| {
+        m["method"] == "leanos/status"
+            && m["params"]["state"] == "ready"
+            && m["params"]["problems"] == counts.len()
+    });
+    assert!(last_publication < ready && ready < settled);
+}

@@ -10,6 +10,7 @@ pub mod document;
 pub mod framing;
 mod handlers;
 mod moves;
+mod outbox;
 mod publish;
 pub mod query;
 mod scan;
@@ -37,8 +38,10 @@ pub fn serve_stdio() -> i32 {
         }
     };
     let code = runtime.block_on(async {
-        let (service, socket) = Backend::service();
-        transport::serve(tokio::io::stdin(), std::io::stdout(), service, socket).await
+        let (outlet, output) = transport::output();
+        let (service, socket) = Backend::stdio_service(outlet);
+        let (stdin, stdout) = (tokio::io::stdin(), std::io::stdout());
+        transport::serve(stdin, stdout, service, socket, output).await
     });
     // Background work (a scan, a diagnostics pass) is not waited for.
     runtime.shutdown_background();

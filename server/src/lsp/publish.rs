@@ -12,14 +12,10 @@ use crate::analysis::diagnostics::file_diagnostics;
 use crate::index::Snapshot;
 use crate::line_index::ColumnUnit;
 use crate::lsp::convert;
+use crate::lsp::outbox::Publication;
 use crate::lsp::server::{Backend, StatusNotification, DEBOUNCE};
 use crate::lsp::session::Session;
 use crate::lsp::survey::{survey, Survey, SurveyCache, Surveyor};
-
-pub(in crate::lsp) type Publication = (Uri, Vec<Diagnostic>, Option<i32>);
-
-/// Publications handed to the client's queue together.
-pub(in crate::lsp) const PUBLISH_BATCH: usize = 64;
 
 /// A publish job with at least this many files computes them on every
 /// core; smaller ones (what an edit reaches) on one thread.
@@ -54,23 +50,43 @@ struct Computed {
     /// for a file read from disk).
     version: Option<i32>,
     survey: Survey,
-    /// The diagnostics in LSP, when they differed from what the client
-    /// was shown as the chunk started.
-    converted: Option<Vec<Diagnostic>>,
+    /// The publication of the diagnostics, when they differed from what
+    /// the client was shown as the chunk started.
+    converted: Option<Publication>,
 }
 
-/// `found`, the diagnostics of `file` on `snapshot`, in LSP.
-fn convert_all(
-    root: &std::path::Path,
-    snapshot: &Snapshot,
-    file: &crate::index::FileData,
-    found: &[crate::analysis::diagnostics::Diagnostic],
+/// What a publication is made of: the job's root and snapshot, the
+/// client's column unit and whether publications are serialised
+/// ([`crate::lsp::outbox::Outbox::serializes`]).
+struct Preparer<'a> {
+    root: &'a std::path::Path,
+    snapshot: &'a Snapshot,
     unit: ColumnUnit,
-) -> Vec<Diagnostic> {
-    found
-        .iter()
-        .map(|d| convert::diagnostic(root, snapshot, file, d, unit))
-        .collect()
+    serialized: bool,
+}
+
+impl Preparer<'_> {
+    /// The publication of `found`, the diagnostics of the file at `path`
+    /// (`None` when the file is no longer in the snapshot: an empty one)
+    /// computed on `version` of its text. `None` when the path has no URI
+    /// or the publication cannot be serialised.
+    fn publication(
+        &self,
+        path: &str,
+        file: Option<&crate::index::FileData>,
+        found: &[crate::analysis::diagnostics::Diagnostic],
+        version: Option<i32>,
+    ) -> Option<Publication> {
+        let uri = convert::uri(self.root, path)?;
+        let diagnostics: Vec<Diagnostic> = match file {
+            Some(file) => found
+                .iter()
+                .map(|d| convert::diagnostic(self.root, self.snapshot, file, d, self.unit))
+                .collect(),
+            None => Vec::new(),
+        };
+        Publication::new(self.serialized, uri, diagnostics, version)
+    }
 }
 
 impl Backend {
@@ -202,6 +218,7 @@ impl Backend {
         let surveys = job.surveys.clone();
         let versioned = job.versioned;
         let versions = &job.versions;
+        let serialized = self.outbox.serializes();
         let started = std::time::Instant::now();
         let files = pending.len();
         let shown: HashMap<String, u64> = {
@@ -240,9 +257,16 @@ impl Backend {
                     unit,
                 };
                 let survey = survey(surveyor, &path, file, &found, shown_version);
+                let preparer = Preparer {
+                    root: &root,
+                    snapshot: &snapshot,
+                    unit,
+                    serialized,
+                };
                 let converted = (!found.is_empty()
                     && shown.get(&path) != Some(&survey.fingerprint))
-                .then(|| convert_all(&root, &snapshot, file, &found, unit));
+                .then(|| preparer.publication(&path, Some(file), &found, version))
+                .flatten();
                 Computed {
                     path,
                     found,
@@ -323,34 +347,22 @@ impl Backend {
                     // same positions, of an older version of the text).
                     continue;
                 }
-                let Some(uri) = convert::uri(&root, &path) else {
-                    continue;
-                };
-                let diagnostics = match converted {
-                    Some(diagnostics) => diagnostics,
+                let publication = converted.or_else(|| {
                     // The record changed since the chunk started.
-                    None => match job.snapshot.files.get(path.as_str()) {
-                        Some(file) => convert_all(&root, &job.snapshot, file, &found, unit),
-                        None => Vec::new(),
-                    },
-                };
-                to_send.push((uri, diagnostics, version));
+                    let preparer = Preparer {
+                        root: &root,
+                        snapshot: &job.snapshot,
+                        unit,
+                        serialized,
+                    };
+                    let file = job.snapshot.files.get(path.as_str());
+                    preparer.publication(&path, file.map(|f| &**f), &found, version)
+                });
+                to_send.extend(publication);
             }
         }
         let sent = to_send.len();
-        // Handed over in batches: each send has its own slot in the
-        // client's queue, so a batch goes out without a thread switch
-        // per message (a scan publishes thousands of files).
-        let mut to_send = to_send.into_iter().peekable();
-        while to_send.peek().is_some() {
-            let batch = to_send
-                .by_ref()
-                .take(PUBLISH_BATCH)
-                .map(|(uri, diagnostics, version)| {
-                    self.client.publish_diagnostics(uri, diagnostics, version)
-                });
-            futures::future::join_all(batch).await;
-        }
+        self.outbox.publish(to_send).await;
         tracing::debug!(sent, elapsed = ?started.elapsed(), "diagnostics published");
     }
 
@@ -373,8 +385,6 @@ impl Backend {
             session.status = Some(counts);
             serde_json::json!({"state": "ready", "files": files, "threads": threads, "problems": problems})
         };
-        self.client
-            .send_notification::<StatusNotification>(message)
-            .await;
+        self.outbox.notify::<StatusNotification>(message).await;
     }
 }

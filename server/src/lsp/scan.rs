@@ -32,7 +32,7 @@ impl Backend {
         };
         if roots.is_empty() {
             if self.lock().workspaces.is_empty() {
-                self.client
+                self.outbox
                     .log_message(
                         MessageType::WARNING,
                         "leanos: no workspace folder; nothing to index",
@@ -69,8 +69,8 @@ impl Backend {
                 )
             })
         };
-        self.client
-            .send_notification::<StatusNotification>(serde_json::json!({"state": "indexing"}))
+        self.outbox
+            .notify::<StatusNotification>(serde_json::json!({"state": "indexing"}))
             .await;
         let mut summaries = Vec::new();
         for (root, ticket) in roots {
@@ -112,7 +112,7 @@ impl Backend {
                 {
                     workspace.abandon_scan();
                 }
-                self.client
+                self.outbox
                     .log_message(
                         MessageType::ERROR,
                         format!("leanos: indexing {} failed", root.display()),
@@ -122,7 +122,7 @@ impl Backend {
             };
             for warning in stats.warnings() {
                 let message = format!("leanos: {}: {warning}", root.display());
-                self.client
+                self.outbox
                     .show_message(MessageType::WARNING, message)
                     .await;
             }
@@ -167,7 +167,7 @@ impl Backend {
                 tracing::warn!("the client did not answer window/workDoneProgress/create");
             }
         }
-        self.client
+        self.outbox
             .log_message(MessageType::INFO, format!("leanos: {summary}"))
             .await;
     }
@@ -190,7 +190,7 @@ impl Backend {
     pub(in crate::lsp) async fn apply_settings_value(&self, value: &serde_json::Value) {
         let (settings, problems) = crate::config::parse_client_settings(value);
         for problem in problems {
-            self.client
+            self.outbox
                 .log_message(MessageType::WARNING, format!("leanos: {problem}"))
                 .await;
         }

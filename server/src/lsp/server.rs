@@ -22,7 +22,9 @@ use crate::config::Settings;
 use crate::line_index::ColumnUnit;
 use crate::lsp::capabilities::ClientFlags;
 use crate::lsp::handlers;
+use crate::lsp::outbox::Outbox;
 use crate::lsp::session::Session;
+use crate::lsp::transport::Outlet;
 
 /// The code lens command that shows an assumption's references; its
 /// arguments have the shape of VS Code's `editor.action.showReferences`
@@ -67,7 +69,10 @@ pub const DEBOUNCE: Duration = Duration::from_millis(50);
 /// The language server.
 #[derive(Clone)]
 pub struct Backend {
+    /// For the server's requests to the client (and progress).
     pub(in crate::lsp) client: Client,
+    /// For the server's notifications to the client.
+    pub(in crate::lsp) outbox: Outbox,
     pub(in crate::lsp) session: Arc<Mutex<Session>>,
     /// Background work under way that `leanos/settled` waits for (a
     /// rescan, a settings fetch, a running diagnostics pass): a count
@@ -83,10 +88,19 @@ pub struct Backend {
 }
 
 impl Backend {
-    /// Creates the server for `client`.
+    /// Creates the server for `client`, sending its notifications through
+    /// `client` too (in-process sessions).
     pub fn new(client: Client) -> Backend {
+        let outbox = Outbox::new(client.clone());
+        Backend::with_outbox(client, outbox)
+    }
+
+    /// Creates the server for `client`, sending its notifications to
+    /// `outbox`.
+    fn with_outbox(client: Client, outbox: Outbox) -> Backend {
         Backend {
             client,
+            outbox,
             session: Arc::new(Mutex::new(Session {
                 workspaces: Vec::new(),
                 unit: ColumnUnit::Utf16,
@@ -114,6 +128,22 @@ impl Backend {
         tower_lsp_server::LspService::build(Backend::new)
             .custom_method("leanos/settled", Backend::settled)
             .finish()
+    }
+
+    /// [`Backend::service`] with the server's notifications serialised
+    /// into `outlet` (the stdio writer's queue), for [`super::serve_stdio`].
+    pub fn stdio_service(
+        outlet: Outlet,
+    ) -> (
+        tower_lsp_server::LspService<Backend>,
+        tower_lsp_server::ClientSocket,
+    ) {
+        tower_lsp_server::LspService::build(move |client| {
+            let outbox = Outbox::with_outlet(client.clone(), outlet);
+            Backend::with_outbox(client, outbox)
+        })
+        .custom_method("leanos/settled", Backend::settled)
+        .finish()
     }
 
     /// `leanos/settled` (a request, for tests and tools; no params): answers

@@ -19,7 +19,10 @@
 //!   the end of the input.
 //!
 //! Every outgoing message is written whole (header and body, then
-//! flushed) by one thread, so nothing interleaves. Output never blocks
+//! flushed) by one thread, so nothing interleaves. The server's own
+//! notifications reach that thread already serialised, through an
+//! [`Outlet`] (see `lsp/outbox.rs`); its requests and the answers to the
+//! client's come through tower-lsp as values. Output never blocks
 //! input: a client that stops reading stalls only that thread, while the
 //! messages for it wait in an unbounded queue and the input is still read
 //! (clients send requests without reading the answers to those before;
@@ -35,7 +38,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use futures::{FutureExt, SinkExt, StreamExt};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tower::{Service, ServiceExt};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Id, Request, Response};
 use tower_lsp_server::{ClientSocket, LspService};
@@ -69,11 +72,56 @@ enum Incoming {
 }
 
 /// A message to the client.
-#[derive(Serialize)]
-#[serde(untagged)]
 enum Outgoing {
     Response(Response),
     Request(Request),
+    /// A whole JSON-RPC message, serialised by the server (an [`Outlet`]'s).
+    Serialized(Vec<u8>),
+    /// The session is over: the writer stops after what came before (the
+    /// server's outlets outlive the session's other senders).
+    End,
+}
+
+/// Where the server writes its own notifications, serialised: the queue of
+/// the writer of [`serve`], each message taking one of the places the
+/// server's messages share (so a client that does not read slows the
+/// sender down instead of the queue growing). Cloned by every sender.
+#[derive(Clone)]
+pub struct Outlet {
+    out: tokio::sync::mpsc::UnboundedSender<Queued>,
+    places: Arc<tokio::sync::Semaphore>,
+}
+
+impl Outlet {
+    /// Queues `body`, one JSON-RPC message, once a place is free. False
+    /// when the session's output has ended (the message is dropped).
+    pub async fn send(&self, body: Vec<u8>) -> bool {
+        let Ok(place) = self.places.clone().acquire_owned().await else {
+            return false;
+        };
+        self.out
+            .send((Outgoing::Serialized(body), Some(place)))
+            .is_ok()
+    }
+}
+
+/// The writer's side of the output queue, for [`serve`].
+pub struct Output {
+    out: tokio::sync::mpsc::UnboundedSender<Queued>,
+    queue: tokio::sync::mpsc::UnboundedReceiver<Queued>,
+    places: Arc<tokio::sync::Semaphore>,
+}
+
+/// The output queue of a session: the [`Outlet`] the server sends its
+/// notifications into, and the [`Output`] that [`serve`] writes from.
+pub fn output() -> (Outlet, Output) {
+    let (out, queue) = tokio::sync::mpsc::unbounded_channel::<Queued>();
+    let places = Arc::new(tokio::sync::Semaphore::new(SERVER_MESSAGES_QUEUED));
+    let outlet = Outlet {
+        out: out.clone(),
+        places: places.clone(),
+    };
+    (outlet, Output { out, queue, places })
 }
 
 /// The message of a body, or the error response it gets.
@@ -104,7 +152,13 @@ fn parse_error(reason: String) -> Error {
 /// Writes each message as one frame, flushed, until the queue closes.
 fn write_messages(mut output: impl Write, mut queue: tokio::sync::mpsc::UnboundedReceiver<Queued>) {
     while let Some((message, _place)) = queue.blocking_recv() {
-        let body = match serde_json::to_vec(&message) {
+        let encoded = match message {
+            Outgoing::Response(response) => serde_json::to_vec(&response),
+            Outgoing::Request(request) => serde_json::to_vec(&request),
+            Outgoing::Serialized(body) => Ok(body),
+            Outgoing::End => return,
+        };
+        let body = match encoded {
             Ok(body) => body,
             Err(error) => {
                 tracing::error!("cannot encode a message: {error}");
@@ -122,13 +176,15 @@ fn write_messages(mut output: impl Write, mut queue: tokio::sync::mpsc::Unbounde
 }
 
 /// Serves `service` over `input` and `output` until `exit` or the end of
-/// the input; returns the exit status (0 after a successful `shutdown`, 1
-/// otherwise).
+/// the input, writing what `queue` holds besides (the server's own
+/// notifications; see [`output`]); returns the exit status (0 after a
+/// successful `shutdown`, 1 otherwise).
 pub async fn serve<B>(
     input: impl tokio::io::AsyncRead + Unpin,
     output: impl Write + Send + 'static,
     mut service: LspService<B>,
     socket: ClientSocket,
+    queue: Output,
 ) -> i32
 where
     B: tower_lsp_server::LanguageServer,
@@ -136,8 +192,7 @@ where
     // Unbounded, so that neither the reader nor the tasks that answer wait
     // on a client that does not read; the server's own messages take a
     // place first (see the module's documentation).
-    let (out, queue) = tokio::sync::mpsc::unbounded_channel::<Queued>();
-    let places = Arc::new(tokio::sync::Semaphore::new(SERVER_MESSAGES_QUEUED));
+    let Output { out, queue, places } = queue;
     let writer = std::thread::spawn(move || write_messages(output, queue));
     let (mut server_requests, mut client_responses) = socket.split();
     let forward_out = out.clone();
@@ -236,6 +291,7 @@ where
         tracing::warn!("ending with requests still in flight");
     }
     forward.abort();
+    let _ = out.send((Outgoing::End, None));
     drop(out);
     // The last messages are flushed, unless the client stopped reading.
     let flushed = tokio::task::spawn_blocking(move || writer.join());

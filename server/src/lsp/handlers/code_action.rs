@@ -76,13 +76,13 @@ pub(crate) async fn code_action(
             "leanos: this editor cannot create or rename files through a code action (it declares no `workspaceEdit.resourceOperations`), so these fixes are unavailable: {}",
             skipped.join("; ")
         );
-        server.client.log_message(MessageType::INFO, &message).await;
+        server.outbox.log_message(MessageType::INFO, &message).await;
         // Said to the user once per session: a log line alone goes unseen
         // in editors that discard it (eglot).
         let first = !std::mem::replace(&mut server.lock().told_no_file_operations, true);
         if first {
             server
-                .client
+                .outbox
                 .show_message(MessageType::WARNING, message)
                 .await;
         }

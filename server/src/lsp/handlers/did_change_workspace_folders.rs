@@ -7,6 +7,7 @@ use tower_lsp_server::ls_types::*;
 use crate::lsp::convert;
 use crate::lsp::handlers::initialize::{is_leanos_folder, refuse_folders};
 use crate::lsp::handlers::log_roots;
+use crate::lsp::outbox::Publication;
 use crate::lsp::server::Backend;
 use crate::lsp::session::root_of_folder;
 
@@ -48,12 +49,12 @@ pub(crate) async fn did_change_workspace_folders(
     }
     refuse_folders(server, &refused).await;
     log_roots(server, &chosen).await;
-    for uri in cleared {
-        server
-            .client
-            .publish_diagnostics(uri, Vec::new(), None)
-            .await;
-    }
+    let serialized = server.outbox.serializes();
+    let cleared = cleared
+        .into_iter()
+        .filter_map(|uri| Publication::new(serialized, uri, Vec::new(), None))
+        .collect();
+    server.outbox.publish(cleared).await;
     // The new roots are scanned beside the notification.
     let this = server.clone();
     tokio::spawn(async move { this.scan(false).await });

@@ -30,7 +30,7 @@ pub(in crate::lsp) async fn refuse_folders(server: &Backend, refused: &[std::pat
         );
         tracing::warn!("{message}");
         server
-            .client
+            .outbox
             .show_message(MessageType::WARNING, message)
             .await;
     }

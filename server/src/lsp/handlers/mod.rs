@@ -55,7 +55,7 @@ pub(in crate::lsp) async fn log_roots(
         };
         tracing::info!("{message}");
         server
-            .client
+            .outbox
             .log_message(tower_lsp_server::ls_types::MessageType::INFO, message)
             .await;
     }

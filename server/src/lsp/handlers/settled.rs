@@ -106,8 +106,8 @@ pub(crate) async fn settled(server: &Backend) -> Result<serde_json::Value> {
     let count = server.settled.fetch_add(1, Ordering::SeqCst) + 1;
     let params = serde_json::json!({ "settled": count });
     server
-        .client
-        .send_notification::<SettledNotification>(params.clone())
+        .outbox
+        .notify::<SettledNotification>(params.clone())
         .await;
     Ok(params)
 }
