@@ -177,13 +177,26 @@ impl Backend {
                 self.publish_chunk(&job, chunk, generation, unit).await;
             }
         }
-        {
+        let to_watch: Vec<(PathBuf, crate::load::Stamps)> = {
             let mut session = self.lock();
             for workspace in session.workspaces.iter_mut() {
                 workspace.passes.remove(&generation);
                 if workspace.passes.is_empty() {
                     workspace.applied.clear();
                 }
+            }
+            session
+                .workspaces
+                .iter_mut()
+                .filter(|w| w.ready && w.passes.is_empty() && w.pending.is_empty())
+                .filter_map(|w| Some((w.root.clone(), w.watch_after_publishing.take()?)))
+                .collect()
+        };
+        // Started while this pass still counts as busy: `leanos/settled`
+        // waits for the catch-up too.
+        for (root, stamps) in to_watch {
+            if let Some(registration) = self.watch_root(&root) {
+                self.catch_up_after(registration, root, stamps);
             }
         }
         let counts = {

@@ -135,12 +135,12 @@ impl Backend {
             let mut session = self.lock();
             if let Some(workspace) = session.workspaces.iter_mut().find(|w| w.root == root) {
                 workspace.install(snapshot, ticket);
+                if watch {
+                    workspace.watch_after_publishing = Some(stamps);
+                }
             }
             self.schedule_after(&mut session, std::time::Duration::ZERO);
             drop(session);
-            if let Some(registration) = watch.then(|| self.watch_root(&root)).flatten() {
-                self.catch_up_after(registration, root, stamps);
-            }
         }
         let summary = summaries.join("; ");
         let counts = {
