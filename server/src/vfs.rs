@@ -263,6 +263,16 @@ pub const SKIPPED_DIRS: &[&str] = &[
 /// exists for resolution and navigation, and a folder holding only
 /// `.gitkeep` exists. `ignored` filters further.
 pub fn walk(root: &Path, ignored: &(dyn Fn(&str) -> bool + Sync)) -> WalkResult {
+    walk_keeping(root, ignored, &|_| true)
+}
+
+/// [`walk`], listing only the files `keep` accepts (it sees every file
+/// walked, each once, on any thread): the others are walked, not listed.
+pub fn walk_keeping(
+    root: &Path,
+    ignored: &(dyn Fn(&str) -> bool + Sync),
+    keep: &(dyn Fn(&str) -> bool + Sync),
+) -> WalkResult {
     let found: Mutex<WalkResult> = Mutex::new(WalkResult::default());
     let walker = ignore::WalkBuilder::new(root)
         .follow_links(false)
@@ -333,7 +343,7 @@ pub fn walk(root: &Path, ignored: &(dyn Fn(&str) -> bool + Sync)) -> WalkResult 
             }
             if file_type.is_dir() {
                 flush.local.dirs.push(relative);
-            } else if file_type.is_file() {
+            } else if file_type.is_file() && keep(&relative) {
                 flush.local.files.push(relative);
             }
             ignore::WalkState::Continue

@@ -6,6 +6,7 @@
 pub mod capabilities;
 mod changes;
 pub mod convert;
+mod dependents;
 pub mod document;
 pub mod framing;
 mod handlers;

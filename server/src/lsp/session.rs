@@ -2,7 +2,7 @@
 //! documents, pending and published diagnostics) and what the client
 //! negotiated. It lives behind the server's one mutex.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -14,6 +14,7 @@ use crate::ingest::{Content, Kind, Policy};
 use crate::line_index::ColumnUnit;
 use crate::lsp::capabilities::ClientFlags;
 use crate::lsp::convert;
+use crate::lsp::dependents::Dependents;
 use crate::lsp::document::Document;
 use crate::lsp::moves::RelatedSpan;
 use crate::lsp::survey::RelatedSpans;
@@ -67,7 +68,7 @@ pub(in crate::lsp) struct Workspace {
     /// diagnosed with it when those lines moved with its text.
     /// Paths are the snapshot's, shared (a learning's path is held once,
     /// not once per map: thousands of learnings point into the Canvas).
-    related_into: HashMap<SmolStr, BTreeMap<SmolStr, RelatedSpan>>,
+    related_into: HashMap<SmolStr, Dependents>,
     /// File -> what its last computed diagnostics' related information
     /// points into, when it points into any file (the inverse of
     /// `related_into`).
@@ -255,12 +256,7 @@ impl Workspace {
         };
         for (target, span) in targets {
             let dependents = self.related_into.entry(target).or_default();
-            match dependents.get_mut(path) {
-                Some(old) => *old = span,
-                None => {
-                    dependents.insert(key.clone(), span);
-                }
-            }
+            dependents.insert(key.clone(), span);
         }
         if !empty {
             let of = RelatedOf {
