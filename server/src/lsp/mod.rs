@@ -4,6 +4,7 @@
 //! on stdio and decides the exit status.
 
 pub mod capabilities;
+mod catch_ups;
 mod changes;
 pub mod convert;
 mod dependents;

@@ -15,6 +15,7 @@ use notify::Watcher as _;
 
 use crate::config::WatcherMode;
 use crate::load::Stamps;
+use crate::lsp::catch_ups::{self, CatchUps};
 use crate::lsp::server::Backend;
 use crate::vfs::Stamp;
 
@@ -26,11 +27,10 @@ const SETTLE: Duration = Duration::from_millis(100);
 pub(in crate::lsp) struct DiskWatcher {
     watcher: notify::RecommendedWatcher,
     roots: Vec<(PathBuf, ignore::gitignore::Gitignore)>,
-    /// Roots being registered, or registered and waiting for their
-    /// catch-up walk: events lost for them (the kernel's queue overflows
-    /// while a large tree is registered and the scan opens every file)
-    /// are found by that walk, with no second scan.
-    awaiting_catch_up: BTreeSet<PathBuf>,
+    /// Roots being registered or caught up with: events lost for them
+    /// (the kernel's queue overflows while a large tree is registered)
+    /// are found by the catch-up's walks, with no second scan.
+    catch_ups: CatchUps,
 }
 
 impl std::fmt::Debug for DiskWatcher {
@@ -155,6 +155,12 @@ fn missed_changes(
     changed.into_iter().collect()
 }
 
+/// Runs `f` on the watcher's catch-up records, under its lock.
+fn with_catch_ups<R>(disk: &Mutex<DiskWatcher>, f: impl FnOnce(&mut CatchUps) -> R) -> R {
+    let mut disk = disk.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    f(&mut disk.catch_ups)
+}
+
 impl Backend {
     /// Starts watching `root` with the server's own watcher (creating the
     /// watcher on first use); logs and gives up when the platform's
@@ -199,7 +205,7 @@ impl Backend {
                     let disk = Arc::new(Mutex::new(DiskWatcher {
                         watcher,
                         roots: Vec::new(),
-                        awaiting_catch_up: BTreeSet::new(),
+                        catch_ups: CatchUps::default(),
                     }));
                     session.watcher = Some(disk.clone());
                     let this = self.clone();
@@ -215,10 +221,10 @@ impl Backend {
             if disk.roots.iter().any(|(r, _)| *r == root) {
                 return false;
             }
-            disk.awaiting_catch_up.insert(root.clone());
+            disk.catch_ups.registering(&root);
             if let Err(error) = disk.watcher.watch(&root, notify::RecursiveMode::Recursive) {
                 tracing::warn!("cannot watch {}: {error}", root.display());
-                disk.awaiting_catch_up.remove(&root);
+                disk.catch_ups.end(&root);
                 return false;
             }
             let (gitignore, _) = ignore::gitignore::Gitignore::new(root.join(".gitignore"));
@@ -251,15 +257,32 @@ impl Backend {
         });
     }
 
-    /// The walk and hand-over of [`Backend::catch_up_after`].
+    /// The walks and hand-overs of [`Backend::catch_up_after`]: walks
+    /// again while events were lost during the last walk (it may have
+    /// passed the file they were about), at most [`catch_ups::WALKS`]
+    /// times, then scans the root again.
     async fn catch_up(&self, root: PathBuf, stamps: Stamps) {
-        let disk = self.lock().watcher.clone();
-        if let Some(disk) = disk {
-            // From here, a lost event may fall after the walk passed its
-            // file: it needs a full scan again.
-            let mut disk = disk.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            disk.awaiting_catch_up.remove(&root);
+        let Some(disk) = self.lock().watcher.clone() else {
+            return;
+        };
+        let stamps = Arc::new(stamps);
+        for _ in 0..catch_ups::WALKS {
+            with_catch_ups(&disk, |c| c.walk(&root));
+            self.catch_up_walk(&root, stamps.clone()).await;
+            if !with_catch_ups(&disk, |c| c.lost_while_walking(&root)) {
+                with_catch_ups(&disk, |c| c.end(&root));
+                return;
+            }
+            tracing::debug!("file events were lost while catching up: walking again");
         }
+        with_catch_ups(&disk, |c| c.end(&root));
+        tracing::warn!("file events were lost while catching up, again and again: re-indexing");
+        self.scan(true).await;
+    }
+
+    /// One walk of a catch-up: hands the change path what changed under
+    /// `root` since its scan read it (`stamps`).
+    async fn catch_up_walk(&self, root: &Path, stamps: Arc<Stamps>) {
         // What the index knows as the walk starts: a change it applies
         // meanwhile is at worst handed over again, which reads the file
         // again.
@@ -272,7 +295,7 @@ impl Backend {
         else {
             return;
         };
-        let walk_root = root.clone();
+        let walk_root = root.to_path_buf();
         let walked =
             tokio::task::spawn_blocking(move || missed_since(&walk_root, &ignore, &stamps, &known))
                 .await;
@@ -288,7 +311,7 @@ impl Backend {
         );
         let absolute = changed
             .into_iter()
-            .map(|path| crate::paths::absolute_path(&root, &path))
+            .map(|path| crate::paths::absolute_path(root, &path))
             .collect();
         self.apply_disk_changes(absolute).await;
     }
@@ -317,10 +340,11 @@ impl Backend {
             let events: Vec<notify::Event> = batch.into_iter().filter_map(Result::ok).collect();
             if events.iter().any(notify::Event::need_rescan) {
                 let covered = {
-                    let disk = disk.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                    disk.roots
-                        .iter()
-                        .all(|(root, _)| disk.awaiting_catch_up.contains(root))
+                    let mut disk = disk.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                    let DiskWatcher {
+                        roots, catch_ups, ..
+                    } = &mut *disk;
+                    catch_ups.events_lost(roots.iter().map(|(root, _)| root.as_path()))
                 };
                 if covered {
                     tracing::debug!(
