@@ -1958,3 +1958,69 @@ async fn diagnostics_link_to_their_rule_page_when_one_is_published() {
         );
     }
 }
+
+/// A value of `/proc/sys/fs/inotify/<name>`, if it can be read.
+fn inotify_limit(name: &str) -> Option<usize> {
+    std::fs::read_to_string(format!("/proc/sys/fs/inotify/{name}"))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Registering the server's own watcher on more folders than the kernel's
+/// event queue holds overflows it (the watcher's thread opens every folder
+/// and reads no event until it is done; the overflow is read once the
+/// catch-up has begun). The catch-up covers the loss: the root is not read
+/// again (one `indexing` status, not two).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_overflow_while_the_watcher_registers_is_caught_up_not_rescanned() {
+    let (Some(queue), Some(watches)) = (
+        inotify_limit("max_queued_events"),
+        inotify_limit("max_user_watches"),
+    ) else {
+        eprintln!("skipped: no inotify limits to read (not Linux?)");
+        return;
+    };
+    let folders = queue + 2_000;
+    if folders > 40_000 || watches < folders + 1_000 {
+        eprintln!(
+            "skipped: an event queue of {queue} and {watches} watches make no overflow \
+             possible within 40,000 folders"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "leanos.toml", "watcher = \"server\"\n");
+    write(root, "strategy/canvas/10-assumptions.md", CANVAS);
+    write(
+        root,
+        PROBE,
+        "# Stage 2: Hypothesis\n\nTests: A4 - the probe\n",
+    );
+    for i in 0..folders {
+        std::fs::create_dir_all(root.join(format!("archive/{}/{i}", i % 100))).unwrap();
+    }
+    let mut client = Client::new(root);
+    client.initialize(json!({})).await;
+    let mut indexing = 0;
+    // Settled twice, a moment apart: a loss read late would start a
+    // rescan after the first.
+    for _ in 0..2 {
+        let token = client.result("leanos/settled", Value::Null).await["settled"].clone();
+        loop {
+            match client.next_any().await {
+                (method, params) if method == "leanos/status" => {
+                    indexing += usize::from(params["state"] == "indexing");
+                }
+                (method, params) if method == "leanos/settled" && params["settled"] == token => {
+                    break
+                }
+                _ => {}
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert_eq!(indexing, 1, "the root was read again");
+}

@@ -94,7 +94,7 @@ fn walk_changed(
 }
 
 /// What [`missed_changes`] finds, walking `root` once in the common case:
-/// a file the index `known`s whose stamp is unchanged is counted, not
+/// a file the index knows (`known`) whose stamp is unchanged is counted, not
 /// listed, so a catch-up that finds little holds no list of the root's
 /// files (66,463 at 10,000 threads). When the walk saw fewer known files
 /// than the index knows (one is gone, or is an open document never saved)
