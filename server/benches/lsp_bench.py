@@ -31,7 +31,10 @@ keystroke:   once every diagnostic is published (`leanos/settled`), opens
              and how many other files each keystroke republished.
 peer mode:   spawn -> initialize -> first non-empty textDocument/definition
              on a markdown link ("ready"), then definition latency p50/p99
-             and peak RSS, for servers such as iwes.
+             and peak RSS, for servers such as iwes. --link TARGET sets the
+             link's target (default ../../marketing/t9/1-input.md, relative
+             to the file; markdown-oxide resolves only links from the root:
+             --link threads/marketing/t9/1-input.md).
 
 --log FILE runs the server with LEANOS_LOG=debug, its stderr going to FILE,
 and prints when its log shows the scan's steps (watcher registered, walk,
@@ -44,7 +47,7 @@ Usage:
   lsp_bench.py leanos SERVER WORKSPACE [--edits N] [--log FILE] [--client-watches]
   lsp_bench.py first SERVER WORKSPACE [--runs N] [--open | --closed] [--log FILE] [--client-watches]
   lsp_bench.py keystroke SERVER WORKSPACE [--edits N] [--file PATH] [--log FILE]
-  lsp_bench.py peer SERVER WORKSPACE [--requests N] [-- ARGS...]
+  lsp_bench.py peer SERVER WORKSPACE [--requests N] [--link TARGET] [-- ARGS...]
 """
 
 import json
@@ -490,12 +493,12 @@ def bench_keystroke(server, root, edits, relative, log=None):
     conn.close()
 
 
-def bench_peer(command, root, requests):
+def bench_peer(command, root, requests, link="../../marketing/t9/1-input.md"):
     conn = Connection(command, root)
     capabilities = {"textDocument": {"definition": {"linkSupport": False}}}
     t_init = initialize(conn, root, capabilities) - conn.started
     path = root / "threads/sales/t8/1-input.md"
-    text = "# Stage 1\n\nSee [next](../../marketing/t9/1-input.md).\n"
+    text = f"# Stage 1\n\nSee [next]({link}).\n"
     uri = path.as_uri()
     conn.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}})
     params = {"textDocument": {"uri": uri}, "position": {"line": 2, "character": 6}}
@@ -536,6 +539,7 @@ def main(argv):
     open_document = True
     client_watches = False
     relative = "strategy/canvas/10-assumptions.md"
+    link = "../../marketing/t9/1-input.md"
     while rest:
         option = rest.pop(0)
         if option in ("--edits", "--requests", "--runs") and rest:
@@ -548,6 +552,8 @@ def main(argv):
             client_watches = True
         elif option == "--file" and rest:
             relative = rest.pop(0)
+        elif option == "--link" and rest:
+            link = rest.pop(0)
         else:
             print(__doc__, file=sys.stderr)
             return 2
@@ -558,7 +564,7 @@ def main(argv):
     elif mode == "first":
         bench_first(server, root, count, open_document, log, client_watches)
     else:
-        bench_peer([server, *extra], root, count)
+        bench_peer([server, *extra], root, count, link)
     return 0
 
 
