@@ -204,8 +204,21 @@ impl Snapshot {
                 affected.extend(files.iter().map(|p| p.to_string()));
             }
         }
-        // Goals: files citing a goal whose definition changed.
-        if old_facts.goal != new_facts.goal {
+        // Goals: files citing a goal whose definition changed as their
+        // rules read it (`goal-unknown`: its id, its subgoals' ids, and
+        // the range its related information points at, the file's first
+        // heading). Its title, status and the subgoals' ranges are for
+        // hover, completion and navigation, computed on request: a
+        // keystroke in a subgoal reached every thread citing the goal.
+        type GoalKey<'a> = (&'a str, Vec<&'a str>, crate::syntax::ByteRange);
+        fn goal_key(f: &FileFacts) -> Option<GoalKey<'_>> {
+            f.goal.as_ref().map(|g| {
+                let subgoals = g.subgoals.iter().map(|(id, _)| id.as_str());
+                let anchor = f.headings.first().map_or(&f.first_line, |h| &h.range);
+                (g.id.as_str(), subgoals.collect(), anchor.clone())
+            })
+        }
+        if goal_key(old_facts) != goal_key(new_facts) {
             for goal in old_facts.goal.iter().chain(new_facts.goal.iter()) {
                 if let Some(files) = self.goal_refs.get(&goal.id) {
                     affected.extend(files.iter().map(|p| p.to_string()));
@@ -323,6 +336,29 @@ Tests: A9 - z
         for path in reached {
             assert!(affected.contains(*path), "{path} not in {affected:?}");
         }
+    }
+
+    /// A goal edit reaches the threads citing the goal when what their
+    /// rules read of it changed (its id, its subgoals' ids, its first
+    /// heading's range), not for a subgoal's title or status.
+    #[test]
+    fn a_goal_edit_reaches_its_citing_threads_when_their_rules_read_it() {
+        let goal = "strategy/goals/active/g-one.md";
+        let text = "---\nid: g-one\nstatus: active\n---\n# Goal: One\n\n#### SG1: first\n- **Status:** pending\n\n#### SG2: second\n";
+        let workspace = format!(
+            "//- /{goal}\n{text}//- /threads/sales/a/1-input.md\n---\ngoal_id: g-one\n---\n# Input\n//- /threads/sales/b/1-input.md\n**Goal:** g-one (SG2: Second)\n"
+        );
+        let edited = |old: &str, new: &str| format!("//- /{goal}\n{}", text.replace(old, new));
+        let citing = [
+            goal,
+            "threads/sales/a/1-input.md",
+            "threads/sales/b/1-input.md",
+        ];
+        check_affected(&workspace, &edited("SG1: first", "SG1: first one"), &[goal]);
+        check_affected(&workspace, &edited("pending", "done"), &[goal]);
+        check_affected(&workspace, &edited("SG2: second", "SG3: second"), &citing);
+        check_affected(&workspace, &edited("id: g-one", "id: g-two"), &citing);
+        check_affected(&workspace, &edited("# Goal: One", "# Goal: One!"), &citing);
     }
 
     #[test]
