@@ -29,6 +29,13 @@ keystroke:   once every diagnostic is published (`leanos/settled`), opens
              per keystroke (user + system, /proc, summed over the edits and
              everything each one set off, the debounce's idle wait aside),
              and how many other files each keystroke republished.
+storm mode:  once settled, rewrites N hypothesis files on disk at once (a
+             branch switch; default 2,000), each citing an unknown `A999`,
+             and reports the time from the last write until every one has
+             published it, and whether the server's diagnostics of those
+             files then equal `check`'s; the files are written back after.
+             The server watches the root itself unless --client-watches
+             (then the client reports the changes, as VS Code does).
 peer mode:   spawn -> initialize -> first non-empty textDocument/definition
              on a markdown link ("ready"), then definition latency p50/p99
              and peak RSS, for servers such as iwes. --link TARGET sets the
@@ -47,6 +54,7 @@ Usage:
   lsp_bench.py leanos SERVER WORKSPACE [--edits N] [--log FILE] [--client-watches]
   lsp_bench.py first SERVER WORKSPACE [--runs N] [--open | --closed] [--log FILE] [--client-watches]
   lsp_bench.py keystroke SERVER WORKSPACE [--edits N] [--file PATH] [--log FILE]
+  lsp_bench.py storm SERVER WORKSPACE [--files N] [--log FILE] [--client-watches]
   lsp_bench.py peer SERVER WORKSPACE [--requests N] [--link TARGET] [-- ARGS...]
 """
 
@@ -493,6 +501,61 @@ def bench_keystroke(server, root, edits, relative, log=None):
     conn.close()
 
 
+def bench_storm(server, root, count, client_watches, log=None):
+    paths = sorted(root.glob("threads/*/*/2-hypothesis.md"))[:count]
+    originals = {path: path.read_text() for path in paths}
+    conn = Connection([server], root, log)
+    initialize(conn, root, leanos_capabilities(client_watches))
+    settle(conn)
+    try:
+        for path in paths:
+            path.write_text(originals[path].replace("Tests: ", "Tests: A999, ", 1))
+        written = time.perf_counter()
+        if client_watches:
+            conn.notify("workspace/didChangeWatchedFiles",
+                        {"changes": [{"uri": path.as_uri(), "type": 2} for path in paths]})
+        waiting = {path.as_uri() for path in paths}
+        shown = {}
+        done = None
+        for at, message in conn.messages():
+            if message.get("method") == "textDocument/publishDiagnostics":
+                params = message["params"]
+                shown[params["uri"]] = params["diagnostics"]
+                if params["uri"] in waiting and "A999" in json.dumps(params["diagnostics"]):
+                    waiting.discard(params["uri"])
+                    if not waiting:
+                        done = at
+                        break
+        # Until settled, still reading what is shown.
+        request_id = conn.request("leanos/settled", None)
+        token, notified = None, set()
+        for _, message in conn.messages():
+            if message.get("id") == request_id and "method" not in message:
+                token = message["result"]["settled"]
+            elif message.get("method") == "textDocument/publishDiagnostics":
+                shown[message["params"]["uri"]] = message["params"]["diagnostics"]
+            elif message.get("method") == "leanos/settled":
+                notified.add(message["params"]["settled"])
+            if token is not None and token in notified:
+                break
+        expected = json.loads(subprocess.run(
+            [server, "check", str(root), "--format", "json"], capture_output=True, text=True
+        ).stdout)
+        counts = {path.as_uri(): 0 for path in paths}
+        for diagnostic in expected:
+            uri = (root / diagnostic["path"]).as_uri()
+            if uri in counts:
+                counts[uri] += 1
+        agree = sum(1 for uri, n in counts.items() if len(shown.get(uri, [])) == n)
+    finally:
+        for path, text in originals.items():
+            path.write_text(text)
+    say(f"{len(paths)} files rewritten; all published {(done - written) * 1000:.0f} ms after the last write")
+    say(f"files whose diagnostics equal check's: {agree} of {len(paths)}")
+    say(f"peak RSS: {conn.peak_rss_mb():.0f} MB")
+    conn.close()
+
+
 def bench_peer(command, root, requests, link="../../marketing/t9/1-input.md"):
     conn = Connection(command, root)
     capabilities = {"textDocument": {"definition": {"linkSupport": False}}}
@@ -525,11 +588,11 @@ def bench_peer(command, root, requests, link="../../marketing/t9/1-input.md"):
 
 
 def main(argv):
-    if len(argv) < 4 or argv[1] not in ("leanos", "first", "keystroke", "peer"):
+    if len(argv) < 4 or argv[1] not in ("leanos", "first", "keystroke", "storm", "peer"):
         print(__doc__, file=sys.stderr)
         return 2
     mode, server, root = argv[1], argv[2], Path(argv[3]).resolve()
-    count = 3 if mode == "first" else 40
+    count = {"first": 3, "storm": 2000}.get(mode, 40)
     extra = []
     rest = argv[4:]
     if "--" in rest:
@@ -542,7 +605,7 @@ def main(argv):
     link = "../../marketing/t9/1-input.md"
     while rest:
         option = rest.pop(0)
-        if option in ("--edits", "--requests", "--runs") and rest:
+        if option in ("--edits", "--requests", "--runs", "--files") and rest:
             count = int(rest.pop(0))
         elif option == "--log" and rest:
             log = Path(rest.pop(0)).resolve()
@@ -563,6 +626,8 @@ def main(argv):
         bench_keystroke(server, root, count, relative, log)
     elif mode == "first":
         bench_first(server, root, count, open_document, log, client_watches)
+    elif mode == "storm":
+        bench_storm(server, root, count, client_watches, log)
     else:
         bench_peer([server, *extra], root, count, link)
     return 0

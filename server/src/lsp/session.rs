@@ -334,14 +334,18 @@ impl Workspace {
 
     /// Drops from the index every closed file under the folder at `path`
     /// (source files and link targets alike), for a folder that is gone.
+    /// The paths under it are looked up in order, from the prefix: every
+    /// file of a storm (a branch switch changing 2,000 files) is asked
+    /// this, and a pass over all 66,463 paths for each took 7 s.
     pub(in crate::lsp) fn remove_under(&mut self, path: &str) {
+        use std::ops::Bound;
         let prefix = format!("{path}/");
-        let under: Vec<String> = self
-            .snapshot
-            .paths
-            .iter()
-            .chain(self.snapshot.files.keys())
-            .filter(|p| p.starts_with(&prefix))
+        let from = (Bound::Included(prefix.as_str()), Bound::Unbounded);
+        let paths = self.snapshot.paths.range::<_, str>(from);
+        let files = self.snapshot.files.range::<_, str>(from).map(|(p, _)| p);
+        let under: BTreeSet<String> = paths
+            .take_while(|p| p.starts_with(&prefix))
+            .chain(files.take_while(|p| p.starts_with(&prefix)))
             .filter(|p| !self.open.contains_key(p.as_str()))
             .map(|p| p.to_string())
             .collect();
