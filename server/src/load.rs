@@ -151,15 +151,11 @@ pub fn load_workspace_stamped(root: &Path, settings: &Settings) -> (Snapshot, Lo
     let stamps = Mutex::new(Vec::new());
     let (snapshot, stats) = load(root, settings, Some(&stamps));
     // Each path as the file table holds it: the read's copy is dropped.
-    let shared = |path: String| match snapshot.files.get(path.as_str()) {
-        Some(file) => file.path.clone(),
-        None => SmolStr::from(path),
-    };
     let stamps = stamps
         .into_inner()
         .unwrap_or_default()
         .into_iter()
-        .map(|(path, stamp)| (shared(path), stamp))
+        .map(|(path, stamp)| (snapshot.shared_path(&path), stamp))
         .collect();
     (snapshot, stats, stamps)
 }

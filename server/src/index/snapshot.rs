@@ -189,6 +189,15 @@ impl Snapshot {
         self.files_in(self.threads.get(thread))
     }
 
+    /// `path` as the file table holds it (its text shared with the table's
+    /// key), or a new one when no file has that path.
+    pub fn shared_path(&self, path: &str) -> smol_str::SmolStr {
+        match self.files.get(path) {
+            Some(file) => file.path.clone(),
+            None => smol_str::SmolStr::new(path),
+        }
+    }
+
     /// The source files of a table's path set (none for a missing key), in
     /// path order: `snapshot.files_in(snapshot.goal_refs.get(id))`.
     pub fn files_in<'a>(

@@ -140,32 +140,40 @@ impl Outbox {
 
     /// Sends `publications` in order.
     pub async fn publish(&self, publications: Vec<Publication>) {
-        let mut publications = publications.into_iter().peekable();
-        while publications.peek().is_some() {
-            let batch = publications.by_ref().take(CLIENT_BATCH).map(|publication| {
-                let this = self.clone();
-                async move {
-                    match (publication, &this.outlet) {
-                        (Publication::Serialized(body), Some(outlet)) => {
-                            outlet.send(body).await;
-                        }
-                        (Publication::Params(params), _) => {
-                            this.notify::<notification::PublishDiagnostics>(params)
-                                .await;
-                        }
-                        (Publication::Serialized(_), None) => {
-                            tracing::error!("a serialised publication without a writer");
+        let Some(outlet) = &self.outlet else {
+            // In batches: each send has its own slot in tower-lsp's queue,
+            // so a batch goes out without a thread switch per message.
+            let mut publications = publications.into_iter().peekable();
+            while publications.peek().is_some() {
+                let batch = publications.by_ref().take(CLIENT_BATCH).map(|publication| {
+                    let client = self.client.clone();
+                    async move {
+                        match publication {
+                            Publication::Params(params) => {
+                                client
+                                    .send_notification::<notification::PublishDiagnostics>(params)
+                                    .await;
+                            }
+                            Publication::Serialized(_) => {
+                                tracing::error!("a serialised publication without a writer");
+                            }
                         }
                     }
-                }
-            });
-            if self.outlet.is_some() {
-                // One at a time: each waits only for its place in the queue.
-                for send in batch {
-                    send.await;
-                }
-            } else {
+                });
                 futures::future::join_all(batch).await;
+            }
+            return;
+        };
+        // One at a time: each waits only for its place in the queue.
+        for publication in publications {
+            match publication {
+                Publication::Serialized(body) => {
+                    outlet.send(body).await;
+                }
+                Publication::Params(params) => {
+                    self.notify::<notification::PublishDiagnostics>(params)
+                        .await;
+                }
             }
         }
     }

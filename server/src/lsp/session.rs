@@ -211,15 +211,6 @@ impl Workspace {
         }
     }
 
-    /// `path` as the snapshot's file table holds it (its text shared), or
-    /// a copy when the snapshot has no such file.
-    fn shared_path(&self, path: &str) -> SmolStr {
-        match self.snapshot.files.get(path) {
-            Some(file) => file.path.clone(),
-            None => SmolStr::new(path),
-        }
-    }
-
     /// Records the files the diagnostics just computed for `path` point
     /// into, and where (see `related_into`). The common case, the same
     /// targets as before (a keystroke in a Canvas section whose entries
@@ -230,11 +221,11 @@ impl Workspace {
             return;
         }
         let (hash, empty) = (spans.hash, spans.is_empty());
-        let key = self.shared_path(path);
+        let key = self.snapshot.shared_path(path);
         let targets: Vec<(SmolStr, RelatedSpan)> = spans
             .into_map()
             .into_iter()
-            .map(|(target, span)| (self.shared_path(&target), span))
+            .map(|(target, span)| (self.snapshot.shared_path(&target), span))
             .collect();
         let old = self.related_of.remove(path).map(|of| of.targets);
         let old = old.unwrap_or_default();
