@@ -1,15 +1,18 @@
 //! The `session` target: a protocol session against the in-process server
 //! (`Backend::service`): files on disk in a temporary root, `initialize`,
 //! then a sequence of open, change, close, save, disk writes and deletes
-//! reported as watched-file events, and requests; then `leanos/settled`.
+//! reported as watched-file events, client settings changes, the root
+//! leaving and rejoining the workspace folders, and requests; then
+//! `leanos/settled`.
 //!
 //! Checks: no panic (counted by a panic hook: the server catches its
 //! handlers' panics and answers an error, so a response alone does not
 //! tell); a response to every request
 //! within [`ANSWER_LIMIT`] (else a hang was found); and once settled, the
 //! diagnostics the server last published for every file equal those of a
-//! fresh load of the same root with the open documents' texts (codes,
-//! messages, severities and UTF-16 ranges).
+//! fresh load of the same root with the client's last settings and the
+//! open documents' texts (codes, messages, severities and UTF-16 ranges),
+//! or nothing at all while the root is out of the workspace folders.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,7 +28,7 @@ use tower_lsp_server::jsonrpc::{Request, Response};
 use tower_lsp_server::LspService;
 
 use leanos_lsp::analysis::diagnostics::workspace_diagnostics;
-use leanos_lsp::config::Settings;
+use leanos_lsp::config::parse_client_settings;
 use leanos_lsp::ingest::{Content, Policy};
 use leanos_lsp::lsp::Backend;
 
@@ -77,6 +80,14 @@ pub enum Step {
         line: u32,
         character: u32,
     },
+    /// The client's `leanos` settings become `value`:
+    /// `workspace/didChangeConfiguration`, and the client's answer to
+    /// `workspace/configuration` from then on.
+    Settings { value: Value },
+    /// `workspace/didChangeWorkspaceFolders`: the root leaves the
+    /// workspace folders (`present` false) or joins them again (sent
+    /// whatever the folders are, so a root can be removed twice).
+    Folder { present: bool },
 }
 
 /// A whole session: the files on disk before it starts, then the steps.
@@ -161,11 +172,14 @@ fn floor(text: &str, offset: usize) -> usize {
     offset
 }
 
-/// What the client knows: the files on disk and the open documents.
+/// What the client knows: the files on disk, the open documents, its
+/// settings and whether the root is a workspace folder.
 #[derive(Default)]
 struct Model {
     disk: BTreeMap<String, Vec<u8>>,
     open: BTreeMap<String, (String, i32)>,
+    settings: Value,
+    root_removed: bool,
 }
 
 struct Client {
@@ -175,6 +189,9 @@ struct Client {
     root: PathBuf,
     /// URI -> the diagnostics of its last non-empty publication.
     published: BTreeMap<String, Value>,
+    /// The `leanos` settings the client answers `workspace/configuration`
+    /// with (shared with the task answering the server's requests).
+    settings: Arc<std::sync::Mutex<Value>>,
 }
 
 impl Client {
@@ -226,6 +243,11 @@ impl Client {
             json!({ "changes": [{ "uri": uri, "type": kind }] }),
         )
         .await;
+    }
+
+    /// The root as a workspace folder.
+    fn folder(&self) -> Value {
+        json!([{ "uri": self.uri("").trim_end_matches('/'), "name": "root" }])
     }
 
     async fn change(&mut self, path: &str, version: i32, change: Value) {
@@ -326,12 +348,16 @@ pub fn run(session: &Session) {
 async fn drive(root: PathBuf, mut model: Model, steps: &[Step]) {
     let (service, socket) = Backend::service();
     let (tx, incoming) = mpsc::unbounded_channel();
+    let settings = Arc::new(std::sync::Mutex::new(Value::Null));
+    let answered = settings.clone();
     tokio::spawn(async move {
         let (mut stream, mut sink) = socket.split();
         while let Some(message) = stream.next().await {
             if let Some(id) = message.id().cloned() {
                 let result = match message.method() {
-                    "workspace/configuration" => json!([null]),
+                    "workspace/configuration" => {
+                        json!([answered.lock().expect("the settings").clone()])
+                    }
                     _ => Value::Null,
                 };
                 let _ = sink.send(Response::from_ok(id, result)).await;
@@ -347,17 +373,31 @@ async fn drive(root: PathBuf, mut model: Model, steps: &[Step]) {
         next_id: 1,
         root,
         published: BTreeMap::new(),
+        settings,
     };
     // Both kinds of client: one that interprets a publication's version
     // (sent a set again for every new version) and one that does not (sent
     // a set only when it changed).
     let versions = steps.len().is_multiple_of(2);
+    // And one that the server asks for its settings
+    // (`workspace/configuration`) and one that sends them along.
+    let configuration = (steps.len() / 2).is_multiple_of(2);
     let capabilities = json!({
-        "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true }, "workspaceEdit": { "documentChanges": true } },
+        "workspace": {
+            "didChangeWatchedFiles": { "dynamicRegistration": true },
+            "workspaceEdit": { "documentChanges": true },
+            "workspaceFolders": true,
+            "configuration": configuration,
+        },
         "textDocument": { "publishDiagnostics": { "versionSupport": versions } },
     });
     let root_uri = format!("file://{}", client.root.display());
-    let params = json!({ "processId": null, "rootUri": root_uri, "capabilities": capabilities });
+    let params = json!({
+        "processId": null,
+        "rootUri": root_uri,
+        "workspaceFolders": client.folder(),
+        "capabilities": capabilities,
+    });
     let response = client.request("initialize", params).await;
     assert!(response.is_ok(), "initialize fails: {response:?}");
     client.notify("initialized", json!({})).await;
@@ -487,6 +527,30 @@ async fn perform(client: &mut Client, model: &mut Model, step: &Step) {
             let params = request_params(method, &uri, *line, *character);
             let _ = client.request(method, params).await;
         }
+        Step::Settings { value } => {
+            model.settings = value.clone();
+            *client.settings.lock().expect("the settings") = value.clone();
+            client
+                .notify(
+                    "workspace/didChangeConfiguration",
+                    json!({ "settings": { "leanos": value } }),
+                )
+                .await;
+        }
+        Step::Folder { present } => {
+            model.root_removed = !present;
+            let (added, removed) = if *present {
+                (client.folder(), json!([]))
+            } else {
+                (json!([]), client.folder())
+            };
+            client
+                .notify(
+                    "workspace/didChangeWorkspaceFolders",
+                    json!({ "event": { "added": added, "removed": removed } }),
+                )
+                .await;
+        }
     }
 }
 
@@ -511,9 +575,11 @@ fn key_of(diagnostic: &Value) -> Key {
 }
 
 /// The server's last publications against a fresh load of the same root
-/// with the open documents' texts.
+/// with the client's settings and the open documents' texts (nothing
+/// while the root is not a workspace folder).
 fn compare(client: &Client, model: &Model) {
-    let (mut fresh, _) = leanos_lsp::load::load_workspace(&client.root, &Settings::default());
+    let settings = parse_client_settings(&model.settings).0;
+    let (mut fresh, _) = leanos_lsp::load::load_workspace(&client.root, &settings);
     let config = fresh.config.clone();
     let policy = Policy::new(&config);
     for (path, (text, version)) in &model.open {
@@ -526,7 +592,12 @@ fn compare(client: &Client, model: &Model) {
         }
     }
     let mut expected: BTreeMap<String, Vec<Key>> = BTreeMap::new();
-    for (path, diagnostics) in workspace_diagnostics(&fresh) {
+    let diagnosed = if model.root_removed {
+        BTreeMap::new()
+    } else {
+        workspace_diagnostics(&fresh)
+    };
+    for (path, diagnostics) in diagnosed {
         let file = &fresh.files[path.as_str()];
         let keys = diagnostics
             .iter()

@@ -478,7 +478,34 @@ pub enum ArbitraryStep {
     Delete(u8),
     Touch(u8),
     Request(u8, u8, u8, u8),
+    /// Client settings from [`SETTINGS`].
+    Settings(u8),
+    /// Client settings as TOML text turned into JSON (any JSON string
+    /// when the text is not TOML).
+    SettingsToml(String),
+    Folder(bool),
 }
+
+/// Client settings a session switches between (JSON): each changes what
+/// is read, diagnosed or how severely, and a few are invalid.
+pub const SETTINGS: &[&str] = &[
+    "null",
+    "{}",
+    r#"{"rules": {"assumption-untested": "off", "stage-missing": "error"}}"#,
+    r#"{"rules": {"link-broken": "hint", "assumption-unknown": "off", "file-encoding": "off"}}"#,
+    r#"{"assumptions": {"prefixes": ["A", "H", "T"]}}"#,
+    r#"{"assumptions": {"prefixes": ["H"]}}"#,
+    r#"{"paths": {"canvas": "canvas", "threads": "custom/threads", "goals": "goals"}}"#,
+    r#"{"threads": {"types": ["legal", "ops"]}}"#,
+    r#"{"decisions": {"approval_threshold": 0.5}}"#,
+    r#"{"files": {"ignore": ["threads/sales/**"]}}"#,
+    r#"{"files": {"include": ["threads/**"], "exclude": ["threads/archive/**"]}}"#,
+    r#"{"files": {"max_size": 64}}"#,
+    r#"{"documentation": {"url": "https://example.org/{code}"}}"#,
+    r#"{"rules": 3}"#,
+    r#"{"unknown": {"key": true}}"#,
+    r#"{"files": {"ignore": ["[", "**"]}}"#,
+];
 
 /// A session input, decoded with `arbitrary`.
 #[derive(Debug, Arbitrary)]
@@ -560,6 +587,14 @@ impl SessionInput {
                     line: u32::from(*line % 64),
                     character: u32::from(*character),
                 },
+                ArbitraryStep::Settings(i) => Step::Settings {
+                    value: serde_json::from_str(pick(SETTINGS, *i)).expect("SETTINGS is JSON"),
+                },
+                ArbitraryStep::SettingsToml(text) => Step::Settings {
+                    value: toml::from_str(text)
+                        .unwrap_or_else(|_| serde_json::Value::String(text.clone())),
+                },
+                ArbitraryStep::Folder(present) => Step::Folder { present: *present },
             })
             .collect();
         Session { files, steps }
