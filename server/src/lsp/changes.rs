@@ -74,7 +74,7 @@ impl Backend {
                 }
                 if path == "leanos.toml" {
                     // New folders, prefixes or ignores: reload that root.
-                    workspace.ready = false;
+                    workspace.want_rescan();
                     rescan = true;
                     continue;
                 }

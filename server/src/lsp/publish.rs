@@ -31,6 +31,9 @@ pub(in crate::lsp) const PUBLISH_CHUNK: usize = 4096;
 /// identifies each open document's text (for related information's spans).
 struct Job {
     root: PathBuf,
+    /// The ticket of the scan installed when the job took its files
+    /// ([`crate::lsp::session::Workspace::scan_installed`]).
+    installed: u64,
     snapshot: Snapshot,
     pending: Vec<String>,
     versions: HashMap<String, i32>,
@@ -155,6 +158,7 @@ impl Backend {
                         .map(|pending| {
                             let job = Job {
                                 root: w.root.clone(),
+                                installed: w.scan_installed,
                                 snapshot: w.snapshot.clone(),
                                 pending,
                                 versions: versions.clone(),
@@ -313,6 +317,15 @@ impl Backend {
             let Some(workspace) = session.workspaces.iter_mut().find(|w| w.root == root) else {
                 return;
             };
+            if workspace.scan_installed != job.installed {
+                // A scan installed since this job took its files (or the
+                // root was removed and added again) queued every file of
+                // its snapshot and every file the client shows problems
+                // for: a newer pass answers for them all. Applied, this
+                // result could show a file that snapshot no longer holds
+                // (the newer pass did not visit it) until it changes.
+                return;
+            }
             // Passes overlap (a newer one starts while an older one
             // computes): a result is applied unless a newer pass already
             // applied one for the same file, which the older pass
@@ -399,5 +412,77 @@ impl Backend {
             serde_json::json!({"state": "ready", "files": files, "threads": threads, "problems": problems})
         };
         self.outbox.notify::<StatusNotification>(message).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Source;
+    use crate::lsp::session::Workspace;
+
+    /// A pass takes a snapshot's files (an invalid `leanos.toml` among
+    /// them); a scan that no longer finds that file installs before the
+    /// pass applies what it computed. The pass's result is dropped: the
+    /// install queued only what the client shows problems for, and the
+    /// file was not among them yet, so no later pass would clear it (the
+    /// session fuzz target's divergence, `fuzz/pending/` of the tenth
+    /// session).
+    #[tokio::test]
+    async fn a_pass_begun_before_a_scan_installs_applies_nothing() {
+        let (service, socket) = tower_lsp_server::LspService::new(Backend::new);
+        tokio::spawn(async move {
+            use futures::StreamExt;
+            let (mut requests, _) = socket.split();
+            while requests.next().await.is_some() {}
+        });
+        let backend = service.inner().clone();
+        let root = std::env::temp_dir().join("leanos-pass-before-install");
+        let snapshot = |toml: Option<&[u8]>| {
+            let mut sources = vec![Source::text(
+                "threads/sales/acme/1-input.md",
+                "# Stage 1: Input\n",
+            )];
+            sources.extend(toml.map(|bytes| Source {
+                path: "leanos.toml".into(),
+                content: crate::vfs::FileRead::Bytes(bytes.to_vec()),
+            }));
+            Snapshot::from_sources(&Default::default(), sources)
+        };
+        let generation = {
+            let mut session = backend.lock();
+            let mut workspace = Workspace::new(root.clone(), Default::default());
+            let ticket = workspace.start_scan();
+            workspace.install(snapshot(Some(b"\xa3-d = \n")), ticket);
+            session.workspaces.push(workspace);
+            session.generation += 1;
+            session.generation
+        };
+        // Held so the pass cannot apply before the install below.
+        let sending = backend.sending.lock().await;
+        let pass = tokio::spawn({
+            let backend = backend.clone();
+            async move { backend.publish(generation).await }
+        });
+        while !backend.lock().workspaces[0].passes.contains(&generation) {
+            tokio::task::yield_now().await;
+        }
+        let later = {
+            let mut session = backend.lock();
+            let workspace = &mut session.workspaces[0];
+            let ticket = workspace.start_scan();
+            workspace.install(snapshot(None), ticket);
+            session.generation += 1;
+            session.generation
+        };
+        drop(sending);
+        pass.await.expect("the first pass");
+        backend.publish(later).await;
+        let session = backend.lock();
+        let published = &session.workspaces[0].published;
+        assert!(
+            !published.contains_key("leanos.toml"),
+            "a file the installed snapshot does not hold is recorded as showing problems: {published:?}"
+        );
     }
 }

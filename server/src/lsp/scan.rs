@@ -20,7 +20,7 @@ impl Backend {
         let (roots, settings, progress) = {
             let mut session = self.lock();
             let mut roots: Vec<(PathBuf, u64)> = Vec::new();
-            for workspace in session.workspaces.iter_mut().filter(|w| all || !w.ready) {
+            for workspace in session.workspaces.iter_mut().filter(|w| w.wants_scan(all)) {
                 let ticket = workspace.start_scan();
                 roots.push((workspace.root.clone(), ticket));
             }
@@ -172,28 +172,57 @@ impl Backend {
             .await;
     }
 
-    pub(in crate::lsp) async fn fetch_settings(&self) {
+    /// Numbers a change of the client's settings, in the order the
+    /// client made them (taken before the handler awaits anything).
+    pub(in crate::lsp) fn number_settings_change(&self) -> u64 {
+        let mut session = self.lock();
+        session.settings_changes += 1;
+        session.settings_changes
+    }
+
+    /// Asks the client for its settings (`workspace/configuration`) and
+    /// applies them as change `number` ([`Backend::apply_settings_value`]);
+    /// false when the client has no settings to give or they changed
+    /// nothing.
+    pub(in crate::lsp) async fn fetch_settings(&self, number: u64) -> bool {
         if !self.lock().flags.configuration {
-            return;
+            return false;
         }
         let items = vec![ConfigurationItem {
             scope_uri: None,
             section: Some("leanos".into()),
         }];
         let Ok(values) = self.client.configuration(items).await else {
-            return;
+            return false;
         };
         let value = values.into_iter().next().unwrap_or(serde_json::Value::Null);
-        self.apply_settings_value(&value).await;
+        self.apply_settings_value(number, &value).await
     }
 
-    pub(in crate::lsp) async fn apply_settings_value(&self, value: &serde_json::Value) {
+    /// Makes the client's `leanos` settings `value` those in force, as
+    /// change `number` ([`Backend::number_settings_change`]), logging what
+    /// is wrong in them; true when they differ from those in force. A
+    /// change numbered before one already applied is dropped (changes are
+    /// handled beside each other, and an older one, or the client's older
+    /// answer, may come last).
+    pub(in crate::lsp) async fn apply_settings_value(
+        &self,
+        number: u64,
+        value: &serde_json::Value,
+    ) -> bool {
         let (settings, problems) = crate::config::parse_client_settings(value);
         for problem in problems {
             self.outbox
                 .log_message(MessageType::WARNING, format!("leanos: {problem}"))
                 .await;
         }
-        self.lock().settings = settings;
+        let mut session = self.lock();
+        if number <= session.settings_applied {
+            return false;
+        }
+        session.settings_applied = number;
+        let changed = session.settings != settings;
+        session.settings = settings;
+        changed
     }
 }

@@ -106,6 +106,8 @@ impl Backend {
                 unit: ColumnUnit::Utf16,
                 flags: ClientFlags::default(),
                 settings: Settings::default(),
+                settings_changes: 0,
+                settings_applied: 0,
                 generation: 0,
                 status: None,
                 told_no_file_operations: false,

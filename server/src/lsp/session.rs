@@ -36,17 +36,23 @@ pub(in crate::lsp) struct Workspace {
     /// file pending for what others changed (a Canvas entry a thread now
     /// cites) keeps its text, and what points into it stays right.
     pub(in crate::lsp) text_changed: BTreeSet<String>,
-    /// The cold scan has finished.
+    /// A scan is installed and no newer one is wanted
+    /// ([`Workspace::rescan_wanted`]): its files are diagnosed.
     pub(in crate::lsp) ready: bool,
+    /// `leanos.toml` changed on disk since the last scan of this root
+    /// started: the next scan reads the root again
+    /// ([`Workspace::wants_scan`]), even when a scan that read the old
+    /// file installs before that next scan starts.
+    rescan_wanted: bool,
     /// Scans of this root under way. Several may be (a change of
     /// `leanos.toml` starts one while the first is still reading), and
     /// they may finish in any order.
     pub(in crate::lsp) scans_in_flight: u32,
-    /// The ticket of the last scan of this root started
-    /// ([`Workspace::start_scan`]), and of the scan whose snapshot is
-    /// installed: a scan finishing after a newer one was installed read
-    /// the disk earlier, and its snapshot is dropped.
-    pub(in crate::lsp) scans_started: u64,
+    /// The ticket ([`Workspace::start_scan`]) of the scan whose snapshot
+    /// is installed (0 before the first): a scan finishing after a newer
+    /// one was installed read the disk earlier, and its snapshot is
+    /// dropped; a publish pass that took its files before the install is
+    /// dropped too (`publish.rs`).
     pub(in crate::lsp) scan_installed: u64,
     /// Paths changed on disk while a scan was reading (and applied to the
     /// installed snapshot as they changed): re-read once a snapshot is
@@ -94,6 +100,11 @@ pub(in crate::lsp) struct Workspace {
     detached: Detached,
 }
 
+/// The last scan ticket given out ([`Workspace::start_scan`]), across
+/// the process: a root removed and added again never reuses one, so work
+/// begun on its earlier snapshots is told apart from work on its new one.
+static SCAN_TICKETS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Open documents under no root, by absolute path: opened before their
 /// folder was added, or left open when their root was removed (the editor
 /// still shows them). A root added later adopts those under it, so its
@@ -139,9 +150,9 @@ impl Workspace {
     /// Counts a scan of this root as started; its ticket, for
     /// [`Workspace::install`].
     pub(in crate::lsp) fn start_scan(&mut self) -> u64 {
+        self.rescan_wanted = false;
         self.scans_in_flight += 1;
-        self.scans_started += 1;
-        self.scans_started
+        SCAN_TICKETS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
     }
 
     /// Ends a scan that failed (its reading task panicked) without a
@@ -153,6 +164,21 @@ impl Workspace {
         if self.scans_in_flight == 0 {
             self.changed_while_scanning.clear();
         }
+    }
+
+    /// Asks for this root to be read again (its `leanos.toml` changed:
+    /// new folders, prefixes or ignores): not diagnosed until a scan
+    /// started from now on is installed.
+    pub(in crate::lsp) fn want_rescan(&mut self) {
+        self.rescan_wanted = true;
+        self.ready = false;
+    }
+
+    /// Whether a scan that reads only the roots needing it (`all` false)
+    /// reads this one: never installed, or asked for
+    /// ([`Workspace::want_rescan`]) since the last scan started.
+    pub(in crate::lsp) fn wants_scan(&self, all: bool) -> bool {
+        all || !self.ready || self.rescan_wanted
     }
 
     /// Whether a scan of this root is under way.
@@ -185,8 +211,8 @@ impl Workspace {
             pending: BTreeSet::new(),
             text_changed: BTreeSet::new(),
             ready: false,
+            rescan_wanted: false,
             scans_in_flight: 0,
-            scans_started: 0,
             scan_installed: 0,
             changed_while_scanning: BTreeSet::new(),
             scanned: tokio::sync::watch::Sender::new(false),
@@ -393,7 +419,9 @@ impl Workspace {
         for path in open {
             self.relower_open(&path);
         }
-        self.ready = true;
+        // A scan asked for after this one started reads the new
+        // `leanos.toml`: until it installs, this snapshot is not diagnosed.
+        self.ready = !self.rescan_wanted;
         for path in changed {
             if self.open.contains_key(&path) {
                 continue;
@@ -421,6 +449,11 @@ pub(in crate::lsp) struct Session {
     /// Bumped on every change; a debounced publish runs only if it is
     /// still the latest.
     pub(in crate::lsp) generation: u64,
+    /// Changes of the client's settings numbered so far, and the number of
+    /// the one in force
+    /// ([`crate::lsp::server::Backend::apply_settings_value`]).
+    pub(in crate::lsp) settings_changes: u64,
+    pub(in crate::lsp) settings_applied: u64,
     /// The last `leanos/status` counts sent (files, threads, problems).
     pub(in crate::lsp) status: Option<(usize, usize, usize)>,
     /// The user was told (`window/showMessage`) that this client cannot
@@ -529,6 +562,30 @@ mod tests {
                 "newer scan installed first: {newer_first}"
             );
         }
+    }
+
+    /// `leanos.toml` changes while a scan reads the root; that scan
+    /// installs before the one the change asked for starts (the session
+    /// fuzz target's divergence: an invalid `leanos.toml`, then deleted,
+    /// kept its `config-invalid` on screen). The root is not diagnosed
+    /// from the old file's snapshot, and the next scan still reads it.
+    #[test]
+    fn a_rescan_asked_for_during_a_scan_survives_that_scans_install() {
+        let root = std::env::temp_dir().join("leanos-rescan-wanted");
+        let mut workspace = Workspace::new(root, Detached::default());
+        let first = workspace.start_scan();
+        workspace.install(snapshot_with(&[]), first);
+        assert!(workspace.ready && !workspace.wants_scan(false));
+
+        let reading_old = workspace.start_scan();
+        workspace.want_rescan();
+        workspace.install(snapshot_with(&[]), reading_old);
+        assert!(!workspace.ready, "installed from the old leanos.toml");
+        assert!(workspace.wants_scan(false), "the rescan is still owed");
+
+        let reading_new = workspace.start_scan();
+        workspace.install(snapshot_with(&[]), reading_new);
+        assert!(workspace.ready && !workspace.wants_scan(false));
     }
 
     #[test]

@@ -11,21 +11,27 @@ pub(crate) async fn did_change_configuration(
 ) {
     // Asking the client (`workspace/configuration`) and re-indexing run
     // beside the notification: a notification never waits on the client.
+    let number = server.number_settings_change();
     let this = server.clone();
     server.spawn_tracked(async move {
-        let before = this.lock().settings.clone();
-        if this.lock().flags.configuration {
-            this.fetch_settings().await;
+        let changed = if this.lock().flags.configuration {
+            this.fetch_settings(number).await
         } else {
             let value = params
                 .settings
                 .get("leanos")
                 .cloned()
                 .unwrap_or(params.settings);
-            this.apply_settings_value(&value).await;
-        }
-        let any_ready = this.lock().workspaces.iter().any(|w| w.ready);
-        if any_ready && this.lock().settings != before {
+            this.apply_settings_value(number, &value).await
+        };
+        // A root read with the old settings, or being read with them,
+        // is read again; a root not read yet will be read with the new.
+        let stale = this
+            .lock()
+            .workspaces
+            .iter()
+            .any(|w| w.ready || w.scanning());
+        if changed && stale {
             this.scan(true).await;
         }
     });

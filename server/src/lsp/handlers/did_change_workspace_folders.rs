@@ -18,6 +18,10 @@ pub(crate) async fn did_change_workspace_folders(
     let mut cleared: Vec<Uri> = Vec::new();
     let mut chosen = Vec::new();
     let mut refused = Vec::new();
+    // Held until the removed roots' sets are cleared: a publish pass that
+    // recorded a removed root's diagnostics before it went sends them
+    // first, never after the clearing.
+    let sending = server.sending.lock().await;
     {
         let mut session = server.lock();
         for removed in &params.event.removed {
@@ -55,6 +59,7 @@ pub(crate) async fn did_change_workspace_folders(
         .filter_map(|uri| Publication::new(serialized, uri, Vec::new(), None))
         .collect();
     server.outbox.publish(cleared).await;
+    drop(sending);
     // The new roots are scanned beside the notification.
     let this = server.clone();
     tokio::spawn(async move { this.scan(false).await });

@@ -40,11 +40,10 @@ pub(crate) async fn initialized(server: &Backend, _params: InitializedParams) {
         let this = server.clone();
         tokio::spawn(async move { this.scan(true).await })
     };
+    let number = server.number_settings_change();
     let this = server.clone();
     tokio::spawn(async move {
-        let before = this.lock().settings.clone();
-        this.fetch_settings().await;
-        if this.lock().settings != before {
+        if this.fetch_settings(number).await {
             tracing::info!("client settings changed the configuration: re-indexing");
             let _ = scan.await;
             this.scan(true).await;
