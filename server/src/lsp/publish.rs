@@ -485,4 +485,51 @@ mod tests {
             "a file the installed snapshot does not hold is recorded as showing problems: {published:?}"
         );
     }
+
+    /// A root removed while a pass sends what it recorded for the root:
+    /// the root goes (and its sets are cleared) only once the pass has
+    /// sent everything, never before: the pass's sets would arrive after
+    /// the clearing and stay on screen for a root that is gone.
+    #[tokio::test]
+    async fn a_root_is_removed_only_after_the_pass_sending_its_sets() {
+        let (service, _socket) = tower_lsp_server::LspService::new(Backend::new);
+        let backend = service.inner().clone();
+        let root = std::env::temp_dir().join("leanos-removed-while-sending");
+        backend
+            .lock()
+            .workspaces
+            .push(Workspace::new(root.clone(), Default::default()));
+        let folder = WorkspaceFolder {
+            uri: Uri::from_file_path(&root).expect("an absolute path"),
+            name: "root".into(),
+        };
+        let params = DidChangeWorkspaceFoldersParams {
+            event: WorkspaceFoldersChangeEvent {
+                added: Vec::new(),
+                removed: vec![folder],
+            },
+        };
+        // A pass sending.
+        let sending = backend.sending.lock().await;
+        let removal = tokio::spawn({
+            let backend = backend.clone();
+            async move {
+                crate::lsp::handlers::did_change_workspace_folders::did_change_workspace_folders(
+                    &backend, params,
+                )
+                .await
+            }
+        });
+        for _ in 0..100 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(
+            backend.lock().workspaces.len(),
+            1,
+            "the root went while a pass was sending its sets"
+        );
+        drop(sending);
+        removal.await.expect("the removal");
+        assert!(backend.lock().workspaces.is_empty());
+    }
 }

@@ -110,7 +110,7 @@ impl Backend {
             let Ok((snapshot, stats, stamps)) = loaded else {
                 if let Some(workspace) = self.lock().workspaces.iter_mut().find(|w| w.root == root)
                 {
-                    workspace.abandon_scan();
+                    workspace.abandon_scan(ticket);
                 }
                 self.outbox
                     .log_message(
@@ -134,8 +134,7 @@ impl Backend {
             summaries.push(summary);
             let mut session = self.lock();
             if let Some(workspace) = session.workspaces.iter_mut().find(|w| w.root == root) {
-                workspace.install(snapshot, ticket);
-                if watch {
+                if workspace.install(snapshot, ticket) && watch {
                     workspace.watch_after_publishing = Some(stamps);
                 }
             }

@@ -44,10 +44,12 @@ pub(in crate::lsp) struct Workspace {
     /// ([`Workspace::wants_scan`]), even when a scan that read the old
     /// file installs before that next scan starts.
     rescan_wanted: bool,
-    /// Scans of this root under way. Several may be (a change of
-    /// `leanos.toml` starts one while the first is still reading), and
-    /// they may finish in any order.
-    pub(in crate::lsp) scans_in_flight: u32,
+    /// The tickets of this root's scans under way. Several may be (a
+    /// change of `leanos.toml` starts one while the first is still
+    /// reading), and they may finish in any order. A scan whose ticket is
+    /// not here is not this workspace's: the root was removed while it
+    /// read, and this is the workspace of the root added again.
+    scans_under_way: BTreeSet<u64>,
     /// The ticket ([`Workspace::start_scan`]) of the scan whose snapshot
     /// is installed (0 before the first): a scan finishing after a newer
     /// one was installed read the disk earlier, and its snapshot is
@@ -151,17 +153,18 @@ impl Workspace {
     /// [`Workspace::install`].
     pub(in crate::lsp) fn start_scan(&mut self) -> u64 {
         self.rescan_wanted = false;
-        self.scans_in_flight += 1;
-        SCAN_TICKETS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
+        let ticket = SCAN_TICKETS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        self.scans_under_way.insert(ticket);
+        ticket
     }
 
-    /// Ends a scan that failed (its reading task panicked) without a
-    /// snapshot: no longer under way; what changed on disk while it read
-    /// was applied to the installed snapshot as it happened, so it is kept
-    /// only for the scans still under way.
-    pub(in crate::lsp) fn abandon_scan(&mut self) {
-        self.scans_in_flight = self.scans_in_flight.saturating_sub(1);
-        if self.scans_in_flight == 0 {
+    /// Ends the scan `ticket`, which failed (its reading task panicked)
+    /// without a snapshot: no longer under way; what changed on disk while
+    /// it read was applied to the installed snapshot as it happened, so it
+    /// is kept only for the scans still under way. Nothing for a ticket
+    /// this workspace did not give.
+    pub(in crate::lsp) fn abandon_scan(&mut self, ticket: u64) {
+        if self.scans_under_way.remove(&ticket) && self.scans_under_way.is_empty() {
             self.changed_while_scanning.clear();
         }
     }
@@ -183,7 +186,7 @@ impl Workspace {
 
     /// Whether a scan of this root is under way.
     pub(in crate::lsp) fn scanning(&self) -> bool {
-        self.scans_in_flight > 0
+        !self.scans_under_way.is_empty()
     }
 
     /// A root not scanned yet that adopts the `detached` documents under it.
@@ -212,7 +215,7 @@ impl Workspace {
             text_changed: BTreeSet::new(),
             ready: false,
             rescan_wanted: false,
-            scans_in_flight: 0,
+            scans_under_way: BTreeSet::new(),
             scan_installed: 0,
             changed_while_scanning: BTreeSet::new(),
             scanned: tokio::sync::watch::Sender::new(false),
@@ -398,12 +401,18 @@ impl Workspace {
     /// Ends the scan `ticket` ([`Workspace::start_scan`]): installs its
     /// snapshot, lays open documents over it, re-reads what changed on disk
     /// while it read and queues every file; unless a newer scan was
-    /// installed first, which makes this one stale (dropped).
-    pub(in crate::lsp) fn install(&mut self, snapshot: Snapshot, ticket: u64) {
-        self.scans_in_flight = self.scans_in_flight.saturating_sub(1);
+    /// installed first, which makes this one stale (dropped), or the
+    /// ticket is not this workspace's (a scan of the root before it was
+    /// removed and added again, which must neither count as this
+    /// workspace's scan nor take the changes its own scans must re-read).
+    /// Returns whether the snapshot was installed.
+    pub(in crate::lsp) fn install(&mut self, snapshot: Snapshot, ticket: u64) -> bool {
+        if !self.scans_under_way.remove(&ticket) {
+            return false;
+        }
         // Paths changed during a scan still under way may have been read
         // by it before they changed: kept for its install.
-        let changed = if self.scans_in_flight == 0 {
+        let changed = if self.scans_under_way.is_empty() {
             std::mem::take(&mut self.changed_while_scanning)
         } else {
             self.changed_while_scanning.clone()
@@ -411,7 +420,7 @@ impl Workspace {
         if ticket < self.scan_installed {
             // A newer scan was installed, and every change since it
             // applied to its snapshot: this one is older than both.
-            return;
+            return false;
         }
         self.scan_installed = ticket;
         self.snapshot = snapshot;
@@ -438,6 +447,7 @@ impl Workspace {
             .extend(self.snapshot.files.keys().map(|p| p.to_string()));
         // Files that had diagnostics and may be gone now get cleared.
         self.pending.extend(self.published.keys().cloned());
+        true
     }
 }
 
@@ -588,15 +598,40 @@ mod tests {
         assert!(workspace.ready && !workspace.wants_scan(false));
     }
 
+    /// A root removed while its scan reads, then added again: the new
+    /// workspace's scan reads; a file changes. The old scan finishing
+    /// is not the new workspace's: it neither ends the new scan nor takes
+    /// the change that scan must re-read (the session fuzz target lost a
+    /// file created then).
+    #[test]
+    fn a_scan_of_a_removed_root_does_not_install_into_the_root_added_again() {
+        let root = std::env::temp_dir().join("leanos-root-added-again");
+        let changed = "threads/sales/acme/2-hypothesis.md";
+        let mut removed = Workspace::new(root.clone(), Detached::default());
+        let before_removal = removed.start_scan();
+        drop(removed);
+        let mut added = Workspace::new(root, Detached::default());
+        let own = added.start_scan();
+        added.changed_while_scanning.insert(changed.into());
+        assert!(!added.install(snapshot_with(&[]), before_removal));
+        assert!(added.scanning() && !added.ready);
+        assert!(added.changed_while_scanning.contains(changed));
+        added.abandon_scan(before_removal);
+        assert!(added.scanning(), "its own scan is still under way");
+        assert!(added.install(snapshot_with(&[]), own));
+        assert!(!added.scanning() && added.ready);
+        assert!(added.changed_while_scanning.is_empty());
+    }
+
     #[test]
     fn a_failed_scan_ends_and_leaves_its_changes_to_the_scans_under_way() {
         let root = std::env::temp_dir().join("leanos-failed-scan");
         let changed = "threads/sales/acme/1-input.md";
         let mut workspace = Workspace::new(root, Detached::default());
-        let _failing = workspace.start_scan();
+        let failing = workspace.start_scan();
         let other = workspace.start_scan();
         workspace.changed_while_scanning.insert(changed.into());
-        workspace.abandon_scan();
+        workspace.abandon_scan(failing);
         assert!(workspace.scanning(), "the other scan is still under way");
         assert!(workspace.changed_while_scanning.contains(changed));
         workspace.install(snapshot_with(&[]), other);
@@ -605,9 +640,9 @@ mod tests {
 
         // A failed scan alone: nothing is under way, and nothing is kept
         // for an install that will not come.
-        let _failing = workspace.start_scan();
+        let failing = workspace.start_scan();
         workspace.changed_while_scanning.insert(changed.into());
-        workspace.abandon_scan();
+        workspace.abandon_scan(failing);
         assert!(!workspace.scanning());
         assert!(workspace.changed_while_scanning.is_empty());
     }
