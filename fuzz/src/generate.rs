@@ -487,7 +487,8 @@ pub enum ArbitraryStep {
 }
 
 /// Client settings a session switches between (JSON): each changes what
-/// is read, diagnosed or how severely, and a few are invalid.
+/// is read, diagnosed or how severely, or who watches the disk, and a few
+/// are invalid.
 pub const SETTINGS: &[&str] = &[
     "null",
     "{}",
@@ -505,6 +506,10 @@ pub const SETTINGS: &[&str] = &[
     r#"{"rules": 3}"#,
     r#"{"unknown": {"key": true}}"#,
     r#"{"files": {"ignore": ["[", "**"]}}"#,
+    // The server's own watcher (the `notify` crate) beside the client's
+    // reports: the same changes reported twice, some after the other.
+    r#"{"watcher": "server"}"#,
+    r#"{"watcher": "client", "rules": {"stage-empty": "warning"}}"#,
 ];
 
 /// A session input, decoded with `arbitrary`.
