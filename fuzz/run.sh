@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A short run of every fuzz target: fuzz/run.sh [SECONDS] (default 60 s
 # each). Seeds fuzz/corpus/ first when it is missing (seed.sh), runs
-# lower, config, workspace and session one after the other with
+# lower, config, workspace, session and framing one after the other with
 # libFuzzer's -max_total_time, and prints for each its executions and
 # coverage (libFuzzer's final cov/ft and stat::number_of_executed_units).
 # Exits non-zero when a target crashes, hangs or fails to build (the
@@ -31,7 +31,7 @@ if [ ! -d corpus/lower ]; then
 fi
 
 status=0
-for target in lower config workspace session; do
+for target in lower config workspace session framing; do
   mkdir -p "corpus/$target"
   log="$(mktemp)"
   # No sanitizer: the crate forbids unsafe code, and without one a build

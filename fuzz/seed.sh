@@ -12,12 +12,13 @@
 #   workspace  a thread's files with the Canvas of its tree, each as
 #              [selector][u16 LE length][bytes] (src/generate.rs)
 #   session    the workspace seeds (arbitrary reads them as it can)
+#   framing    a few client input streams and bodies (harness/framing.rs)
 set -euo pipefail
 cd "$(dirname "$0")"
 repo=..
 out=corpus
 rm -rf "$out"
-mkdir -p "$out/lower" "$out/config" "$out/workspace" "$out/session"
+mkdir -p "$out/lower" "$out/config" "$out/workspace" "$out/session" "$out/framing"
 
 roots=("$repo/examples" "$repo/tests/fixtures")
 if [ -d "$repo/../shared/corpus/lean-os" ]; then
@@ -136,4 +137,16 @@ printf 'watcher = "server"\n[documentation]\nurl = "https://example.org/rules/{c
 
 cp "$out/workspace"/* "$out/session"/ 2>/dev/null || true
 
-echo "seeds: lower $(ls "$out/lower" | wc -l) (from $lowered files), config $(ls "$out/config" | wc -l), workspace $(ls "$out/workspace" | wc -l) (from $packed folders), session $(ls "$out/session" | wc -l)"
+# framing: [capacity][mode] then a stream (even mode) or bodies (odd):
+# a client's first messages, a frame glued to garbage, a header cut off.
+frame() { printf 'Content-Length: %d\r\n\r\n%s' "${#1}" "$1"; }
+init='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}'
+opened='{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///w/a.md","languageId":"markdown","version":1,"text":"# A"}}}'
+{ printf '\007\000'; frame "$init"; frame '{"jsonrpc":"2.0","method":"initialized","params":{}}'; frame "$opened"; } >"$out/framing/session"
+{ printf '\003\000'; printf 'X-Other: 1\r\n\r\n{}garbageContent-Length: 2\r\ncontent-type: text/plain; charset=latin1\r\n\r\n{}'; frame '[1]'; printf 'Content-Length: 99'; } >"$out/framing/broken"
+{ printf '\001\033'; printf '\002{}\005[1,2]\000'; } >"$out/framing/bodies"
+if [ -d "$repo/server/tests/fuzz/framing" ]; then
+  cp "$repo/server/tests/fuzz/framing"/* "$out/framing"/ 2>/dev/null || true
+fi
+
+echo "seeds: lower $(ls "$out/lower" | wc -l) (from $lowered files), config $(ls "$out/config" | wc -l), workspace $(ls "$out/workspace" | wc -l) (from $packed folders), session $(ls "$out/session" | wc -l), framing $(ls "$out/framing" | wc -l)"

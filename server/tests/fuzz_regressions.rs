@@ -1,10 +1,10 @@
 //! Every input the fuzz targets (`fuzz/`) found a crash, hang or broken
 //! invariant with, replayed through the same checks without libFuzzer
 //! (`fuzz/harness/`, included here), so that each stays fixed. Fixtures
-//! live in `server/tests/fuzz/<target>/`: for `lower` and `config` the raw
-//! input bytes, for `workspace` a folder holding the files at their
-//! workspace paths, for `session` the decoded session as JSON (see
-//! `fuzz/README.md` for how a crash becomes a fixture).
+//! live in `server/tests/fuzz/<target>/`: for `lower`, `config` and
+//! `framing` the raw input bytes, for `workspace` a folder holding the
+//! files at their workspace paths, for `session` the decoded session as
+//! JSON (see `fuzz/README.md` for how a crash becomes a fixture).
 #![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
@@ -49,6 +49,14 @@ fn lower_fixtures_replay() {
     for fixture in fixtures("lower") {
         eprintln!("lower: {}", fixture.display());
         harness::lower::check(&std::fs::read(&fixture).unwrap());
+    }
+}
+
+#[test]
+fn framing_fixtures_replay() {
+    for fixture in fixtures("framing") {
+        eprintln!("framing: {}", fixture.display());
+        harness::framing::check(&std::fs::read(&fixture).unwrap());
     }
 }
 
