@@ -225,3 +225,32 @@ impl Backend {
         changed
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two settings changes handled beside each other, the older one
+    /// applied last (its problems were being logged): the settings in
+    /// force stay the newer ones, and the older is not a change.
+    #[tokio::test]
+    async fn an_older_settings_change_applied_last_is_dropped() {
+        let (service, _socket) = tower_lsp_server::LspService::new(Backend::new);
+        let backend = service.inner().clone();
+        let (older, newer) = (
+            backend.number_settings_change(),
+            backend.number_settings_change(),
+        );
+        let ignoring = serde_json::json!({"files": {"ignore": ["threads/**"]}});
+        assert!(
+            !backend
+                .apply_settings_value(newer, &serde_json::json!({}))
+                .await
+        );
+        assert!(!backend.apply_settings_value(older, &ignoring).await);
+        assert_eq!(backend.lock().settings, crate::config::Settings::default());
+        let newest = backend.number_settings_change();
+        assert!(backend.apply_settings_value(newest, &ignoring).await);
+        assert_ne!(backend.lock().settings, crate::config::Settings::default());
+    }
+}
