@@ -426,8 +426,8 @@ mod tests {
     /// pass applies what it computed. The pass's result is dropped: the
     /// install queued only what the client shows problems for, and the
     /// file was not among them yet, so no later pass would clear it (the
-    /// session fuzz target's divergence, `fuzz/pending/` of the tenth
-    /// session).
+    /// session fuzz target's divergence of the tenth session, fixture
+    /// `session/leanos-toml-deleted-during-a-pass.json`).
     #[tokio::test]
     async fn a_pass_begun_before_a_scan_installs_applies_nothing() {
         let (service, socket) = tower_lsp_server::LspService::new(Backend::new);
