@@ -269,6 +269,9 @@ impl Client {
             loop {
                 let message = self.incoming.recv().await.expect("the server is alive");
                 let params = message.params().cloned().unwrap_or(Value::Null);
+                if tracing() {
+                    trace_message(message.method(), &params);
+                }
                 match message.method() {
                     "textDocument/publishDiagnostics" => {
                         let uri = params["uri"].as_str().unwrap_or_default().to_string();
@@ -290,6 +293,32 @@ impl Client {
             .await
             .expect("hang: the leanos/settled notification does not arrive");
     }
+}
+
+/// Whether `LEANOS_FUZZ_TRACE` asks for the steps and the server's
+/// messages on standard error (to read a race's order of events in a
+/// replay that fails).
+fn tracing() -> bool {
+    std::env::var_os("LEANOS_FUZZ_TRACE").is_some()
+}
+
+/// One line for a message of the server: its method, the file a
+/// publication is for with its number of diagnostics and version, or the
+/// start of a log message.
+fn trace_message(method: &str, params: &Value) {
+    let file = params["uri"].as_str().unwrap_or("").rsplit('/').next();
+    let count = params["diagnostics"].as_array().map(Vec::len);
+    let text: String = params["message"]
+        .as_str()
+        .unwrap_or("")
+        .chars()
+        .take(80)
+        .collect();
+    eprintln!(
+        "server {method} {} {count:?} version {} {text}",
+        file.unwrap_or(""),
+        params["version"]
+    );
 }
 
 fn write(root: &Path, path: &str, bytes: &[u8]) {
@@ -402,6 +431,10 @@ async fn drive(root: PathBuf, mut model: Model, steps: &[Step]) {
     assert!(response.is_ok(), "initialize fails: {response:?}");
     client.notify("initialized", json!({})).await;
     for step in steps {
+        if tracing() {
+            let step = format!("{step:?}");
+            eprintln!("step {}", step.chars().take(100).collect::<String>());
+        }
         perform(&mut client, &mut model, step).await;
     }
     client.settle().await;

@@ -334,6 +334,11 @@ impl Workspace {
             }
         };
         self.pending.extend(affected);
+        // Its own diagnostics, always: an ignored document the index did
+        // not hold affects nothing, yet a pass that computed its clearing
+        // before it was opened drops that result (its version is newer),
+        // and only a newer pass clears what the client shows for it.
+        self.pending.insert(path.to_string());
         self.text_changed.insert(path.to_string());
         // The files pointing into this one are spared only where its
         // text moved and nothing else did: when its facts (or the first
@@ -621,6 +626,39 @@ mod tests {
         assert!(added.install(snapshot_with(&[]), own));
         assert!(!added.scanning() && added.ready);
         assert!(added.changed_while_scanning.is_empty());
+    }
+
+    /// A document the settings ignore, opened while the index does not
+    /// hold it (`files.ignore` took it out): its own diagnostics are
+    /// queued all the same. A pass that took it before it was opened (to
+    /// clear what the client showed for it) drops its result, as the
+    /// document's version is newer, and nothing else would clear them
+    /// (the session fuzz target: `09-solution.md` kept 31 diagnostics).
+    #[test]
+    fn an_ignored_document_opened_queues_its_own_diagnostics() {
+        const SOLUTION: &str = "strategy/canvas/09-solution.md";
+        let settings = Settings {
+            files: Some(crate::config::FileSettings {
+                ignore: Some(vec!["**".into()]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let snapshot =
+            Snapshot::from_sources(&settings, vec![Source::text(SOLUTION, "# Solution\n")]);
+        assert!(!snapshot.files.contains_key(SOLUTION));
+        let mut workspace = Workspace::new(
+            std::env::temp_dir().join("leanos-ignored-opened"),
+            Detached::default(),
+        );
+        let ticket = workspace.start_scan();
+        workspace.install(snapshot, ticket);
+        workspace.take_pending();
+        workspace
+            .open
+            .insert(SOLUTION.into(), Document::new("", 1, true));
+        workspace.relower_open(SOLUTION);
+        assert!(workspace.take_pending().contains(SOLUTION));
     }
 
     #[test]
