@@ -30,6 +30,7 @@ pub use selection::selection_ranges;
 
 use std::cell::RefCell;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use tree_sitter::{Node, Parser, Query, QueryCursor, StreamingIterator, Tree};
 
@@ -115,6 +116,9 @@ pub struct Outline {
     pub code_spans: Vec<ByteRange>,
 }
 
+/// The compiled queries, shared by every thread: compiling them takes
+/// longer than parsing a page (tree-sitter analyses each pattern), and a
+/// worker thread of the runtime's blocking pool lives only while busy.
 struct Queries {
     blocks: Query,
     inline_nodes: Query,
@@ -124,11 +128,30 @@ struct Queries {
     selection_inline: Query,
 }
 
+/// What one thread parses with: its parsers and query cursor, and the
+/// process's queries.
 struct Parsers {
     block: Parser,
     inline: Parser,
-    queries: Queries,
+    queries: &'static Queries,
     cursor: QueryCursor,
+}
+
+/// `None` if a query does not compile against the grammar (the test
+/// `queries_compile` says which).
+static QUERIES: OnceLock<Option<Queries>> = OnceLock::new();
+
+fn compile_queries() -> Option<Queries> {
+    let block_language: tree_sitter::Language = tree_sitter_md::LANGUAGE.into();
+    let inline_language: tree_sitter::Language = tree_sitter_md::INLINE_LANGUAGE.into();
+    Some(Queries {
+        blocks: Query::new(&block_language, BLOCKS_QUERY).ok()?,
+        inline_nodes: Query::new(&block_language, INLINE_NODES_QUERY).ok()?,
+        inline: Query::new(&inline_language, INLINE_QUERY).ok()?,
+        folds: Query::new(&block_language, FOLDS_QUERY).ok()?,
+        selection: Query::new(&block_language, SELECTION_QUERY).ok()?,
+        selection_inline: Query::new(&inline_language, SELECTION_INLINE_QUERY).ok()?,
+    })
 }
 
 thread_local! {
@@ -142,14 +165,7 @@ fn new_parsers() -> Option<Parsers> {
     block.set_language(&block_language).ok()?;
     let mut inline = Parser::new();
     inline.set_language(&inline_language).ok()?;
-    let queries = Queries {
-        blocks: Query::new(&block_language, BLOCKS_QUERY).ok()?,
-        inline_nodes: Query::new(&block_language, INLINE_NODES_QUERY).ok()?,
-        inline: Query::new(&inline_language, INLINE_QUERY).ok()?,
-        folds: Query::new(&block_language, FOLDS_QUERY).ok()?,
-        selection: Query::new(&block_language, SELECTION_QUERY).ok()?,
-        selection_inline: Query::new(&inline_language, SELECTION_INLINE_QUERY).ok()?,
-    };
+    let queries = QUERIES.get_or_init(compile_queries).as_ref()?;
     Some(Parsers {
         block,
         inline,
@@ -414,6 +430,18 @@ fn fence(text: &str, node: &Node, containers: &mut containers::Containers) -> Fe
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn threads_share_one_compilation_of_the_queries() {
+        let here = with_parsers(|parsers| std::ptr::from_ref(parsers.queries) as usize);
+        let there = std::thread::spawn(|| {
+            with_parsers(|parsers| std::ptr::from_ref(parsers.queries) as usize)
+        })
+        .join()
+        .expect("the thread ends");
+        assert!(here.is_some());
+        assert_eq!(here, there);
+    }
 
     #[test]
     fn queries_compile() {
