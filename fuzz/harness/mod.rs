@@ -6,6 +6,7 @@
 //! file lists, steps), decoding from fuzzer bytes is the targets' part.
 
 pub mod config;
+pub mod follow_up;
 pub mod framing;
 pub mod lower;
 pub mod paths;

@@ -73,7 +73,9 @@ pub enum Step {
     /// Reports the file changed without changing it.
     Touch { path: String },
     /// A request at a position of a document (method by name; see
-    /// [`request_params`]).
+    /// [`request_params`]), then the requests its answer hands the client
+    /// (`follow_up.rs`: resolving completion items, expanding call
+    /// hierarchy items, executing the commands of lenses and actions).
     Request {
         method: String,
         path: String,
@@ -115,6 +117,7 @@ pub const METHODS: &[&str] = &[
     "textDocument/rename",
     "textDocument/prepareCallHierarchy",
     "workspace/symbol",
+    "workspace/executeCommand",
 ];
 
 /// The parameters of `method` at `position` of the document `uri`.
@@ -142,6 +145,17 @@ pub fn request_params(method: &str, uri: &str, line: u32, character: u32) -> Val
         | "textDocument/codeLens"
         | "textDocument/semanticTokens/full" => json!({ "textDocument": document }),
         "workspace/symbol" => json!({ "query": format!("A{line}") }),
+        // The loop page (`leanos.loop`) of the document's root, of the
+        // first root, or in a format the server refuses.
+        "workspace/executeCommand" => {
+            let format = ["html", "json", "pdf"][character as usize % 3];
+            let uri = if line.is_multiple_of(2) {
+                json!(uri)
+            } else {
+                Value::Null
+            };
+            json!({ "command": "leanos.loop", "arguments": [uri, format] })
+        }
         _ => json!({ "textDocument": document, "position": position }),
     }
 }
@@ -558,7 +572,15 @@ async fn perform(client: &mut Client, model: &mut Model, step: &Step) {
         } => {
             let uri = client.uri(path);
             let params = request_params(method, &uri, *line, *character);
-            let _ = client.request(method, params).await;
+            let response = client.request(method, params).await;
+            let result = response.result().cloned().unwrap_or(Value::Null);
+            let from = *line as usize + *character as usize;
+            for (method, params) in super::follow_up::follow_ups(method, &result, from) {
+                let response = client.request(method, params).await;
+                if tracing() {
+                    eprintln!("follow-up {method} answered ok: {}", response.is_ok());
+                }
+            }
         }
         Step::Settings { value } => {
             model.settings = value.clone();
