@@ -5,6 +5,7 @@
 //! crates the server already depends on; inputs come in decoded (bytes,
 //! file lists, steps), decoding from fuzzer bytes is the targets' part.
 
+pub mod answers;
 pub mod config;
 pub mod follow_up;
 pub mod framing;

@@ -32,6 +32,8 @@ use leanos_lsp::config::parse_client_settings;
 use leanos_lsp::ingest::{Content, Policy};
 use leanos_lsp::lsp::Backend;
 
+use super::answers;
+
 /// How long a request may go unanswered before it counts as a hang.
 pub const ANSWER_LIMIT: Duration = Duration::from_secs(30);
 
@@ -574,11 +576,25 @@ async fn perform(client: &mut Client, model: &mut Model, step: &Step) {
             let params = request_params(method, &uri, *line, *character);
             let response = client.request(method, params).await;
             let result = response.result().cloned().unwrap_or(Value::Null);
+            let open: answers::Open = model
+                .open
+                .iter()
+                .map(|(path, (text, _))| (answers::decode(&client.uri(path)), text.clone()))
+                .collect();
+            if method != "workspace/executeCommand" {
+                answers::check_answer(method, &uri, &result, &open);
+            }
             let from = *line as usize + *character as usize;
             for (method, params) in super::follow_up::follow_ups(method, &result, from) {
                 let response = client.request(method, params).await;
                 if tracing() {
                     eprintln!("follow-up {method} answered ok: {}", response.is_ok());
+                }
+                if let Some(result) = response
+                    .result()
+                    .filter(|_| method != "workspace/executeCommand")
+                {
+                    answers::check_answer(method, &uri, result, &open);
                 }
             }
         }

@@ -1,0 +1,327 @@
+//! Positions in the server's answers: every range, position, folding line
+//! and semantic token an answer gives in an open document lies inside that
+//! document's text as the client has it (UTF-16 columns, lines ended by
+//! `\n`, `\r\n` or a lone `\r`). A client applies an edit at such a range
+//! and draws a highlight there: one past the text is an error in most
+//! editors, and one computed on an older text corrupts the document.
+//!
+//! Closed files are not checked: the server reads them from disk, which
+//! the session changes under it.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+/// The open documents' texts by URI (percent-decoded).
+pub type Open = BTreeMap<String, String>;
+
+/// Panics unless every position of `answer` (the result of `method` for
+/// the document `uri`) in an open document of `open` lies inside its text.
+/// Ranges belong to the innermost `uri` (or a `changes` key, a
+/// `textDocument`'s `uri`, a link's `targetUri`) around them, else to
+/// `uri`; `fromRanges` (whose document depends on the direction of a call
+/// hierarchy request) and `data` (opaque to a client) are not read.
+pub fn check_answer(method: &str, uri: &str, answer: &Value, open: &Open) {
+    let checker = Checker { method, open };
+    if method == "textDocument/foldingRange" {
+        checker.folds(uri, answer);
+    } else if method == "textDocument/semanticTokens/full" {
+        checker.tokens(uri, answer);
+    } else {
+        checker.walk(uri, answer);
+    }
+}
+
+struct Checker<'a> {
+    method: &'a str,
+    open: &'a Open,
+}
+
+impl Checker<'_> {
+    fn walk(&self, uri: &str, value: &Value) {
+        match value {
+            Value::Array(items) => items.iter().for_each(|item| self.walk(uri, item)),
+            Value::Object(object) => {
+                let own = object
+                    .get("uri")
+                    .or_else(|| object.get("textDocument").and_then(|d| d.get("uri")))
+                    .and_then(Value::as_str)
+                    .unwrap_or(uri);
+                if let Some(range) = as_range(value) {
+                    self.range(own, range);
+                }
+                for (key, inner) in object {
+                    match key.as_str() {
+                        "data" | "fromRanges" => {}
+                        "changes" => {
+                            for (target, edits) in inner.as_object().into_iter().flatten() {
+                                self.walk(target, edits);
+                            }
+                        }
+                        "targetRange" | "targetSelectionRange" => {
+                            let target = object["targetUri"].as_str().unwrap_or(own);
+                            self.walk(target, inner);
+                        }
+                        "originSelectionRange" => self.walk(uri, inner),
+                        "position" => {
+                            if let Some(position) = as_position(inner) {
+                                self.position(own, position, "position");
+                            }
+                        }
+                        _ => self.walk(own, inner),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The text of `uri` if it is open.
+    fn text(&self, uri: &str) -> Option<&str> {
+        self.open.get(&decode(uri)).map(String::as_str)
+    }
+
+    fn range(&self, uri: &str, (start, end): ((u64, u64), (u64, u64))) {
+        if self.text(uri).is_none() {
+            return;
+        }
+        self.position(uri, start, "range start");
+        self.position(uri, end, "range end");
+        assert!(
+            start <= end,
+            "{}: a range of {uri} ends at {end:?} before its start {start:?}",
+            self.method
+        );
+    }
+
+    fn position(&self, uri: &str, (line, character): (u64, u64), what: &str) {
+        let Some(text) = self.text(uri) else {
+            return;
+        };
+        let lines = line_lengths(text);
+        let Some(length) = lines.get(line as usize) else {
+            panic!(
+                "{}: {what} {line}:{character} of {uri} is past its last line ({} lines)",
+                self.method,
+                lines.len()
+            );
+        };
+        assert!(
+            character <= *length,
+            "{}: {what} {line}:{character} of {uri} is past the end of its line ({length} UTF-16 units)",
+            self.method
+        );
+    }
+
+    fn folds(&self, uri: &str, answer: &Value) {
+        let Some(text) = self.text(uri) else {
+            return;
+        };
+        let lines = line_lengths(text).len() as u64;
+        for fold in answer.as_array().into_iter().flatten() {
+            let (start, end) = (fold["startLine"].as_u64(), fold["endLine"].as_u64());
+            let (Some(start), Some(end)) = (start, end) else {
+                panic!("{}: a folding range without lines: {fold}", self.method);
+            };
+            assert!(
+                start <= end && end < lines,
+                "{}: folding range {start}..={end} of {uri} ({lines} lines)",
+                self.method
+            );
+        }
+    }
+
+    /// Semantic tokens: relative (line, start) pairs, each token inside
+    /// its line (the client declared no multiline tokens).
+    fn tokens(&self, uri: &str, answer: &Value) {
+        let Some(text) = self.text(uri) else {
+            return;
+        };
+        let lengths = line_lengths(text);
+        let data: Vec<u64> = answer["data"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_u64)
+            .collect();
+        let (mut line, mut start) = (0u64, 0u64);
+        for token in data.chunks(5) {
+            let [delta_line, delta_start, length, ..] = token else {
+                panic!("{}: a token of {} numbers", self.method, token.len());
+            };
+            line += delta_line;
+            start = if *delta_line == 0 {
+                start + delta_start
+            } else {
+                *delta_start
+            };
+            let line_length = lengths.get(line as usize).copied().unwrap_or_else(|| {
+                panic!(
+                    "{}: a token on line {line} of {uri}, past its last line",
+                    self.method
+                )
+            });
+            assert!(
+                start + length <= line_length,
+                "{}: token {line}:{start} (length {length}) of {uri} is past the end of its line ({line_length} UTF-16 units)",
+                self.method
+            );
+        }
+    }
+}
+
+/// `{ "start": position, "end": position }` as two (line, character) pairs.
+fn as_range(value: &Value) -> Option<((u64, u64), (u64, u64))> {
+    Some((
+        as_position(value.get("start")?)?,
+        as_position(value.get("end")?)?,
+    ))
+}
+
+fn as_position(value: &Value) -> Option<(u64, u64)> {
+    Some((
+        value.get("line")?.as_u64()?,
+        value.get("character")?.as_u64()?,
+    ))
+}
+
+/// The length in UTF-16 units of each line of `text`, without its end.
+pub fn line_lengths(text: &str) -> Vec<u64> {
+    let mut lengths = Vec::new();
+    let mut current = 0u64;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => lengths.push(std::mem::take(&mut current)),
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                lengths.push(std::mem::take(&mut current));
+            }
+            _ => current += c.len_utf16() as u64,
+        }
+    }
+    lengths.push(current);
+    lengths
+}
+
+/// `uri` with its `%XX` escapes decoded (as far as they form UTF-8).
+pub fn decode(uri: &str) -> String {
+    let bytes = uri.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| uri.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| uri.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn open(text: &str) -> Open {
+        Open::from([("file:///r/a.md".to_string(), text.to_string())])
+    }
+
+    fn range(a: (u64, u64), b: (u64, u64)) -> Value {
+        json!({ "start": { "line": a.0, "character": a.1 }, "end": { "line": b.0, "character": b.1 } })
+    }
+
+    #[test]
+    fn lines_end_at_every_line_end_and_count_utf16_units() {
+        assert_eq!(line_lengths("a🚀\r\nb\rcc\n"), [3, 1, 2, 0]);
+        assert_eq!(line_lengths(""), [0]);
+    }
+
+    #[test]
+    fn ranges_inside_the_text_pass() {
+        let text = open("# A1 🚀\nx\n");
+        let symbols = json!([{ "name": "A1", "range": range((0, 0), (0, 7)), "selectionRange": range((2, 0), (2, 0)) }]);
+        check_answer(
+            "textDocument/documentSymbol",
+            "file:///r/a.md",
+            &symbols,
+            &text,
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "past the end of its line")]
+    fn a_range_past_the_line_fails() {
+        let answer = json!({ "contents": "", "range": range((0, 0), (0, 8)) });
+        check_answer(
+            "textDocument/hover",
+            "file:///r/a.md",
+            &answer,
+            &open("# A1 🚀\n"),
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "past its last line")]
+    fn an_edit_past_the_last_line_of_an_open_document_fails() {
+        let edit = json!({ "changes": { "file:///r/a.md": [{ "range": range((3, 0), (3, 0)), "newText": "x" }] } });
+        check_answer("textDocument/rename", "file:///r/b.md", &edit, &open("a\n"));
+    }
+
+    #[test]
+    fn closed_documents_and_opaque_data_are_not_read() {
+        let far = range((90, 0), (90, 9));
+        let answer = json!([
+            { "uri": "file:///r/closed.md", "range": far },
+            { "label": "A1", "data": { "range": far } },
+        ]);
+        check_answer(
+            "textDocument/references",
+            "file:///r/a.md",
+            &answer,
+            &open("a"),
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "token")]
+    fn a_token_past_its_line_fails() {
+        let answer = json!({ "data": [0, 2, 5, 0, 0] });
+        check_answer(
+            "textDocument/semanticTokens/full",
+            "file:///r/a.md",
+            &answer,
+            &open("abcdef\n"),
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "folding range")]
+    fn a_fold_past_the_last_line_fails() {
+        let answer = json!([{ "startLine": 0, "endLine": 2 }]);
+        check_answer(
+            "textDocument/foldingRange",
+            "file:///r/a.md",
+            &answer,
+            &open("a\nb"),
+        );
+    }
+
+    #[test]
+    fn escapes_are_decoded() {
+        assert_eq!(decode("file:///r/a%20b%C3%A9.md"), "file:///r/a bé.md");
+        assert_eq!(decode("file:///r/100%"), "file:///r/100%");
+    }
+}
