@@ -5,6 +5,10 @@
 //! and draws a highlight there: one past the text is an error in most
 //! editors, and one computed on an older text corrupts the document.
 //!
+//! A versioned edit of an open document names the version the client has:
+//! a client refuses an edit for any other (the document changed in the
+//! meantime).
+//!
 //! Closed files are not checked: the server reads them from disk, which
 //! the session changes under it.
 
@@ -12,8 +16,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-/// The open documents' texts by URI (percent-decoded).
-pub type Open = BTreeMap<String, String>;
+/// The open documents' texts and versions by URI (percent-decoded).
+pub type Open = BTreeMap<String, (String, i32)>;
 
 /// Panics unless every position of `answer` (the result of `method` for
 /// the document `uri`) in an open document of `open` lies inside its text.
@@ -50,6 +54,9 @@ impl Checker<'_> {
                 if let Some(range) = as_range(value) {
                     self.range(own, range);
                 }
+                if object.contains_key("edits") {
+                    self.version(own, &object["textDocument"]["version"]);
+                }
                 for (key, inner) in object {
                     match key.as_str() {
                         "data" | "fromRanges" => {}
@@ -78,7 +85,21 @@ impl Checker<'_> {
 
     /// The text of `uri` if it is open.
     fn text(&self, uri: &str) -> Option<&str> {
-        self.open.get(&decode(uri)).map(String::as_str)
+        self.open.get(&decode(uri)).map(|(text, _)| text.as_str())
+    }
+
+    /// A text document edit's `version` (null: whatever the client has).
+    fn version(&self, uri: &str, version: &Value) {
+        let (Some((_, current)), Some(version)) = (self.open.get(&decode(uri)), version.as_i64())
+        else {
+            return;
+        };
+        assert_eq!(
+            version,
+            i64::from(*current),
+            "{}: an edit of {uri} for version {version}, where the client has version {current}",
+            self.method
+        );
     }
 
     fn range(&self, uri: &str, (start, end): ((u64, u64), (u64, u64))) {
@@ -236,7 +257,7 @@ mod tests {
     use serde_json::json;
 
     fn open(text: &str) -> Open {
-        Open::from([("file:///r/a.md".to_string(), text.to_string())])
+        Open::from([("file:///r/a.md".to_string(), (text.to_string(), 3))])
     }
 
     fn range(a: (u64, u64), b: (u64, u64)) -> Value {
@@ -278,6 +299,35 @@ mod tests {
     fn an_edit_past_the_last_line_of_an_open_document_fails() {
         let edit = json!({ "changes": { "file:///r/a.md": [{ "range": range((3, 0), (3, 0)), "newText": "x" }] } });
         check_answer("textDocument/rename", "file:///r/b.md", &edit, &open("a\n"));
+    }
+
+    #[test]
+    fn edits_for_the_clients_version_or_none_pass() {
+        let edit = |version: Value| json!({ "documentChanges": [{ "textDocument": { "uri": "file:///r/a.md", "version": version }, "edits": [{ "range": range((0, 0), (0, 1)), "newText": "b" }] }] });
+        check_answer(
+            "textDocument/rename",
+            "file:///r/a.md",
+            &edit(json!(3)),
+            &open("a"),
+        );
+        check_answer(
+            "textDocument/rename",
+            "file:///r/a.md",
+            &edit(Value::Null),
+            &open("a"),
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "for version 2, where the client has version 3")]
+    fn an_edit_for_an_older_version_fails() {
+        let edit = json!({ "documentChanges": [{ "textDocument": { "uri": "file:///r/a.md", "version": 2 }, "edits": [] }] });
+        check_answer(
+            "textDocument/codeAction",
+            "file:///r/a.md",
+            &json!([{ "title": "t", "edit": edit }]),
+            &open("a"),
+        );
     }
 
     #[test]

@@ -579,7 +579,7 @@ async fn perform(client: &mut Client, model: &mut Model, step: &Step) {
             let open: answers::Open = model
                 .open
                 .iter()
-                .map(|(path, (text, _))| (answers::decode(&client.uri(path)), text.clone()))
+                .map(|(path, open)| (answers::decode(&client.uri(path)), open.clone()))
                 .collect();
             if method != "workspace/executeCommand" {
                 answers::check_answer(method, &uri, &result, &open);
