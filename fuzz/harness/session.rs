@@ -84,6 +84,16 @@ pub enum Step {
         line: u32,
         character: u32,
     },
+    /// The same request at byte `offset` of the document as the client
+    /// has it, or as it is on disk when it is not open (modulo the text's
+    /// length plus one, moved back to a character boundary): most land on
+    /// text, where `line` and `character` mostly land past it. At 0:0 when
+    /// the file is nowhere.
+    RequestAt {
+        method: String,
+        path: String,
+        offset: u32,
+    },
     /// The client's `leanos` settings become `value`:
     /// `workspace/didChangeConfiguration`, and the client's answer to
     /// `workspace/configuration` from then on.
@@ -571,32 +581,29 @@ async fn perform(client: &mut Client, model: &mut Model, step: &Step) {
             path,
             line,
             character,
+        } => request(client, model, method, path, *line, *character).await,
+        Step::RequestAt {
+            method,
+            path,
+            offset,
         } => {
-            let uri = client.uri(path);
-            let params = request_params(method, &uri, *line, *character);
-            let response = client.request(method, params).await;
-            let result = response.result().cloned().unwrap_or(Value::Null);
-            let open: answers::Open = model
-                .open
-                .iter()
-                .map(|(path, open)| (answers::decode(&client.uri(path)), open.clone()))
-                .collect();
-            if method != "workspace/executeCommand" {
-                answers::check_answer(method, &uri, &result, &open);
-            }
-            let from = *line as usize + *character as usize;
-            for (method, params) in super::follow_up::follow_ups(method, &result, from) {
-                let response = client.request(method, params).await;
-                if tracing() {
-                    eprintln!("follow-up {method} answered ok: {}", response.is_ok());
+            let text = match model.open.get(path) {
+                Some((text, _)) => Some(text.clone()),
+                None => model
+                    .disk
+                    .get(path)
+                    .map(|bytes| String::from_utf8_lossy(bytes).into_owned()),
+            };
+            let (line, character) = match text {
+                Some(text) => {
+                    let at = floor(&text, *offset as usize % (text.len() + 1));
+                    let at = position(&text, at);
+                    let number = |v: &Value| v.as_u64().unwrap_or(0) as u32;
+                    (number(&at["line"]), number(&at["character"]))
                 }
-                if let Some(result) = response
-                    .result()
-                    .filter(|_| method != "workspace/executeCommand")
-                {
-                    answers::check_answer(method, &uri, result, &open);
-                }
-            }
+                None => (0, 0),
+            };
+            request(client, model, method, path, line, character).await;
         }
         Step::Settings { value } => {
             model.settings = value.clone();
@@ -621,6 +628,48 @@ async fn perform(client: &mut Client, model: &mut Model, step: &Step) {
                     json!({ "event": { "added": added, "removed": removed } }),
                 )
                 .await;
+        }
+    }
+}
+
+/// Sends `method` at `line`:`character` of `path`, checks the positions of
+/// its answer, then sends and checks the requests the answer hands the
+/// client (`follow_up.rs`).
+async fn request(
+    client: &mut Client,
+    model: &Model,
+    method: &str,
+    path: &str,
+    line: u32,
+    character: u32,
+) {
+    let uri = client.uri(path);
+    let params = request_params(method, &uri, line, character);
+    let response = client.request(method, params).await;
+    let result = response.result().cloned().unwrap_or(Value::Null);
+    if tracing() {
+        let answer: String = result.to_string().chars().take(100).collect();
+        eprintln!("answer {method} at {line}:{character}: {answer}");
+    }
+    let open: answers::Open = model
+        .open
+        .iter()
+        .map(|(path, open)| (answers::decode(&client.uri(path)), open.clone()))
+        .collect();
+    if method != "workspace/executeCommand" {
+        answers::check_answer(method, &uri, &result, &open);
+    }
+    let from = line as usize + character as usize;
+    for (method, params) in super::follow_up::follow_ups(method, &result, from) {
+        let response = client.request(method, params).await;
+        if tracing() {
+            eprintln!("follow-up {method} answered ok: {}", response.is_ok());
+        }
+        if let Some(result) = response
+            .result()
+            .filter(|_| method != "workspace/executeCommand")
+        {
+            answers::check_answer(method, &uri, result, &open);
         }
     }
 }

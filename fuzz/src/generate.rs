@@ -478,6 +478,8 @@ pub enum ArbitraryStep {
     Delete(u8),
     Touch(u8),
     Request(u8, u8, u8, u8),
+    /// A request at a byte offset of the document's text.
+    RequestAt(u8, u8, u16),
     /// Client settings from [`SETTINGS`].
     Settings(u8),
     /// Client settings as TOML text turned into JSON (any JSON string
@@ -591,6 +593,11 @@ impl SessionInput {
                     path: editor_path(*p),
                     line: u32::from(*line % 64),
                     character: u32::from(*character),
+                },
+                ArbitraryStep::RequestAt(m, p, offset) => Step::RequestAt {
+                    method: pick(METHODS, *m).to_string(),
+                    path: editor_path(*p),
+                    offset: u32::from(*offset),
                 },
                 ArbitraryStep::Settings(i) => Step::Settings {
                     value: serde_json::from_str(pick(SETTINGS, *i)).expect("SETTINGS is JSON"),
