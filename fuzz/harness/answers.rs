@@ -5,6 +5,9 @@
 //! and draws a highlight there: one past the text is an error in most
 //! editors, and one computed on an older text corrupts the document.
 //!
+//! Every file a workspace edit changes, creates, renames or deletes lies
+//! under the root (SPEC: never create or write files outside it).
+//!
 //! A versioned edit of an open document names the version the client has:
 //! a client refuses an edit for any other (the document changed in the
 //! meantime).
@@ -25,8 +28,9 @@ pub type Open = BTreeMap<String, (String, i32)>;
 /// `textDocument`'s `uri`, a link's `targetUri`) around them, else to
 /// `uri`; `fromRanges` (whose document depends on the direction of a call
 /// hierarchy request) and `data` (opaque to a client) are not read.
-pub fn check_answer(method: &str, uri: &str, answer: &Value, open: &Open) {
-    let checker = Checker { method, open };
+/// `root` is the root's URI (without a final `/`).
+pub fn check_answer(method: &str, uri: &str, answer: &Value, open: &Open, root: &str) {
+    let checker = Checker { method, open, root };
     if method == "textDocument/foldingRange" {
         checker.folds(uri, answer);
     } else if method == "textDocument/semanticTokens/full" {
@@ -39,6 +43,7 @@ pub fn check_answer(method: &str, uri: &str, answer: &Value, open: &Open) {
 struct Checker<'a> {
     method: &'a str,
     open: &'a Open,
+    root: &'a str,
 }
 
 impl Checker<'_> {
@@ -53,6 +58,9 @@ impl Checker<'_> {
                     .unwrap_or(uri);
                 if let Some(range) = as_range(value) {
                     self.range(own, range);
+                }
+                if object.contains_key("changes") || object.contains_key("documentChanges") {
+                    self.edit_targets(object);
                 }
                 if object.contains_key("edits") {
                     self.version(own, &object["textDocument"]["version"]);
@@ -86,6 +94,46 @@ impl Checker<'_> {
     /// The text of `uri` if it is open.
     fn text(&self, uri: &str) -> Option<&str> {
         self.open.get(&decode(uri)).map(|(text, _)| text.as_str())
+    }
+
+    /// Panics unless every file the workspace edit `edit` touches is under
+    /// the root: the keys of `changes`, and in `documentChanges` each text
+    /// document edit's document and each creation's, rename's and
+    /// deletion's files.
+    fn edit_targets(&self, edit: &serde_json::Map<String, Value>) {
+        let mut targets: Vec<&str> = Vec::new();
+        if let Some(changes) = edit.get("changes").and_then(Value::as_object) {
+            targets.extend(changes.keys().map(String::as_str));
+        }
+        for change in edit
+            .get("documentChanges")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            for uri in [
+                &change["textDocument"]["uri"],
+                &change["uri"],
+                &change["oldUri"],
+                &change["newUri"],
+            ] {
+                targets.extend(uri.as_str());
+            }
+        }
+        for target in targets {
+            let decoded = decode(target);
+            let inside = decoded
+                .strip_prefix(self.root)
+                .and_then(|rest| rest.strip_prefix('/'))
+                .is_some_and(|rest| {
+                    !rest.is_empty() && !rest.split('/').any(|s| s == ".." || s == ".")
+                });
+            assert!(
+                inside,
+                "{}: a workspace edit touches {target}, outside the root {}",
+                self.method, self.root
+            );
+        }
     }
 
     /// A text document edit's `version` (null: whatever the client has).
@@ -256,6 +304,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    const ROOT: &str = "file:///r";
+
     fn open(text: &str) -> Open {
         Open::from([("file:///r/a.md".to_string(), (text.to_string(), 3))])
     }
@@ -279,6 +329,7 @@ mod tests {
             "file:///r/a.md",
             &symbols,
             &text,
+            ROOT,
         );
     }
 
@@ -291,6 +342,7 @@ mod tests {
             "file:///r/a.md",
             &answer,
             &open("# A1 🚀\n"),
+            ROOT,
         );
     }
 
@@ -298,7 +350,13 @@ mod tests {
     #[should_panic(expected = "past its last line")]
     fn an_edit_past_the_last_line_of_an_open_document_fails() {
         let edit = json!({ "changes": { "file:///r/a.md": [{ "range": range((3, 0), (3, 0)), "newText": "x" }] } });
-        check_answer("textDocument/rename", "file:///r/b.md", &edit, &open("a\n"));
+        check_answer(
+            "textDocument/rename",
+            "file:///r/b.md",
+            &edit,
+            &open("a\n"),
+            ROOT,
+        );
     }
 
     #[test]
@@ -309,12 +367,14 @@ mod tests {
             "file:///r/a.md",
             &edit(json!(3)),
             &open("a"),
+            ROOT,
         );
         check_answer(
             "textDocument/rename",
             "file:///r/a.md",
             &edit(Value::Null),
             &open("a"),
+            ROOT,
         );
     }
 
@@ -327,6 +387,7 @@ mod tests {
             "file:///r/a.md",
             &json!([{ "title": "t", "edit": edit }]),
             &open("a"),
+            ROOT,
         );
     }
 
@@ -342,6 +403,7 @@ mod tests {
             "file:///r/a.md",
             &answer,
             &open("a"),
+            ROOT,
         );
     }
 
@@ -354,6 +416,7 @@ mod tests {
             "file:///r/a.md",
             &answer,
             &open("abcdef\n"),
+            ROOT,
         );
     }
 
@@ -366,6 +429,49 @@ mod tests {
             "file:///r/a.md",
             &answer,
             &open("a\nb"),
+            ROOT,
+        );
+    }
+
+    #[test]
+    fn edits_inside_the_root_pass() {
+        let edit = json!({ "documentChanges": [
+            { "kind": "create", "uri": "file:///r/threads/b/1-input.md" },
+            { "kind": "rename", "oldUri": "file:///r/a.md", "newUri": "file:///r/b%20c.md" },
+            { "textDocument": { "uri": "file:///r/a.md", "version": null }, "edits": [] },
+        ], "changes": { "file:///r/x.md": [] } });
+        check_answer(
+            "textDocument/codeAction",
+            "file:///r/a.md",
+            &json!([{ "edit": edit }]),
+            &open("a"),
+            ROOT,
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "outside the root")]
+    fn a_creation_beside_the_root_fails() {
+        let edit = json!({ "documentChanges": [{ "kind": "create", "uri": "file:///r2/a.md" }] });
+        check_answer(
+            "textDocument/codeAction",
+            "file:///r/a.md",
+            &json!([{ "edit": edit }]),
+            &open("a"),
+            ROOT,
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "outside the root")]
+    fn an_edit_through_dot_dot_fails() {
+        let edit = json!({ "changes": { "file:///r/threads/%2E%2E/../x.md": [] } });
+        check_answer(
+            "textDocument/rename",
+            "file:///r/a.md",
+            &edit,
+            &open("a"),
+            ROOT,
         );
     }
 

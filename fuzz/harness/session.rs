@@ -656,8 +656,9 @@ async fn request(
         .iter()
         .map(|(path, open)| (answers::decode(&client.uri(path)), open.clone()))
         .collect();
+    let root = format!("file://{}", client.root.display());
     if method != "workspace/executeCommand" {
-        answers::check_answer(method, &uri, &result, &open);
+        answers::check_answer(method, &uri, &result, &open, &root);
     }
     let from = line as usize + character as usize;
     for (method, params) in super::follow_up::follow_ups(method, &result, from) {
@@ -669,7 +670,7 @@ async fn request(
             .result()
             .filter(|_| method != "workspace/executeCommand")
         {
-            answers::check_answer(method, &uri, result, &open);
+            answers::check_answer(method, &uri, result, &open, &root);
         }
     }
 }
