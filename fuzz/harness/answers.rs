@@ -433,6 +433,18 @@ mod tests {
         );
     }
 
+    /// Checks the workspace edit `edit` as a code action's.
+    fn check_edit(edit: Value) {
+        let actions = json!([{ "title": "fix", "edit": edit }]);
+        check_answer(
+            "textDocument/codeAction",
+            "file:///r/a.md",
+            &actions,
+            &open("a"),
+            ROOT,
+        );
+    }
+
     #[test]
     fn edits_inside_the_root_pass() {
         let edit = json!({ "documentChanges": [
@@ -440,39 +452,21 @@ mod tests {
             { "kind": "rename", "oldUri": "file:///r/a.md", "newUri": "file:///r/b%20c.md" },
             { "textDocument": { "uri": "file:///r/a.md", "version": null }, "edits": [] },
         ], "changes": { "file:///r/x.md": [] } });
-        check_answer(
-            "textDocument/codeAction",
-            "file:///r/a.md",
-            &json!([{ "edit": edit }]),
-            &open("a"),
-            ROOT,
-        );
+        check_edit(edit);
     }
 
     #[test]
     #[should_panic(expected = "outside the root")]
     fn a_creation_beside_the_root_fails() {
         let edit = json!({ "documentChanges": [{ "kind": "create", "uri": "file:///r2/a.md" }] });
-        check_answer(
-            "textDocument/codeAction",
-            "file:///r/a.md",
-            &json!([{ "edit": edit }]),
-            &open("a"),
-            ROOT,
-        );
+        check_edit(edit);
     }
 
     #[test]
     #[should_panic(expected = "outside the root")]
     fn an_edit_through_dot_dot_fails() {
         let edit = json!({ "changes": { "file:///r/threads/%2E%2E/../x.md": [] } });
-        check_answer(
-            "textDocument/rename",
-            "file:///r/a.md",
-            &edit,
-            &open("a"),
-            ROOT,
-        );
+        check_edit(edit);
     }
 
     #[test]
