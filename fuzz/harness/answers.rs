@@ -15,12 +15,38 @@
 //! Closed files are not checked: the server reads them from disk, which
 //! the session changes under it.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-/// The open documents' texts and versions by URI (percent-decoded).
-pub type Open = BTreeMap<String, (String, i32)>;
+/// An open document as the client has it: its text (borrowed from the
+/// session's model) and version, and the UTF-16 length of each of its
+/// lines, computed on the first position checked in it and kept for the
+/// rest of the request and its follow-ups.
+pub struct Document<'a> {
+    text: &'a str,
+    version: i32,
+    lines: OnceCell<Vec<u64>>,
+}
+
+impl<'a> Document<'a> {
+    pub fn new(text: &'a str, version: i32) -> Self {
+        Document {
+            text,
+            version,
+            lines: OnceCell::new(),
+        }
+    }
+
+    /// The UTF-16 length of each line ([`line_lengths`]).
+    fn lines(&self) -> &[u64] {
+        self.lines.get_or_init(|| line_lengths(self.text))
+    }
+}
+
+/// The open documents by URI (percent-decoded).
+pub type Open<'a> = BTreeMap<String, Document<'a>>;
 
 /// Panics unless every position of `answer` (the result of `method` for
 /// the document `uri`) in an open document of `open` lies inside its text.
@@ -29,7 +55,7 @@ pub type Open = BTreeMap<String, (String, i32)>;
 /// `uri`; `fromRanges` (whose document depends on the direction of a call
 /// hierarchy request) and `data` (opaque to a client) are not read.
 /// `root` is the root's URI (without a final `/`).
-pub fn check_answer(method: &str, uri: &str, answer: &Value, open: &Open, root: &str) {
+pub fn check_answer(method: &str, uri: &str, answer: &Value, open: &Open<'_>, root: &str) {
     let checker = Checker { method, open, root };
     if method == "textDocument/foldingRange" {
         checker.folds(uri, answer);
@@ -42,7 +68,7 @@ pub fn check_answer(method: &str, uri: &str, answer: &Value, open: &Open, root: 
 
 struct Checker<'a> {
     method: &'a str,
-    open: &'a Open,
+    open: &'a Open<'a>,
     root: &'a str,
 }
 
@@ -91,9 +117,9 @@ impl Checker<'_> {
         }
     }
 
-    /// The text of `uri` if it is open.
-    fn text(&self, uri: &str) -> Option<&str> {
-        self.open.get(&decode(uri)).map(|(text, _)| text.as_str())
+    /// The line lengths of `uri` if it is open.
+    fn lines(&self, uri: &str) -> Option<&[u64]> {
+        self.open.get(&decode(uri)).map(Document::lines)
     }
 
     /// Panics unless every file the workspace edit `edit` touches is under
@@ -138,24 +164,25 @@ impl Checker<'_> {
 
     /// A text document edit's `version` (null: whatever the client has).
     fn version(&self, uri: &str, version: &Value) {
-        let (Some((_, current)), Some(version)) = (self.open.get(&decode(uri)), version.as_i64())
+        let (Some(document), Some(version)) = (self.open.get(&decode(uri)), version.as_i64())
         else {
             return;
         };
+        let current = document.version;
         assert_eq!(
             version,
-            i64::from(*current),
+            i64::from(current),
             "{}: an edit of {uri} for version {version}, where the client has version {current}",
             self.method
         );
     }
 
     fn range(&self, uri: &str, (start, end): ((u64, u64), (u64, u64))) {
-        if self.text(uri).is_none() {
+        let Some(lines) = self.lines(uri) else {
             return;
-        }
-        self.position(uri, start, "range start");
-        self.position(uri, end, "range end");
+        };
+        self.inside(uri, lines, start, "range start");
+        self.inside(uri, lines, end, "range end");
         assert!(
             start <= end,
             "{}: a range of {uri} ends at {end:?} before its start {start:?}",
@@ -163,11 +190,15 @@ impl Checker<'_> {
         );
     }
 
-    fn position(&self, uri: &str, (line, character): (u64, u64), what: &str) {
-        let Some(text) = self.text(uri) else {
-            return;
-        };
-        let lines = line_lengths(text);
+    fn position(&self, uri: &str, position: (u64, u64), what: &str) {
+        if let Some(lines) = self.lines(uri) {
+            self.inside(uri, lines, position, what);
+        }
+    }
+
+    /// Panics unless `line`:`character` lies inside the text of `uri`,
+    /// whose lines are `lines` long.
+    fn inside(&self, uri: &str, lines: &[u64], (line, character): (u64, u64), what: &str) {
         let Some(length) = lines.get(line as usize) else {
             panic!(
                 "{}: {what} {line}:{character} of {uri} is past its last line ({} lines)",
@@ -183,10 +214,10 @@ impl Checker<'_> {
     }
 
     fn folds(&self, uri: &str, answer: &Value) {
-        let Some(text) = self.text(uri) else {
+        let Some(lines) = self.lines(uri) else {
             return;
         };
-        let lines = line_lengths(text).len() as u64;
+        let lines = lines.len() as u64;
         for fold in answer.as_array().into_iter().flatten() {
             let (start, end) = (fold["startLine"].as_u64(), fold["endLine"].as_u64());
             let (Some(start), Some(end)) = (start, end) else {
@@ -203,10 +234,9 @@ impl Checker<'_> {
     /// Semantic tokens: relative (line, start) pairs, each token inside
     /// its line (the client declared no multiline tokens).
     fn tokens(&self, uri: &str, answer: &Value) {
-        let Some(text) = self.text(uri) else {
+        let Some(lengths) = self.lines(uri) else {
             return;
         };
-        let lengths = line_lengths(text);
         let data: Vec<u64> = answer["data"]
             .as_array()
             .into_iter()
@@ -255,7 +285,7 @@ fn as_position(value: &Value) -> Option<(u64, u64)> {
 }
 
 /// The length in UTF-16 units of each line of `text`, without its end.
-pub fn line_lengths(text: &str) -> Vec<u64> {
+fn line_lengths(text: &str) -> Vec<u64> {
     let mut lengths = Vec::new();
     let mut current = 0u64;
     let mut chars = text.chars().peekable();
@@ -306,8 +336,8 @@ mod tests {
 
     const ROOT: &str = "file:///r";
 
-    fn open(text: &str) -> Open {
-        Open::from([("file:///r/a.md".to_string(), (text.to_string(), 3))])
+    fn open(text: &str) -> Open<'_> {
+        Open::from([("file:///r/a.md".to_string(), Document::new(text, 3))])
     }
 
     fn range(a: (u64, u64), b: (u64, u64)) -> Value {

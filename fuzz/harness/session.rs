@@ -654,7 +654,10 @@ async fn request(
     let open: answers::Open = model
         .open
         .iter()
-        .map(|(path, open)| (answers::decode(&client.uri(path)), open.clone()))
+        .map(|(path, (text, version))| {
+            let uri = answers::decode(&client.uri(path));
+            (uri, answers::Document::new(text, *version))
+        })
         .collect();
     let root = format!("file://{}", client.root.display());
     if method != "workspace/executeCommand" {
