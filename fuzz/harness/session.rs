@@ -172,11 +172,11 @@ pub fn request_params(method: &str, uri: &str, line: u32, character: u32) -> Val
     }
 }
 
-/// The LSP position (line, UTF-16 column) of byte `offset` of `text`
-/// (lines end at `\n`, `\r\n` and a lone `\r`, as LSP's do), computed
-/// here rather than by the server's own line index so that the two are
-/// checked against each other.
-fn position(text: &str, offset: usize) -> Value {
+/// The LSP position (line, UTF-16 column), both 0-based, of byte
+/// `offset` of `text` (lines end at `\n`, `\r\n` and a lone `\r`, as
+/// LSP's do), computed here rather than by the server's own line index so
+/// that the two are checked against each other.
+fn position(text: &str, offset: usize) -> (u32, u32) {
     let bytes = text.as_bytes();
     let (mut line, mut start) = (0, 0);
     for (i, byte) in bytes[..offset].iter().enumerate() {
@@ -185,7 +185,13 @@ fn position(text: &str, offset: usize) -> Value {
             start = i + 1;
         }
     }
-    let character = text[start..offset].encode_utf16().count();
+    let character = text[start..offset].encode_utf16().count() as u32;
+    (line, character)
+}
+
+/// [`position`] as an LSP `Position`.
+fn position_value(text: &str, offset: usize) -> Value {
+    let (line, character) = position(text, offset);
     json!({ "line": line, "character": character })
 }
 
@@ -506,7 +512,8 @@ async fn perform(client: &mut Client, model: &mut Model, step: &Step) {
                 floor(current, *end as usize),
             );
             let (a, b) = (a.min(b), a.max(b));
-            let range = json!({ "start": position(current, a), "end": position(current, b) });
+            let range =
+                json!({ "start": position_value(current, a), "end": position_value(current, b) });
             current.replace_range(a..b, text);
             *version += 1;
             let version = *version;
@@ -588,21 +595,15 @@ async fn perform(client: &mut Client, model: &mut Model, step: &Step) {
             offset,
         } => {
             let text = match model.open.get(path) {
-                Some((text, _)) => Some(text.clone()),
+                Some((text, _)) => Some(std::borrow::Cow::Borrowed(text.as_str())),
                 None => model
                     .disk
                     .get(path)
-                    .map(|bytes| String::from_utf8_lossy(bytes).into_owned()),
+                    .map(|bytes| String::from_utf8_lossy(bytes)),
             };
-            let (line, character) = match text {
-                Some(text) => {
-                    let at = floor(&text, *offset as usize % (text.len() + 1));
-                    let at = position(&text, at);
-                    let number = |v: &Value| v.as_u64().unwrap_or(0) as u32;
-                    (number(&at["line"]), number(&at["character"]))
-                }
-                None => (0, 0),
-            };
+            let (line, character) = text.map_or((0, 0), |text| {
+                position(&text, floor(&text, *offset as usize % (text.len() + 1)))
+            });
             request(client, model, method, path, line, character).await;
         }
         Step::Settings { value } => {
@@ -727,7 +728,7 @@ fn compare(client: &Client, model: &Model) {
             .iter()
             .map(|d| {
                 let text = file.text();
-                let at = |offset: u32| position(&text, offset as usize);
+                let at = |offset: u32| position_value(&text, offset as usize);
                 let severity = match d.severity {
                     leanos_lsp::rules::Severity::Error => 1,
                     leanos_lsp::rules::Severity::Warning => 2,
