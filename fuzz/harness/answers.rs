@@ -15,10 +15,13 @@
 //! Closed files are not checked: the server reads them from disk, which
 //! the session changes under it.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
+
+use super::lines::Lines;
 
 /// An open document as the client has it: its text (borrowed from the
 /// session's model) and version, and the UTF-16 length of each of its
@@ -39,9 +42,9 @@ impl<'a> Document<'a> {
         }
     }
 
-    /// The UTF-16 length of each line ([`line_lengths`]).
+    /// The UTF-16 length of each line ([`Lines::lengths`]).
     fn lines(&self) -> &[u64] {
-        self.lines.get_or_init(|| line_lengths(self.text))
+        self.lines.get_or_init(|| Lines::new(self.text).lengths())
     }
 }
 
@@ -119,7 +122,7 @@ impl Checker<'_> {
 
     /// The line lengths of `uri` if it is open.
     fn lines(&self, uri: &str) -> Option<&[u64]> {
-        self.open.get(&decode(uri)).map(Document::lines)
+        self.open.get(&*decode(uri)).map(Document::lines)
     }
 
     /// Panics unless every file the workspace edit `edit` touches is under
@@ -164,7 +167,7 @@ impl Checker<'_> {
 
     /// A text document edit's `version` (null: whatever the client has).
     fn version(&self, uri: &str, version: &Value) {
-        let (Some(document), Some(version)) = (self.open.get(&decode(uri)), version.as_i64())
+        let (Some(document), Some(version)) = (self.open.get(&*decode(uri)), version.as_i64())
         else {
             return;
         };
@@ -284,29 +287,12 @@ fn as_position(value: &Value) -> Option<(u64, u64)> {
     ))
 }
 
-/// The length in UTF-16 units of each line of `text`, without its end.
-fn line_lengths(text: &str) -> Vec<u64> {
-    let mut lengths = Vec::new();
-    let mut current = 0u64;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\n' => lengths.push(std::mem::take(&mut current)),
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                lengths.push(std::mem::take(&mut current));
-            }
-            _ => current += c.len_utf16() as u64,
-        }
+/// `uri` with its `%XX` escapes decoded (as far as they form UTF-8),
+/// borrowed when it has no `%`.
+pub fn decode(uri: &str) -> Cow<'_, str> {
+    if !uri.contains('%') {
+        return Cow::Borrowed(uri);
     }
-    lengths.push(current);
-    lengths
-}
-
-/// `uri` with its `%XX` escapes decoded (as far as they form UTF-8).
-pub fn decode(uri: &str) -> String {
     let bytes = uri.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -326,7 +312,7 @@ pub fn decode(uri: &str) -> String {
             }
         }
     }
-    String::from_utf8(out).unwrap_or_else(|_| uri.to_string())
+    String::from_utf8(out).map_or(Cow::Borrowed(uri), Cow::Owned)
 }
 
 #[cfg(test)]
@@ -342,12 +328,6 @@ mod tests {
 
     fn range(a: (u64, u64), b: (u64, u64)) -> Value {
         json!({ "start": { "line": a.0, "character": a.1 }, "end": { "line": b.0, "character": b.1 } })
-    }
-
-    #[test]
-    fn lines_end_at_every_line_end_and_count_utf16_units() {
-        assert_eq!(line_lengths("a🚀\r\nb\rcc\n"), [3, 1, 2, 0]);
-        assert_eq!(line_lengths(""), [0]);
     }
 
     #[test]

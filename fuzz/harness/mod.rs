@@ -9,6 +9,7 @@ pub mod answers;
 pub mod config;
 pub mod follow_up;
 pub mod framing;
+pub mod lines;
 pub mod lower;
 pub mod paths;
 pub mod ranges;

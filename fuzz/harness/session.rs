@@ -33,6 +33,7 @@ use leanos_lsp::ingest::{Content, Policy};
 use leanos_lsp::lsp::Backend;
 
 use super::answers;
+use super::lines::Lines;
 
 /// How long a request may go unanswered before it counts as a hang.
 pub const ANSWER_LIMIT: Duration = Duration::from_secs(30);
@@ -170,33 +171,6 @@ pub fn request_params(method: &str, uri: &str, line: u32, character: u32) -> Val
         }
         _ => json!({ "textDocument": document, "position": position }),
     }
-}
-
-/// The LSP position (line, UTF-16 column), both 0-based, of byte
-/// `offset` of `text` (lines end at `\n`, `\r\n` and a lone `\r`, as
-/// LSP's do), computed here rather than by the server's own line index so
-/// that the two are checked against each other.
-fn position(text: &str, offset: usize) -> (u32, u32) {
-    position_after(text, &line_starts(text), offset)
-}
-
-/// The byte offset of each line's start in `text`, the first 0 (line ends
-/// as in [`position`]).
-fn line_starts(text: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    let ends = bytes
-        .iter()
-        .enumerate()
-        .filter(|&(i, byte)| *byte == b'\n' || *byte == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
-    std::iter::once(0).chain(ends.map(|(i, _)| i + 1)).collect()
-}
-
-/// [`position`] of `offset` with the [`line_starts`] of `text` already
-/// known.
-fn position_after(text: &str, starts: &[usize], offset: usize) -> (u32, u32) {
-    let line = starts.partition_point(|&start| start <= offset) - 1;
-    let character = text[starts[line]..offset].encode_utf16().count() as u32;
-    (line as u32, character)
 }
 
 /// A (line, character) pair as an LSP `Position`.
@@ -521,7 +495,8 @@ async fn perform(client: &mut Client, model: &mut Model, step: &Step) {
                 floor(current, *end as usize),
             );
             let (a, b) = (a.min(b), a.max(b));
-            let (start, end) = (position(current, a), position(current, b));
+            let lines = Lines::new(current);
+            let (start, end) = (lines.position(a), lines.position(b));
             let range = json!({ "start": position_value(start), "end": position_value(end) });
             current.replace_range(a..b, text);
             *version += 1;
@@ -611,7 +586,7 @@ async fn perform(client: &mut Client, model: &mut Model, step: &Step) {
                     .map(|bytes| String::from_utf8_lossy(bytes)),
             };
             let (line, character) = text.map_or((0, 0), |text| {
-                position(&text, floor(&text, *offset as usize % (text.len() + 1)))
+                Lines::new(&text).position(floor(&text, *offset as usize % (text.len() + 1)))
             });
             request(client, model, method, path, line, character).await;
         }
@@ -665,7 +640,7 @@ async fn request(
         .open
         .iter()
         .map(|(path, (text, version))| {
-            let uri = answers::decode(&client.uri(path));
+            let uri = answers::decode(&client.uri(path)).into_owned();
             (uri, answers::Document::new(text, *version))
         })
         .collect();
@@ -733,12 +708,11 @@ fn compare(client: &Client, model: &Model) {
     };
     for (path, diagnostics) in diagnosed {
         let text = fresh.files[path.as_str()].text();
-        let starts = line_starts(&text);
+        let lines = Lines::new(&text);
         let keys = diagnostics
             .iter()
             .map(|d| {
-                let at =
-                    |offset: u32| position_value(position_after(&text, &starts, offset as usize));
+                let at = |offset: u32| position_value(lines.position(offset as usize));
                 let severity = match d.severity {
                     leanos_lsp::rules::Severity::Error => 1,
                     leanos_lsp::rules::Severity::Warning => 2,
@@ -784,26 +758,5 @@ fn compare(client: &Client, model: &Model) {
             }
         }
         panic!("the server's diagnostics differ from a fresh load's:{report}");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn positions_count_lines_at_every_line_end_and_columns_in_utf16_units() {
-        let text = "a\r\nb🚀x\rc\n";
-        let at = |offset| position(text, offset);
-        assert_eq!(at(0), (0, 0));
-        // Between `\r` and `\n`: still the first line, past the `\r`.
-        assert_eq!(at(2), (0, 2));
-        assert_eq!(at(3), (1, 0));
-        assert_eq!(at(8), (1, 3));
-        assert_eq!(at(10), (2, 0));
-        assert_eq!(at(text.len()), (3, 0));
-        let starts = line_starts(text);
-        assert_eq!(starts, [0, 3, 10, 12]);
-        assert_eq!(position_after(text, &starts, 9), (1, 4));
     }
 }
