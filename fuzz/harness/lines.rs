@@ -2,7 +2,11 @@
 //! lone `\r`. Computed here rather than by the server's own line index, so
 //! that the harness checks the server's positions against an independent
 //! count; the session check places its expected diagnostics with it and
-//! the answer check bounds every position a server answers with it.
+//! the answer check bounds every position a server answers with it. The
+//! model-checking test (`server/tests/support/model.rs`) includes this
+//! file too, for the same rule.
+
+use std::ops::Range;
 
 /// A text's lines: the byte offset where each starts (the first at 0),
 /// found once and searched for each position.
@@ -38,24 +42,23 @@ impl<'a> Lines<'a> {
         (line as u32, character as u32)
     }
 
+    /// The byte range of line `line`'s content, without its line end;
+    /// `None` past the last line.
+    pub fn content(&self, line: usize) -> Option<Range<usize>> {
+        let start = *self.starts.get(line)?;
+        let end = match self.starts.get(line + 1) {
+            Some(&next) if self.text[..next].ends_with("\r\n") => next - 2,
+            Some(&next) => next - 1,
+            None => self.text.len(),
+        };
+        Some(start..end)
+    }
+
     /// The length in UTF-16 units of each line, without its end.
     pub fn lengths(&self) -> Vec<u64> {
-        let ends = self.starts[1..].iter().map(|&next| {
-            let end = next - 1;
-            if end > 0
-                && self.text.as_bytes()[end] == b'\n'
-                && self.text.as_bytes()[end - 1] == b'\r'
-            {
-                end - 1
-            } else {
-                end
-            }
-        });
-        let ends = ends.chain(std::iter::once(self.text.len()));
-        self.starts
-            .iter()
-            .zip(ends)
-            .map(|(&start, end)| self.text[start..end].encode_utf16().count() as u64)
+        (0..self.starts.len())
+            .filter_map(|line| self.content(line))
+            .map(|content| self.text[content].encode_utf16().count() as u64)
             .collect()
     }
 }
@@ -91,5 +94,15 @@ mod tests {
         assert_eq!(Lines::new("a🚀\r\nb\rcc\n").lengths(), [3, 1, 2, 0]);
         assert_eq!(Lines::new("\r\r\n").lengths(), [0, 0, 0]);
         assert_eq!(Lines::new("").lengths(), [0]);
+    }
+
+    #[test]
+    fn contents_end_before_the_line_end() {
+        let lines = Lines::new("ab\r\nc\rd\n");
+        let contents: Vec<_> = (0..5).map(|line| lines.content(line)).collect();
+        assert_eq!(
+            contents,
+            [Some(0..2), Some(4..5), Some(6..7), Some(8..8), None]
+        );
     }
 }

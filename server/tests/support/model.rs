@@ -10,6 +10,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+/// LSP's line rule, shared with the fuzz harness.
+#[path = "../../../fuzz/harness/lines.rs"]
+mod lines;
+pub use lines::Lines;
+
 /// The roots' folder names under the temporary folder.
 pub const ROOTS: [&str; 2] = ["ws1", "ws2"];
 
@@ -193,39 +198,6 @@ fn walk(base: &Path, folder: &Path, out: &mut BTreeSet<String>) {
     }
 }
 
-/// Byte offsets where each line of `text` starts, lines ending at `\n`,
-/// `\r\n` or `\r` (LSP's line ends).
-pub fn line_starts(text: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    let mut starts = vec![0];
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
-                starts.push(i + 2);
-                i += 2;
-            }
-            b'\r' | b'\n' => {
-                starts.push(i + 1);
-                i += 1;
-            }
-            _ => i += 1,
-        }
-    }
-    starts
-}
-
-/// The byte range of line `line`'s content (without its line end).
-pub fn line_content(text: &str, starts: &[usize], line: usize) -> std::ops::Range<usize> {
-    let start = starts[line];
-    let mut end = starts.get(line + 1).copied().unwrap_or(text.len());
-    let bytes = text.as_bytes();
-    while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
-        end -= 1;
-    }
-    start..end
-}
-
 fn width(c: char, utf8: bool) -> usize {
     if utf8 {
         c.len_utf8()
@@ -238,16 +210,14 @@ fn width(c: char, utf8: bool) -> usize {
 /// the last line is the end of the text, past a line's content is its
 /// end, inside a character (a surrogate pair's middle) is its start.
 pub fn offset_of(text: &str, line: u32, character: u32, utf8: bool) -> usize {
-    let starts = line_starts(text);
-    let Some(&start) = starts.get(line as usize) else {
+    let Some(content) = Lines::new(text).content(line as usize) else {
         return text.len();
     };
-    let content = line_content(text, &starts, line as usize);
     let wanted = character as usize;
     let mut counted = 0;
     for (i, c) in text[content.clone()].char_indices() {
         if counted >= wanted || counted + width(c, utf8) > wanted {
-            return start + i;
+            return content.start + i;
         }
         counted += width(c, utf8);
     }
@@ -256,24 +226,19 @@ pub fn offset_of(text: &str, line: u32, character: u32, utf8: bool) -> usize {
 
 /// The LSP position of byte `offset` (a character boundary).
 pub fn position_of(text: &str, offset: usize, utf8: bool) -> (u32, u32) {
-    let starts = line_starts(text);
-    let line = starts.partition_point(|&s| s <= offset) - 1;
-    let column: usize = text[starts[line]..offset]
-        .chars()
-        .map(|c| width(c, utf8))
-        .sum();
-    (line as u32, column as u32)
+    let lines = Lines::new(text);
+    let (line, character) = lines.position(offset);
+    if utf8 {
+        (line, (offset - lines.starts()[line as usize]) as u32)
+    } else {
+        (line, character)
+    }
 }
 
-/// The number of lines of `text` and the width of line `line` in the
-/// model's unit.
+/// The width of line `line` of `text` in the model's unit, without its
+/// line end (0 past the last line).
 pub fn line_width(text: &str, line: usize, utf8: bool) -> usize {
-    let starts = line_starts(text);
-    match starts.get(line) {
-        Some(_) => text[line_content(text, &starts, line)]
-            .chars()
-            .map(|c| width(c, utf8))
-            .sum(),
-        None => 0,
-    }
+    Lines::new(text).content(line).map_or(0, |content| {
+        text[content].chars().map(|c| width(c, utf8)).sum()
+    })
 }

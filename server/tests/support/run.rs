@@ -231,7 +231,7 @@ fn edit(text: &mut String, change: &Change, utf8: bool, path: &str) -> Value {
         .render(path);
         return json!({"text": text});
     }
-    let lines = model::line_starts(text).len();
+    let lines = model::Lines::new(text).starts().len();
     // One line past the end, and columns past a line's end, now and then.
     let line = change.line as usize % (lines + 1);
     let column = change.column as usize % (model::line_width(text, line, utf8) + 3);
