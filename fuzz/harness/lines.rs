@@ -32,12 +32,19 @@ impl<'a> Lines<'a> {
         &self.starts
     }
 
+    /// The 0-based line of byte `offset`. An offset between the `\r` and
+    /// `\n` of a line end is on the line the end closes; an offset past
+    /// the text is on the last line.
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset) - 1
+    }
+
     /// The LSP position (line, UTF-16 column), both 0-based, of byte
-    /// `offset`. An offset between the `\r` and `\n` of a line end is on
-    /// the line the end closes. Panics if `offset` is past the text or not
-    /// on a character boundary (the server's offsets must be neither).
+    /// `offset`, on the line [`Lines::line`] gives. Panics if `offset` is
+    /// past the text or not on a character boundary (the server's offsets
+    /// must be neither).
     pub fn position(&self, offset: usize) -> (u32, u32) {
-        let line = self.starts.partition_point(|&start| start <= offset) - 1;
+        let line = self.line(offset);
         let character = self.text[self.starts[line]..offset].encode_utf16().count();
         (line as u32, character as u32)
     }
@@ -73,6 +80,15 @@ mod tests {
         assert_eq!(Lines::new("").starts(), [0]);
         // `\r` `\r` `\n`: a lone `\r`, then a `\r\n`.
         assert_eq!(Lines::new("\r\r\n").starts(), [0, 1, 3]);
+    }
+
+    #[test]
+    fn offsets_fall_on_the_line_their_line_end_closes() {
+        let lines = Lines::new("a\r\nb🚀x\rc\n");
+        let on: Vec<_> = [0, 1, 2, 3, 9, 10, 11, 12, 40]
+            .map(|offset| lines.line(offset))
+            .into();
+        assert_eq!(on, [0, 0, 0, 1, 1, 2, 2, 3, 3]);
     }
 
     #[test]

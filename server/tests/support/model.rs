@@ -227,11 +227,11 @@ pub fn offset_of(text: &str, line: u32, character: u32, utf8: bool) -> usize {
 /// The LSP position of byte `offset` (a character boundary).
 pub fn position_of(text: &str, offset: usize, utf8: bool) -> (u32, u32) {
     let lines = Lines::new(text);
-    let (line, character) = lines.position(offset);
     if utf8 {
-        (line, (offset - lines.starts()[line as usize]) as u32)
+        let line = lines.line(offset);
+        (line as u32, (offset - lines.starts()[line]) as u32)
     } else {
-        (line, character)
+        lines.position(offset)
     }
 }
 
