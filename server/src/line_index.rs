@@ -188,9 +188,11 @@ impl LineIndex {
 }
 
 /// The byte range of the line of `text` holding byte `offset` (floored to
-/// a char boundary), without its line end (`\n`, `\r\n` or `\r`).
+/// a char boundary), without its line end (`\n`, `\r\n` or `\r`). An
+/// offset on a line end is on the line it closes, the `\n` of a `\r\n`
+/// too.
 pub fn line_span(text: &str, offset: u32) -> std::ops::Range<u32> {
-    let offset = floor_char_boundary(text, offset as usize);
+    let offset = snap_offset(text, offset as usize);
     let start = text[..offset]
         .rfind(['\n', '\r'])
         .map(|i| i + 1)
@@ -342,6 +344,9 @@ mod tests {
         );
         assert_eq!(line_span(text, 0), 0..1);
         assert_eq!(line_span(text, b), b..b + 1);
+        // The `\r` and the `\n` of `b`'s line end are both on `b`'s line.
+        assert_eq!(line_span(text, b + 1), b..b + 1);
+        assert_eq!(line_span(text, b + 2), b..b + 1);
     }
 
     #[test]

@@ -39,6 +39,16 @@ fn line_start(text: &str, offset: u32) -> u32 {
     crate::line_index::line_span(text, offset).start
 }
 
+/// The end of the content of the line before the one holding `offset`
+/// (before its `\n`, `\r\n` or `\r`, so never between a `\r` and its
+/// `\n`); 0 on the first line.
+fn line_end_before(text: &str, offset: u32) -> u32 {
+    match line_start(text, offset) {
+        0 => 0,
+        start => crate::line_index::line_span(text, start - 1).end,
+    }
+}
+
 /// The hierarchical symbols of a file.
 pub fn document_symbols(file: &FileData) -> Vec<DocumentSymbol> {
     let facts = &file.facts;
@@ -66,7 +76,7 @@ pub fn document_symbols(file: &FileData) -> Vec<DocumentSymbol> {
         let section_end = headings[i + 1..]
             .iter()
             .find(|h| h.level <= heading.level)
-            .map(|h| line_start(text, h.range.start).saturating_sub(1).max(start))
+            .map(|h| line_end_before(text, h.range.start).max(start))
             .unwrap_or(end);
         let entry = facts.entries.iter().find(|e| {
             e.id_range.start >= heading.range.start && e.id_range.end <= heading.range.end
@@ -380,6 +390,24 @@ mod tests {
         );
         let a1 = &document_symbols(file)[0].children[0].children[0];
         assert_eq!(a1.detail.as_deref(), Some("One · VALIDATED"));
+    }
+
+    /// A section runs to the end of the content of the line before the
+    /// next heading, whichever line end that line has: never between the
+    /// `\r` and `\n` of a `\r\n`, which no LSP position can name.
+    #[test]
+    fn sections_end_before_the_line_end_of_their_last_line() {
+        let text = "# One\r\nbody\r\n# Two\nx\n# Three\rend\r# Four\n";
+        let snapshot = snapshot(&format!("//- /notes.md\n{text}"));
+        let symbols = document_symbols(&snapshot.files["notes.md"]);
+        let ranges: Vec<_> = symbols
+            .iter()
+            .map(|s| &text[s.range.start as usize..s.range.end as usize])
+            .collect();
+        assert_eq!(
+            ranges,
+            ["# One\r\nbody", "# Two\nx", "# Three\rend", "# Four\n"]
+        );
     }
 
     #[test]
